@@ -1,0 +1,193 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export const DEFAULT_TICKET_PATTERN = '[A-Z][A-Z0-9]+-[0-9]+';
+export const DEFAULT_CONFIG_FILE = 'gig.config.yaml';
+export const DEFAULT_DB_FILE = path.join('.gig', 'gig.db');
+
+const name = z
+  .string({ error: 'must be a text' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'may hold only letters, digits, ".", "_" and "-"' });
+
+const environmentSchema = z.strictObject({
+  name,
+  branch: z.string({ error: 'must be a branch name' }).min(1, { error: 'must not be empty' }),
+});
+
+const repositorySchema = z
+  .strictObject({
+    name,
+    path: z.string().min(1).optional(),
+    url: z.string().min(1).optional(),
+    branches: z.record(z.string(), z.string().min(1)).optional(),
+  })
+  .superRefine((repo, ctx) => {
+    const given = [repo.path, repo.url].filter((value) => value !== undefined).length;
+    if (given !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: given === 0 ? 'needs a "path" or a "url"' : 'takes a "path" or a "url", not both',
+      });
+    }
+  });
+
+const configSchema = z
+  .strictObject({
+    projects: z
+      .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: 'must be a project key such as ABC' }))
+      .min(1)
+      .optional(),
+    ticketPattern: z
+      .string()
+      .default(DEFAULT_TICKET_PATTERN)
+      .superRefine((pattern, ctx) => {
+        try {
+          new RegExp(pattern, 'iu');
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `is not a valid regular expression (${(error as Error).message})` });
+        }
+      }),
+    environments: z.array(environmentSchema).min(1, { error: 'must list at least one environment' }),
+    repositories: z.array(repositorySchema).min(1, { error: 'must list at least one repository' }),
+  })
+  .superRefine((config, ctx) => {
+    reportDuplicates(config.environments.map((env) => env.name), 'environments', ctx);
+    reportDuplicates(config.repositories.map((repo) => repo.name), 'repositories', ctx);
+    const known = new Set(config.environments.map((env) => env.name));
+    config.repositories.forEach((repo, index) => {
+      for (const env of Object.keys(repo.branches ?? {})) {
+        if (!known.has(env)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['repositories', index, 'branches', env],
+            message: `names environment "${env}", which is not in "environments" (${[...known].join(', ')})`,
+          });
+        }
+      }
+    });
+  });
+
+function reportDuplicates(names: string[], key: string, ctx: z.RefinementCtx): void {
+  names.forEach((value, index) => {
+    if (names.indexOf(value) !== index) {
+      ctx.addIssue({ code: 'custom', path: [key, index, 'name'], message: `"${value}" is used twice; names must be unique` });
+    }
+  });
+}
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface EnvironmentConfig {
+  name: string;
+  branch: string;
+}
+
+export type RepositorySource = { kind: 'path'; path: string } | { kind: 'url'; url: string };
+
+export interface RepositoryConfig {
+  name: string;
+  source: RepositorySource;
+  /** The branch of every environment for this repository, overrides applied. */
+  branches: Record<string, string>;
+}
+
+export interface GigConfig {
+  file: string;
+  dir: string;
+  tickets: { pattern: string; projects: string[] | null };
+  environments: EnvironmentConfig[];
+  repositories: RepositoryConfig[];
+}
+
+/** What to tell the user for a key, when the schema's own words are not enough. */
+const HINTS: Array<[RegExp, string]> = [
+  [/^environments(\.|$)/, 'List the promotion chain in order, e.g. environments: [{ name: dev, branch: develop }, { name: qa, branch: test }]'],
+  [/^repositories\.\d+\.branches/, 'Override a branch per environment, e.g. branches: { dev: dev }'],
+  [/^repositories\.\d+$/, 'Give the repository a local clone: { name: orders-service, path: ./repos/orders-service }, or a url to mirror'],
+  [/^repositories(\.|$)/, 'List each repository with a name and a path, e.g. { name: orders-service, path: ./repos/orders-service }'],
+  [/^projects/, 'List ticket prefixes in upper case, e.g. projects: [ABC, PAY]'],
+  [/^ticketPattern/, `Use a regular expression for one ticket id; the default is "${DEFAULT_TICKET_PATTERN}"`],
+];
+
+function hintFor(key: string): string {
+  return HINTS.find(([pattern]) => pattern.test(key))?.[1] ?? 'See the Configuration section of README.md';
+}
+
+function formatKey(pathParts: ReadonlyArray<PropertyKey>): string {
+  return pathParts.reduce<string>((acc, part) => {
+    if (typeof part === 'number') return `${acc}[${part}]`;
+    return acc === '' ? String(part) : `${acc}.${String(part)}`;
+  }, '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  return issue.message;
+}
+
+/** Parses configuration text; `file` only names the source in messages and anchors relative paths. */
+export function parseConfig(text: string, file: string): GigConfig {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    const first = document.errors[0]!;
+    throw new ConfigError(`${file}: is not valid YAML: ${first.message.split('\n')[0]}`, 'Fix the YAML syntax at the line named above.');
+  }
+  const result = configSchema.safeParse(document.toJS() ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = formatKey(issue.path);
+      return `${file}: ${key === '' ? '(top level)' : key}: ${describeIssue(issue)}`;
+    });
+    const firstKey = formatKey(result.error.issues[0]?.path ?? []).replace(/\[(\d+)\]/g, '.$1');
+    throw new ConfigError(lines.join('\n'), hintFor(firstKey));
+  }
+  return resolveConfig(result.data, file);
+}
+
+function resolveConfig(raw: RawConfig, file: string): GigConfig {
+  const dir = path.dirname(path.resolve(file));
+  return {
+    file: path.resolve(file),
+    dir,
+    tickets: { pattern: raw.ticketPattern, projects: raw.projects?.map((key) => key.toUpperCase()) ?? null },
+    environments: raw.environments,
+    repositories: raw.repositories.map((repo) => ({
+      name: repo.name,
+      source:
+        repo.path !== undefined
+          ? { kind: 'path', path: path.resolve(dir, repo.path) }
+          : { kind: 'url', url: resolveUrl(repo.url!, dir) },
+      branches: Object.fromEntries(raw.environments.map((env) => [env.name, repo.branches?.[env.name] ?? env.branch])),
+    })),
+  };
+}
+
+/** A url may be a remote (scheme or scp-like host:path) or a local path, which is relative to the config. */
+function resolveUrl(url: string, dir: string): string {
+  const isRemote = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/\\]+@[^/\\]+:/.test(url) || /^[^/\\:]{2,}:[^/\\]/.test(url);
+  return isRemote ? url : path.resolve(dir, url);
+}
+
+/** Finds the configuration file: --config, then GIG_CONFIG, then ./gig.config.yaml. */
+export function configPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
+  return explicit ?? env.GIG_CONFIG ?? DEFAULT_CONFIG_FILE;
+}
+
+export function loadConfig(file: string): GigConfig {
+  if (!existsSync(file)) {
+    throw new ConfigError(
+      `No configuration at ${file}.`,
+      'Create one with `gig init`, point to one with --config <file> or GIG_CONFIG, or try `gig demo` for a ready-made workspace.',
+      'CONFIG_NOT_FOUND',
+    );
+  }
+  return parseConfig(readFileSync(file, 'utf8'), file);
+}
+
+export function dbPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
+  return explicit ?? env.GIG_DB ?? DEFAULT_DB_FILE;
+}

@@ -1,0 +1,180 @@
+import path from 'node:path';
+import type { GigConfig, RepositoryConfig } from '../config.js';
+import { GigError, toGigError } from '../errors.js';
+import { commitsBroughtInByMerge, type GraphNode } from '../engine/merge-attribution.js';
+import { createTicketMatcher, type TicketMatcher } from '../engine/tickets.js';
+import { parseMessageFacts } from '../engine/trailers.js';
+import type { LoggedCommit } from '../sources/git/log-parser.js';
+import { GitRepository, RefNameChecker, resolveBranch } from '../sources/git/repository.js';
+import type { GitRunner } from '../sources/git/runner.js';
+import type { IndexStore, MembershipChange, NewCommit } from '../store/index-store.js';
+import type { RepositorySyncResult, SyncProgress, SyncResult } from '../engine/ports.js';
+
+export interface SyncOptions {
+  config: GigConfig;
+  store: IndexStore;
+  git: GitRunner;
+  /** Where `url:` repositories are mirrored. */
+  mirrorDir: string;
+  now?: () => Date;
+  onProgress?: (event: SyncProgress) => void;
+}
+
+const BATCH_SIZE = 2000;
+
+/** Brings the index up to date with every configured repository; one failing repository does not stop the others. */
+export async function syncAll(options: SyncOptions): Promise<SyncResult> {
+  const started = Date.now();
+  const spawnedBefore = options.git.spawned;
+  const matcher = createTicketMatcher(options.config.tickets);
+  const refChecker = new RefNameChecker(options.git);
+  const results: RepositorySyncResult[] = [];
+  const total = options.config.repositories.length;
+  for (const [index, repository] of options.config.repositories.entries()) {
+    options.onProgress?.({ kind: 'repository', repository: repository.name, index, total });
+    let result: RepositorySyncResult;
+    try {
+      result = await syncRepository(repository, options, matcher, refChecker);
+    } catch (error) {
+      result = { repository: repository.name, ok: false, newCommits: 0, removedCommits: 0, changedBranches: [], missingBranches: [], error: toGigError(error) };
+    }
+    results.push(result);
+    options.onProgress?.({ kind: 'done', repository: repository.name, result });
+  }
+  return { repositories: results, gitProcesses: options.git.spawned - spawnedBefore, durationMs: Date.now() - started };
+}
+
+async function syncRepository(
+  repository: RepositoryConfig,
+  options: SyncOptions,
+  matcher: TicketMatcher,
+  refChecker: RefNameChecker,
+): Promise<RepositorySyncResult> {
+  const { store, git, config } = options;
+  const now = options.now ?? (() => new Date());
+  const repo =
+    repository.source.kind === 'path'
+      ? await GitRepository.open(git, repository.source.path)
+      : await GitRepository.mirror(git, repository.source.url, path.join(options.mirrorDir, `${repository.name}.git`));
+  const repositoryId = store.upsertRepository(repository.name, repo.dir, repository.source.kind);
+  const storedTips = store.tips(repositoryId);
+  const refs = await repo.refs();
+
+  const targets: Array<{ environment: string; branch: string; ref: string | null; sha: string | null }> = [];
+  for (const env of config.environments) {
+    const branch = repository.branches[env.name]!;
+    if (!(await refChecker.isValidBranch(repo.dir, branch))) {
+      throw new GigError('CONFIG_INVALID', `Repository ${repository.name}: "${branch}" (environment ${env.name}) is not a valid branch name.`, {
+        hint: 'Fix the branch in "environments" or in the repository\'s "branches" override.',
+      });
+    }
+    const resolved = resolveBranch(refs, branch);
+    targets.push({ environment: env.name, branch, ref: resolved?.ref ?? null, sha: resolved?.sha ?? null });
+  }
+  const changed = targets.filter((target) => {
+    const stored = storedTips.get(target.environment);
+    return stored === undefined || stored.sha !== target.sha || stored.branch !== target.branch;
+  });
+  const missingBranches = targets.filter((target) => target.sha === null).map((target) => target.environment);
+  if (changed.length === 0) {
+    store.publish(repositoryId, [], [], now().toISOString());
+    return { repository: repository.name, ok: true, newCommits: 0, removedCommits: 0, changedBranches: [], missingBranches };
+  }
+
+  // Everything reachable from a tip indexed before is already in the index (or was removed with it).
+  const previousTips = [...new Set([...storedTips.values()].map((tip) => tip.sha).filter((sha): sha is string => sha !== null))];
+  const stillThere = await repo.existingCommits(previousTips);
+  const exclude = previousTips.filter((sha) => stillThere.has(sha));
+  const include = [...new Set(changed.map((target) => target.sha).filter((sha): sha is string => sha !== null))].filter((sha) => !exclude.includes(sha));
+
+  const ids = store.commitIds(repositoryId);
+  const fresh = new Map<string, GraphNode>();
+  const lookup = (sha: string): GraphNode | undefined => fresh.get(sha) ?? store.graphNode(repositoryId, sha);
+  const merges: Array<{ sha: string; tickets: string[] }> = [];
+  const ticketless = new Set<string>();
+  const patchIds = new Map<string, string>();
+  let batch: NewCommit[] = [];
+  let newCommits = 0;
+  const flush = (): void => {
+    store.insertCommits(repositoryId, batch, ids);
+    newCommits += batch.length;
+    batch = [];
+    options.onProgress?.({ kind: 'commits', repository: repository.name, commits: newCommits });
+  };
+
+  await Promise.all([
+    repo.log(include, exclude, (logged) => {
+      const commit = toNewCommit(logged, lookup, matcher);
+      fresh.set(commit.sha, { parents: commit.parents, generation: commit.generation });
+      if (commit.parents.length > 1 && commit.tickets.length > 0) merges.push({ sha: commit.sha, tickets: commit.tickets });
+      if (commit.tickets.length === 0) ticketless.add(commit.sha);
+      batch.push(commit);
+      if (batch.length >= BATCH_SIZE) flush();
+    }),
+    repo.patchIds(include, exclude, (sha, patchId) => patchIds.set(sha, patchId)),
+  ]);
+  flush();
+  store.setPatchIds([...patchIds].flatMap(([sha, patchId]) => (ids.has(sha) ? [[ids.get(sha)!, patchId] as [number, string]] : [])));
+
+  const mergeRefs: Array<[string, number]> = [];
+  for (const merge of merges) {
+    for (const sha of commitsBroughtInByMerge(lookup(merge.sha)!, lookup)) {
+      const id = ids.get(sha);
+      if (id !== undefined && (ticketless.has(sha) || (!fresh.has(sha) && !store.namesAnyTicket(id)))) for (const ticket of merge.tickets) mergeRefs.push([ticket, id]);
+    }
+  }
+
+  const membership: MembershipChange[] = [];
+  for (const target of changed) {
+    const stored = storedTips.get(target.environment);
+    const oldSha = stored?.branch === target.branch && stored.sha !== null && stillThere.has(stored.sha) ? stored.sha : null;
+    const toIds = (shas: string[]): number[] => shas.map((sha) => ids.get(sha)).filter((id): id is number => id !== undefined);
+    if (target.sha === null) {
+      membership.push({ ...target, reset: true, add: [], remove: [] });
+    } else if (oldSha === null) {
+      membership.push({ ...target, reset: true, add: toIds(await repo.revList([target.sha], [])), remove: [] });
+    } else {
+      membership.push({
+        ...target,
+        reset: false,
+        add: toIds(await repo.revList([target.sha], [oldSha])),
+        remove: toIds(await repo.revList([oldSha], [target.sha])),
+      });
+    }
+  }
+  const removedCommits = store.publish(repositoryId, membership, mergeRefs, now().toISOString());
+  return {
+    repository: repository.name,
+    ok: true,
+    newCommits,
+    removedCommits,
+    changedBranches: changed.map((target) => target.environment),
+    missingBranches,
+  };
+}
+
+function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => GraphNode | undefined, matcher: TicketMatcher): NewCommit {
+  const facts = parseMessageFacts(logged.message);
+  const newline = logged.message.indexOf('\n');
+  const generation = 1 + Math.max(0, ...logged.parents.map((parent) => lookup(parent)?.generation ?? 0));
+  return {
+    sha: logged.sha,
+    parents: logged.parents,
+    generation,
+    authorName: logged.authorName,
+    authorEmail: logged.authorEmail,
+    authoredAt: logged.authoredAt,
+    committerName: logged.committerName,
+    committerEmail: logged.committerEmail,
+    committedAt: logged.committedAt,
+    subject: newline === -1 ? logged.message : logged.message.slice(0, newline),
+    body: newline === -1 ? '' : logged.message.slice(newline + 1).trim(),
+    files: logged.files,
+    tickets: matcher.find(facts.ticketText),
+    links: [
+      ...facts.cherryPickedFrom.map((target) => ({ kind: 'cherry-pick' as const, target })),
+      ...facts.reverts.map((target) => ({ kind: 'revert' as const, target })),
+    ],
+    trailers: facts.trailers,
+  };
+}

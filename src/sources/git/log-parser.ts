@@ -1,0 +1,139 @@
+/**
+ * A streaming parser for `git log` output in the format below. Records start with RS (0x1e), fields
+ * are separated by US (0x1f); the message is the last field, so what follows it is the --numstat
+ * block. Records are handed on as soon as the next one starts, so memory stays flat however long
+ * the history is.
+ */
+export const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1f';
+export const LOG_DIFF_ARGS = ['--numstat', '--no-renames', '--no-ext-diff', '--no-textconv'];
+
+export interface LoggedCommit {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  authoredAt: string;
+  committerName: string;
+  committerEmail: string;
+  committedAt: string;
+  message: string;
+  files: LoggedFile[];
+}
+
+export interface LoggedFile {
+  path: string;
+  additions: number | null;
+  deletions: number | null;
+}
+
+const RS = '\x1e';
+const US = '\x1f';
+const FIELD_COUNT = 9;
+
+export class LogParser {
+  private buffer = '';
+
+  constructor(private readonly onCommit: (commit: LoggedCommit) => void) {}
+
+  push(chunk: string): void {
+    this.buffer += chunk;
+    let end = this.buffer.indexOf(RS, 1);
+    while (end !== -1) {
+      this.emit(this.buffer.slice(0, end));
+      this.buffer = this.buffer.slice(end);
+      end = this.buffer.indexOf(RS, 1);
+    }
+  }
+
+  end(): void {
+    if (this.buffer.length > 0) this.emit(this.buffer);
+    this.buffer = '';
+  }
+
+  private emit(record: string): void {
+    if (!record.startsWith(RS)) return;
+    const fields = record.slice(1).split(US);
+    if (fields.length < FIELD_COUNT + 1) throw new Error(`unexpected git log record: ${record.slice(0, 80)}`);
+    const [sha, parents, authorName, authorEmail, authoredAt, committerName, committerEmail, committedAt, message] = fields;
+    const stats = fields.slice(FIELD_COUNT).join(US);
+    this.onCommit({
+      sha: sha!,
+      parents: parents === '' ? [] : parents!.split(' '),
+      authorName: authorName!,
+      authorEmail: authorEmail!,
+      authoredAt: toUtc(authoredAt!),
+      committerName: committerName!,
+      committerEmail: committerEmail!,
+      committedAt: toUtc(committedAt!),
+      message: message!.replace(/\n+$/, ''),
+      files: parseNumstat(stats),
+    });
+  }
+}
+
+function toUtc(isoWithOffset: string): string {
+  return new Date(isoWithOffset).toISOString();
+}
+
+function parseNumstat(block: string): LoggedFile[] {
+  const files: LoggedFile[] = [];
+  for (const line of block.split('\n')) {
+    const match = /^(\d+|-)\t(\d+|-)\t(.+)$/.exec(line);
+    if (!match) continue;
+    files.push({
+      additions: match[1] === '-' ? null : Number(match[1]),
+      deletions: match[2] === '-' ? null : Number(match[2]),
+      path: unquotePath(match[3]!),
+    });
+  }
+  return files;
+}
+
+const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/** Undoes git's C-style quoting of unusual paths ("a\"b", "tab\there", "caf\303\251"). */
+export function unquotePath(raw: string): string {
+  if (!(raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"'))) return raw;
+  const bytes: number[] = [];
+  const inner = raw.slice(1, -1);
+  for (let index = 0; index < inner.length; index += 1) {
+    const char = inner[index]!;
+    if (char !== '\\') {
+      bytes.push(...Buffer.from(char, 'utf8'));
+      continue;
+    }
+    const next = inner[index + 1] ?? '';
+    if (/[0-7]/.test(next)) {
+      bytes.push(Number.parseInt(inner.slice(index + 1, index + 4), 8));
+      index += 3;
+    } else {
+      bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
+      index += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Reads `git patch-id --stable` output: "<patch-id> <commit>" per line. */
+export class PatchIdParser {
+  private buffer = '';
+
+  constructor(private readonly onPatchId: (commit: string, patchId: string) => void) {}
+
+  push(chunk: string): void {
+    this.buffer += chunk;
+    const lines = this.buffer.split('\n');
+    this.buffer = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  end(): void {
+    this.line(this.buffer);
+    this.buffer = '';
+  }
+
+  private line(line: string): void {
+    const [patchId, commit] = line.trim().split(' ');
+    if (patchId && commit) this.onPatchId(commit, patchId);
+  }
+}

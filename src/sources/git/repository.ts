@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { GigError } from '../../errors.js';
+import { LOG_DIFF_ARGS, LOG_FORMAT, LogParser, PatchIdParser, type LoggedCommit } from './log-parser.js';
+import type { GitRunner } from './runner.js';
+
+/**
+ * Reads one git repository with a fixed number of git processes, whatever the number of commits:
+ * refs in one call, commits in one streamed log, patch-ids in one log|patch-id pipe, and branch
+ * membership in one rev-list per changed branch. Revisions are SHAs gig resolved itself, passed
+ * after --end-of-options; branch names from the configuration are checked by check-ref-format.
+ */
+export class GitRepository {
+  constructor(
+    private readonly git: GitRunner,
+    readonly dir: string,
+  ) {}
+
+  /** Clones a mirror of `url` into `dir` the first time, and fetches it afterwards. */
+  static async mirror(git: GitRunner, url: string, dir: string): Promise<GitRepository> {
+    if (url.startsWith('-')) throw new GigError('CONFIG_INVALID', `The repository url "${url}" must not start with "-".`);
+    if (existsSync(path.join(dir, 'HEAD'))) {
+      await git.run(dir, ['-c', 'protocol.ext.allow=never', 'fetch', '--prune', '--quiet', 'origin']);
+    } else {
+      mkdirSync(path.dirname(dir), { recursive: true });
+      await git.run(path.dirname(dir), ['-c', 'protocol.ext.allow=never', 'clone', '--mirror', '--quiet', '--', url, dir]);
+    }
+    return new GitRepository(git, dir);
+  }
+
+  static async open(git: GitRunner, dir: string): Promise<GitRepository> {
+    if (!existsSync(dir)) {
+      throw new GigError('CONFIG_INVALID', `The repository path ${dir} does not exist.`, {
+        hint: 'Clone the repository there, or fix its "path" in the configuration (relative paths start at the config file).',
+      });
+    }
+    await git.run(dir, ['rev-parse', '--git-dir']).catch((cause: unknown) => {
+      throw new GigError('CONFIG_INVALID', `${dir} is not a git repository.`, {
+        hint: 'Point "path" at a working clone or a bare repository, or use "url" to let gig mirror it.',
+        cause,
+      });
+    });
+    return new GitRepository(git, dir);
+  }
+
+  /** Every local branch and remote-tracking branch, as ref → SHA. */
+  async refs(): Promise<Map<string, string>> {
+    const { stdout } = await this.git.run(this.dir, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/remotes']);
+    const refs = new Map<string, string>();
+    for (const line of stdout.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) refs.set(line.slice(space + 1), line.slice(0, space));
+    }
+    return refs;
+  }
+
+  /** Which of the given SHAs name commits that still exist here. */
+  async existingCommits(shas: string[]): Promise<Set<string>> {
+    if (shas.length === 0) return new Set();
+    const { stdout } = await this.git.run(this.dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: `${shas.join('\n')}\n` });
+    const present = new Set<string>();
+    for (const line of stdout.split('\n')) {
+      const [sha, type] = line.split(' ');
+      if (sha && type === 'commit') present.add(sha);
+    }
+    return present;
+  }
+
+  /** Streams the commits reachable from `include` and not from `exclude`, parents before children. */
+  async log(include: string[], exclude: string[], onCommit: (commit: LoggedCommit) => void): Promise<void> {
+    if (include.length === 0) return;
+    const parser = new LogParser(onCommit);
+    await this.git.stream(
+      this.dir,
+      ['log', LOG_FORMAT, ...LOG_DIFF_ARGS, '--topo-order', '--reverse', '--end-of-options', ...revisions(include, exclude)],
+      (chunk) => parser.push(chunk),
+    );
+    parser.end();
+  }
+
+  /** Stable patch-ids of the non-merge commits in the same range, through one log | patch-id pipe. */
+  async patchIds(include: string[], exclude: string[], onPatchId: (commit: string, patchId: string) => void): Promise<void> {
+    if (include.length === 0) return;
+    const parser = new PatchIdParser(onPatchId);
+    await this.git.pipe(
+      this.dir,
+      ['log', '-p', '--no-merges', '--no-renames', '--no-ext-diff', '--no-textconv', '--format=commit %H', '--end-of-options', ...revisions(include, exclude)],
+      ['patch-id', '--stable'],
+      (chunk) => parser.push(chunk),
+    );
+    parser.end();
+  }
+
+  /** The SHAs reachable from `include` and not from `exclude`. */
+  async revList(include: string[], exclude: string[]): Promise<string[]> {
+    if (include.length === 0) return [];
+    const { stdout } = await this.git.run(this.dir, ['rev-list', '--end-of-options', ...revisions(include, exclude)]);
+    return stdout.split('\n').filter((line) => line.length > 0);
+  }
+}
+
+function revisions(include: string[], exclude: string[]): string[] {
+  for (const sha of [...include, ...exclude]) {
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GigError('INTERNAL', `not a commit id: ${sha}`);
+  }
+  return [...include, ...exclude.map((sha) => `^${sha}`)];
+}
+
+/** Validates branch names with git itself, once per distinct name. */
+export class RefNameChecker {
+  private readonly verdicts = new Map<string, boolean>();
+
+  constructor(private readonly git: GitRunner) {}
+
+  async isValidBranch(cwd: string, branch: string): Promise<boolean> {
+    const known = this.verdicts.get(branch);
+    if (known !== undefined) return known;
+    const { exitCode } = await this.git.run(cwd, ['check-ref-format', `refs/heads/${branch}`], { okExitCodes: [0, 1] });
+    const valid = exitCode === 0 && !branch.startsWith('-');
+    this.verdicts.set(branch, valid);
+    return valid;
+  }
+}
+
+/** The ref a configured branch name resolves to: a local branch first, then origin's. */
+export function resolveBranch(refs: Map<string, string>, branch: string): { ref: string; sha: string } | null {
+  for (const ref of [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`]) {
+    const sha = refs.get(ref);
+    if (sha) return { ref, sha };
+  }
+  return null;
+}

@@ -1,0 +1,280 @@
+import type { IndexedCommit, RepositoryFacts, TicketFacts } from '../engine/model.js';
+import type { IndexReader } from '../engine/ports.js';
+import type { Db } from './database.js';
+
+export interface NewCommit {
+  sha: string;
+  parents: string[];
+  generation: number;
+  authorName: string;
+  authorEmail: string;
+  authoredAt: string;
+  committerName: string;
+  committerEmail: string;
+  committedAt: string;
+  subject: string;
+  body: string;
+  files: Array<{ path: string; additions: number | null; deletions: number | null }>;
+  tickets: string[];
+  links: Array<{ kind: 'cherry-pick' | 'revert'; target: string }>;
+  trailers: Array<{ key: string; value: string }>;
+}
+
+export interface StoredTip {
+  branch: string;
+  ref: string | null;
+  sha: string | null;
+}
+
+/** How one environment branch's membership changes in a sync. */
+export interface MembershipChange {
+  environment: string;
+  branch: string;
+  ref: string | null;
+  sha: string | null;
+  /** Drop every row first (new branch, force-push the old tip of which is gone, or branch deleted). */
+  reset: boolean;
+  add: number[];
+  remove: number[];
+}
+
+/**
+ * The index half of the store: what git, trackers and CI say. Writes come from the indexer in
+ * short transactions so that chat commands and approvals are never kept waiting by a long sync.
+ */
+export class IndexStore implements IndexReader {
+  constructor(private readonly db: Db) {}
+
+  upsertRepository(name: string, location: string, kind: string): number {
+    const row = this.db
+      .prepare<[string, string, string], { id: number }>(
+        `INSERT INTO repositories (name, location, kind) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET location = excluded.location, kind = excluded.kind
+         RETURNING id`,
+      )
+      .get(name, location, kind)!;
+    return row.id;
+  }
+
+  tips(repositoryId: number): Map<string, StoredTip> {
+    const rows = this.db
+      .prepare<[number], { environment: string; branch: string; ref: string | null; sha: string | null }>(
+        'SELECT environment, branch, ref, sha FROM branch_tips WHERE repository_id = ?',
+      )
+      .all(repositoryId);
+    return new Map(rows.map((row) => [row.environment, { branch: row.branch, ref: row.ref, sha: row.sha }]));
+  }
+
+  commitIds(repositoryId: number): Map<string, number> {
+    const ids = new Map<string, number>();
+    const rows = this.db.prepare<[number], { id: number; sha: string }>('SELECT id, sha FROM commits WHERE repository_id = ?').iterate(repositoryId);
+    for (const row of rows) ids.set(row.sha, row.id);
+    return ids;
+  }
+
+  graphNode(repositoryId: number, sha: string): { parents: string[]; generation: number } | undefined {
+    const row = this.db
+      .prepare<[number, string], { parents: string; generation: number }>('SELECT parents, generation FROM commits WHERE repository_id = ? AND sha = ?')
+      .get(repositoryId, sha);
+    return row ? { parents: splitParents(row.parents), generation: row.generation } : undefined;
+  }
+
+  /** Whether the commit's own message names a ticket (merge attribution leaves those alone). */
+  namesAnyTicket(commitId: number): boolean {
+    return this.db.prepare<[number], { one: number }>("SELECT 1 AS one FROM ticket_refs WHERE commit_id = ? AND source = 'message' LIMIT 1").get(commitId) !== undefined;
+  }
+
+  /** Inserts a batch of new commits in one transaction; records each one's id in `ids`. */
+  insertCommits(repositoryId: number, commits: NewCommit[], ids: Map<string, number>): void {
+    const insertCommit = this.db.prepare(
+      `INSERT INTO commits (repository_id, sha, parents, generation, author_name, author_email, authored_at,
+         committer_name, committer_email, committed_at, subject, body, additions, deletions)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (repository_id, sha) DO UPDATE SET generation = excluded.generation
+       RETURNING id`,
+    );
+    const insertFile = this.db.prepare('INSERT OR IGNORE INTO commit_files (commit_id, path, additions, deletions) VALUES (?, ?, ?, ?)');
+    const insertRef = this.db.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'message')");
+    const insertLink = this.db.prepare('INSERT OR IGNORE INTO commit_links (commit_id, kind, target_sha) VALUES (?, ?, ?)');
+    const insertTrailer = this.db.prepare('INSERT OR REPLACE INTO commit_trailers (commit_id, position, key, value) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const commit of commits) {
+        const additions = commit.files.reduce((sum, file) => sum + (file.additions ?? 0), 0);
+        const deletions = commit.files.reduce((sum, file) => sum + (file.deletions ?? 0), 0);
+        const { id } = insertCommit.get(
+          repositoryId, commit.sha, commit.parents.join(' '), commit.generation, commit.authorName, commit.authorEmail,
+          commit.authoredAt, commit.committerName, commit.committerEmail, commit.committedAt, commit.subject, commit.body,
+          additions, deletions,
+        ) as { id: number };
+        ids.set(commit.sha, id);
+        for (const file of commit.files) insertFile.run(id, file.path, file.additions, file.deletions);
+        for (const ticket of commit.tickets) insertRef.run(ticket, id);
+        for (const link of commit.links) insertLink.run(id, link.kind, link.target);
+        commit.trailers.forEach((trailer, position) => insertTrailer.run(id, position, trailer.key, trailer.value));
+      }
+    })();
+  }
+
+  setPatchIds(pairs: Array<[commitId: number, patchId: string]>): void {
+    const update = this.db.prepare('UPDATE commits SET patch_id = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [commitId, patchId] of pairs) update.run(patchId, commitId);
+    })();
+  }
+
+  /**
+   * Makes a repository's new state visible at once: membership, merge attributions, tips and the
+   * removal of commits no branch holds any more (after a force-push), in one transaction.
+   */
+  publish(repositoryId: number, changes: MembershipChange[], mergeRefs: Array<[ticket: string, commitId: number]>, syncedAt: string): number {
+    const reset = this.db.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ?');
+    const add = this.db.prepare('INSERT OR IGNORE INTO branch_commits (repository_id, environment, commit_id) VALUES (?, ?, ?)');
+    const remove = this.db.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ? AND commit_id = ?');
+    const tip = this.db.prepare(
+      `INSERT INTO branch_tips (repository_id, environment, branch, ref, sha, synced_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (repository_id, environment) DO UPDATE SET branch = excluded.branch, ref = excluded.ref, sha = excluded.sha, synced_at = excluded.synced_at`,
+    );
+    const mergeRef = this.db.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'merge')");
+    return this.db.transaction(() => {
+      let removedAny = false;
+      for (const change of changes) {
+        if (change.reset) reset.run(repositoryId, change.environment);
+        for (const id of change.remove) remove.run(repositoryId, change.environment, id);
+        for (const id of change.add) add.run(repositoryId, change.environment, id);
+        tip.run(repositoryId, change.environment, change.branch, change.ref, change.sha, syncedAt);
+        removedAny ||= change.reset || change.remove.length > 0;
+      }
+      for (const [ticket, commitId] of mergeRefs) mergeRef.run(ticket, commitId);
+      const orphans = removedAny
+        ? this.db
+            .prepare(
+              `DELETE FROM commits WHERE repository_id = ?
+               AND NOT EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = commits.id)`,
+            )
+            .run(repositoryId).changes
+        : 0;
+      this.db.prepare('UPDATE repositories SET synced_at = ? WHERE id = ?').run(syncedAt, repositoryId);
+      return orphans;
+    })();
+  }
+
+  /** The moment the configured repositories were all last synced: the oldest of their sync times. */
+  asOf(repositories: string[]): string | null {
+    if (repositories.length === 0) return null;
+    const row = this.db
+      .prepare<[string], { synced: number; oldest: string | null }>(
+        `SELECT count(synced_at) AS synced, min(synced_at) AS oldest FROM repositories WHERE name IN (SELECT value FROM json_each(?))`,
+      )
+      .get(JSON.stringify(repositories))!;
+    return row.synced === repositories.length ? row.oldest : null;
+  }
+
+  ticketFacts(ticket: string, environments: string[], repositories: string[]): TicketFacts {
+    const repoRows = this.db
+      .prepare<[string], { id: number; name: string }>('SELECT id, name FROM repositories WHERE name IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(repositories));
+    const order = new Map(repositories.map((name, index) => [name, index]));
+    repoRows.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
+    return {
+      ticket,
+      asOf: this.asOf(repositories),
+      environments,
+      repositories: repoRows
+        .map((repo) => this.repositoryFacts(repo.id, repo.name, ticket))
+        .filter((facts) => facts.ticketCommits.length > 0),
+    };
+  }
+
+  private repositoryFacts(repositoryId: number, name: string, ticket: string): RepositoryFacts {
+    const ticketIds = this.db
+      .prepare<[number, string], { id: number }>(
+        `SELECT DISTINCT c.id FROM ticket_refs t JOIN commits c ON c.id = t.commit_id
+         WHERE c.repository_id = ? AND t.ticket = ? AND instr(c.parents, ' ') = 0`,
+      )
+      .all(repositoryId, ticket)
+      .map((row) => row.id);
+    const branches = this.db
+      .prepare<[number], { environment: string; branch: string; sha: string | null }>('SELECT environment, branch, sha FROM branch_tips WHERE repository_id = ?')
+      .all(repositoryId)
+      .map((row) => ({ environment: row.environment, branch: row.branch, exists: row.sha !== null }));
+    if (ticketIds.length === 0) return { name, branches, ticketCommits: [], relatives: [] };
+
+    const ticketCommits = this.commitsById(ticketIds);
+    const relativeIds = this.relativeIds(repositoryId, ticketCommits).filter((id) => !ticketIds.includes(id));
+    return { name, branches, ticketCommits, relatives: this.commitsById(relativeIds) };
+  }
+
+  /** Commits that copy, or are copied by, or revert a ticket commit. */
+  private relativeIds(repositoryId: number, commits: IndexedCommit[]): number[] {
+    const patchIds = commits.map((commit) => commit.patchId).filter((id): id is string => id !== null);
+    const shas = commits.map((commit) => commit.sha);
+    const origins = commits.flatMap((commit) => [...commit.cherryPickedFrom, ...commit.reverts]);
+    const ids = new Set<number>();
+    const samePatch = this.db.prepare<[number, string], { id: number }>(
+      'SELECT id FROM commits WHERE repository_id = ? AND patch_id IN (SELECT value FROM json_each(?))',
+    );
+    for (const row of samePatch.all(repositoryId, JSON.stringify(patchIds))) ids.add(row.id);
+    const links = this.db
+      .prepare<[number], { commit_id: number; target_sha: string }>(
+        'SELECT l.commit_id, l.target_sha FROM commit_links l JOIN commits c ON c.id = l.commit_id WHERE c.repository_id = ?',
+      )
+      .all(repositoryId);
+    for (const link of links) if (shas.some((sha) => sha.startsWith(link.target_sha))) ids.add(link.commit_id);
+    const byPrefix = this.db.prepare<[number, string, string], { id: number }>(
+      'SELECT id FROM commits WHERE repository_id = ? AND sha >= ? AND sha < ? LIMIT 2',
+    );
+    for (const origin of origins) {
+      const matches = byPrefix.all(repositoryId, origin, `${origin}g`);
+      if (matches.length === 1) ids.add(matches[0]!.id);
+    }
+    return [...ids];
+  }
+
+  private commitsById(ids: number[]): IndexedCommit[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare<[string], CommitRow>(
+        `SELECT c.sha, c.parents, c.generation, c.subject, c.author_name, c.author_email, c.committed_at, c.patch_id,
+           (SELECT json_group_array(path) FROM (SELECT path FROM commit_files f WHERE f.commit_id = c.id ORDER BY path)) AS files,
+           (SELECT json_group_array(environment) FROM branch_commits b WHERE b.commit_id = c.id) AS environments,
+           (SELECT json_group_array(json_array(kind, target_sha)) FROM commit_links l WHERE l.commit_id = c.id) AS links
+         FROM commits c WHERE c.id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids));
+    return rows.map((row) => {
+      const links = JSON.parse(row.links) as Array<[string, string]>;
+      return {
+        sha: row.sha,
+        parents: splitParents(row.parents),
+        generation: row.generation,
+        subject: row.subject,
+        authorName: row.author_name,
+        authorEmail: row.author_email,
+        committedAt: row.committed_at,
+        files: JSON.parse(row.files) as string[],
+        patchId: row.patch_id,
+        cherryPickedFrom: links.filter(([kind]) => kind === 'cherry-pick').map(([, target]) => target),
+        reverts: links.filter(([kind]) => kind === 'revert').map(([, target]) => target),
+        environments: JSON.parse(row.environments) as string[],
+      };
+    });
+  }
+}
+
+interface CommitRow {
+  sha: string;
+  parents: string;
+  generation: number;
+  subject: string;
+  author_name: string;
+  author_email: string;
+  committed_at: string;
+  patch_id: string | null;
+  files: string;
+  environments: string;
+  links: string;
+}
+
+function splitParents(parents: string): string[] {
+  return parents === '' ? [] : parents.split(' ');
+}
