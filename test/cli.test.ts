@@ -116,3 +116,29 @@ describe('gig sync and init', () => {
     expect(JSON.parse(sync.stdout)).toMatchObject({ repositories: [{ name: 'orders-service', ok: false }] });
   });
 });
+
+describe('the gig program', () => {
+  it('shows a progress bar on a terminal and clears it when done', async () => {
+    const { syncProgressDisplay } = await import('../src/cli/progress.js');
+    let written = '';
+    const display = syncProgressDisplay({
+      cwd: root,
+      env: {},
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (written += text), isTTY: true, columns: 120 },
+    });
+    display.onProgress?.({ kind: 'repository', repository: 'orders-service', index: 0, total: 2 });
+    display.onProgress?.({ kind: 'commits', repository: 'orders-service', commits: 2000 });
+    display.stop();
+    expect(written).toContain('syncing');
+    expect(written).toContain('orders-service');
+  });
+
+  it('runs as a process and exits with the command\'s code', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const entry = path.resolve(import.meta.dirname, '..', 'src', 'cli', 'gig.ts');
+    const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...demoArgs, 'status', 'ABC-999'], { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(3);
+    expect(run.stdout).toContain('ABC-999 is not named by any commit');
+  });
+});

@@ -13,7 +13,7 @@ import { statusJson } from '../views/status-json.js';
 import { renderSyncSummary, syncJson } from '../views/sync-text.js';
 import { INIT_TEMPLATE } from './init-template.js';
 import type { CliIo } from './io.js';
-import { syncProgressDisplay } from './progress.js';
+import { NO_PROGRESS, syncProgressDisplay } from './progress.js';
 
 interface GlobalOptions {
   config?: string;
@@ -66,8 +66,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (options: { json?: boolean }, command: Command) => {
       json = Boolean(options.json);
       await withApp(command, async (app) => {
-        const display = json ? { stop: () => undefined } : syncProgressDisplay(io);
-        const result = await runSync(app.context, 'onProgress' in display ? display.onProgress : undefined).finally(() => display.stop());
+        const display = json ? NO_PROGRESS : syncProgressDisplay(io);
+        const result = await runSync(app.context, display.onProgress).finally(() => display.stop());
         if (json) printJson(syncJson(result));
         else print(renderSyncSummary(result));
         if (result.repositories.some((repo) => !repo.ok)) exitCode = 5;

@@ -6,8 +6,15 @@ import type { CliIo } from './io.js';
  * A progress bar over repositories on a terminal; nothing at all otherwise (the caller prints a
  * one-line summary at the end), so logs and pipes stay clean.
  */
-export function syncProgressDisplay(io: CliIo): { onProgress?: (event: SyncProgress) => void; stop(): void } {
-  if (!io.stderr.isTTY || io.env.CI) return { stop: () => undefined };
+export interface ProgressDisplay {
+  onProgress: ((event: SyncProgress) => void) | undefined;
+  stop(): void;
+}
+
+export const NO_PROGRESS: ProgressDisplay = { onProgress: undefined, stop: () => undefined };
+
+export function syncProgressDisplay(io: CliIo): ProgressDisplay {
+  if (!io.stderr.isTTY || io.env.CI) return NO_PROGRESS;
   const bar = new cliProgress.SingleBar(
     {
       stream: io.stderr as NodeJS.WritableStream,

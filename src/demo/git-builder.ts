@@ -28,6 +28,11 @@ export class GitBuilder {
     return builder;
   }
 
+  /** A builder over an existing repository. */
+  static open(dir: string): GitBuilder {
+    return new GitBuilder(dir);
+  }
+
   /** Writes (or, with null, deletes) files, stages everything and commits. */
   commit(message: string, files: Record<string, string | null>, options: CommitOptions): string {
     for (const [file, content] of Object.entries(files)) {

@@ -214,12 +214,14 @@ export class IndexStore implements IndexReader {
       'SELECT id FROM commits WHERE repository_id = ? AND patch_id IN (SELECT value FROM json_each(?))',
     );
     for (const row of samePatch.all(repositoryId, JSON.stringify(patchIds))) ids.add(row.id);
-    const links = this.db
-      .prepare<[number], { commit_id: number; target_sha: string }>(
-        'SELECT l.commit_id, l.target_sha FROM commit_links l JOIN commits c ON c.id = l.commit_id WHERE c.repository_id = ?',
-      )
-      .all(repositoryId);
-    for (const link of links) if (shas.some((sha) => sha.startsWith(link.target_sha))) ids.add(link.commit_id);
+    // Links may name a commit by an abbreviated SHA: look up every prefix git could have written.
+    // CROSS JOIN keeps SQLite from walking every commit of the repository first.
+    const prefixes = shas.flatMap((sha) => Array.from({ length: sha.length - 6 }, (_, index) => sha.slice(0, 7 + index)));
+    const linking = this.db.prepare<[string, number], { commit_id: number }>(
+      `SELECT l.commit_id FROM commit_links l CROSS JOIN commits c ON c.id = l.commit_id
+       WHERE l.target_sha IN (SELECT value FROM json_each(?)) AND c.repository_id = ?`,
+    );
+    for (const row of linking.all(JSON.stringify(prefixes), repositoryId)) ids.add(row.commit_id);
     const byPrefix = this.db.prepare<[number, string, string], { id: number }>(
       'SELECT id FROM commits WHERE repository_id = ? AND sha >= ? AND sha < ? LIMIT 2',
     );

@@ -122,9 +122,13 @@ export class RefNameChecker {
   }
 }
 
-/** The ref a configured branch name resolves to: a local branch first, then origin's. */
+/**
+ * The ref a configured branch name resolves to. In a working clone, origin's branch is what the team
+ * shares (a local branch may be stale or hold unpushed work), so it comes first; bare repositories
+ * and mirrors have local branches only.
+ */
 export function resolveBranch(refs: Map<string, string>, branch: string): { ref: string; sha: string } | null {
-  for (const ref of [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`]) {
+  for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
     const sha = refs.get(ref);
     if (sha) return { ref, sha };
   }

@@ -76,9 +76,11 @@ export function createGitRunner(gitBinary = 'git'): GitRunner {
     async stream(cwd, args, onData) {
       const child = start(cwd, args);
       child.stdin?.end();
+      const handler = guarded(onData, [child]);
       child.stdout?.setEncoding('utf8');
-      child.stdout?.on('data', onData);
-      await completion(child, args, cwd, [0]);
+      child.stdout?.on('data', handler.onData);
+      await completion(child, args, cwd, [0]).catch(handler.rethrow);
+      handler.rethrow();
     },
 
     async pipe(cwd, producerArgs, consumerArgs, onData) {
@@ -87,9 +89,34 @@ export function createGitRunner(gitBinary = 'git'): GitRunner {
       producer.stdin?.end();
       consumer.stdin?.on('error', () => undefined);
       producer.stdout?.pipe(consumer.stdin!);
+      const handler = guarded(onData, [producer, consumer]);
       consumer.stdout?.setEncoding('utf8');
-      consumer.stdout?.on('data', onData);
-      await Promise.all([completion(producer, producerArgs, cwd, [0]), completion(consumer, consumerArgs, cwd, [0])]);
+      consumer.stdout?.on('data', handler.onData);
+      await Promise.all([completion(producer, producerArgs, cwd, [0]), completion(consumer, consumerArgs, cwd, [0])]).catch(handler.rethrow);
+      handler.rethrow();
+    },
+  };
+}
+
+/**
+ * A consumer that throws (a parse or database error) must not crash the process from inside an
+ * event handler: stop git, and raise the consumer's error once git has exited.
+ */
+function guarded(onData: (chunk: string) => void, children: ChildProcess[]): { onData: (chunk: string) => void; rethrow: (gitError?: unknown) => void } {
+  let failure: unknown;
+  return {
+    onData(chunk) {
+      if (failure !== undefined) return;
+      try {
+        onData(chunk);
+      } catch (error) {
+        failure = error;
+        for (const child of children) child.kill();
+      }
+    },
+    rethrow(gitError) {
+      if (failure !== undefined) throw failure;
+      if (gitError !== undefined) throw gitError;
     },
   };
 }
