@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { runStatus } from '../src/commands/status.js';
 import { GitBuilder } from '../src/demo/git-builder.js';
 import { generateSyntheticRepository } from '../src/demo/synthetic.js';
+import { CHAIN_YAML } from '../src/demo/workspace.js';
 import { openApp } from '../src/main.js';
 
 const { values } = parseArgs({
@@ -55,12 +56,7 @@ const configFile = path.join(root, 'gig.config.yaml');
 writeFileSync(
   configFile,
   `projects: [ABC]
-environments:
-  - { name: dev,  branch: develop }
-  - { name: qa,   branch: test }
-  - { name: uat,  branch: uat }
-  - { name: prod, branch: main }
-repositories:
+${CHAIN_YAML}repositories:
 ${names.map((name) => `  - { name: ${name}, path: ./${name} }`).join('\n')}
 `,
 );

@@ -18,14 +18,17 @@ const CHLOE: Author = { name: 'Chloé Martin', email: 'chloe@example.com' };
 
 const at = (day: number, hour = 10): string => `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00+01:00`;
 
-export const DEMO_CONFIG = `# The gig demo workspace: four repositories on a dev → qa → uat → prod chain.
-projects: [ABC]
-environments:
+/** The promotion chain of the demo, the benchmark and the tests. */
+export const CHAIN_YAML = `environments:
   - { name: dev,  branch: develop }
   - { name: qa,   branch: test }
   - { name: uat,  branch: uat }
   - { name: prod, branch: main }
-repositories:
+`;
+
+export const DEMO_CONFIG = `# The gig demo workspace: four repositories on a dev → qa → uat → prod chain.
+projects: [ABC]
+${CHAIN_YAML}repositories:
   - { name: orders-service, path: ./repos/orders-service }
   - { name: db-scripts,     path: ./repos/db-scripts }
   - { name: web-ui,         path: ./repos/web-ui, branches: { dev: dev } }

@@ -19,12 +19,8 @@ export function tempDir(prefix = 'gig-test-'): string {
   return dir;
 }
 
-export const ENVIRONMENTS_YAML = `environments:
-  - { name: dev,  branch: develop }
-  - { name: qa,   branch: test }
-  - { name: uat,  branch: uat }
-  - { name: prod, branch: main }
-`;
+export { CHAIN_YAML as ENVIRONMENTS_YAML } from '../../src/demo/workspace.js';
+import { CHAIN_YAML as ENVIRONMENTS_YAML } from '../../src/demo/workspace.js';
 
 /** A day in November 2026 at a given hour, as git dates: tests read as a timeline. */
 export const nov = (day: number, hour = 10): string => `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
