@@ -130,15 +130,16 @@ async function syncRepository(
     const oldSha = stored?.branch === target.branch && stored.sha !== null && stillThere.has(stored.sha) ? stored.sha : null;
     const toIds = (shas: string[]): number[] => shas.map((sha) => ids.get(sha)).filter((id): id is number => id !== undefined);
     if (target.sha === null) {
-      membership.push({ ...target, reset: true, add: [], remove: [] });
+      membership.push({ ...target, reset: true, add: [], remove: [], files: new Map() });
     } else if (oldSha === null) {
-      membership.push({ ...target, reset: true, add: toIds(await repo.revList([target.sha], [])), remove: [] });
+      membership.push({ ...target, reset: true, add: toIds(await repo.revList([target.sha], [])), remove: [], files: await repo.tree(target.sha) });
     } else {
       membership.push({
         ...target,
         reset: false,
         add: toIds(await repo.revList([target.sha], [oldSha])),
         remove: toIds(await repo.revList([oldSha], [target.sha])),
+        files: await repo.treeChanges(oldSha, target.sha),
       });
     }
   }
@@ -176,5 +177,6 @@ function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => GraphNode | 
       ...facts.reverts.map((target) => ({ kind: 'revert' as const, target })),
     ],
     trailers: facts.trailers,
+    dependencies: facts.trailers.filter((trailer) => trailer.key === 'Depends-On').flatMap((trailer) => matcher.find(trailer.value)),
   };
 }

@@ -14,10 +14,12 @@ export interface NewCommit {
   committedAt: string;
   subject: string;
   body: string;
-  files: Array<{ path: string; additions: number | null; deletions: number | null }>;
+  files: Array<{ path: string; additions: number | null; deletions: number | null; blob: string | null }>;
   tickets: string[];
   links: Array<{ kind: 'cherry-pick' | 'revert'; target: string }>;
   trailers: Array<{ key: string; value: string }>;
+  /** Tickets the commit's Depends-On lines name. */
+  dependencies: string[];
 }
 
 export interface StoredTip {
@@ -36,6 +38,8 @@ export interface MembershipChange {
   reset: boolean;
   add: number[];
   remove: number[];
+  /** The branch's files after the sync: all of them after a reset, otherwise only what changed (null: deleted). */
+  files: Map<string, string | null>;
 }
 
 /**
@@ -93,10 +97,11 @@ export class IndexStore implements IndexReader {
        ON CONFLICT (repository_id, sha) DO UPDATE SET generation = excluded.generation
        RETURNING id`,
     );
-    const insertFile = this.db.prepare('INSERT OR IGNORE INTO commit_files (commit_id, path, additions, deletions) VALUES (?, ?, ?, ?)');
+    const insertFile = this.db.prepare('INSERT OR IGNORE INTO commit_files (commit_id, path, additions, deletions, blob) VALUES (?, ?, ?, ?, ?)');
     const insertRef = this.db.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'message')");
     const insertLink = this.db.prepare('INSERT OR IGNORE INTO commit_links (commit_id, kind, target_sha) VALUES (?, ?, ?)');
     const insertTrailer = this.db.prepare('INSERT OR REPLACE INTO commit_trailers (commit_id, position, key, value) VALUES (?, ?, ?, ?)');
+    const insertDependency = this.db.prepare('INSERT OR IGNORE INTO ticket_dependencies (ticket, depends_on, kind, commit_id) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       for (const commit of commits) {
         const additions = commit.files.reduce((sum, file) => sum + (file.additions ?? 0), 0);
@@ -107,10 +112,14 @@ export class IndexStore implements IndexReader {
           additions, deletions,
         ) as { id: number };
         ids.set(commit.sha, id);
-        for (const file of commit.files) insertFile.run(id, file.path, file.additions, file.deletions);
+        for (const file of commit.files) insertFile.run(id, file.path, file.additions, file.deletions, file.blob);
         for (const ticket of commit.tickets) insertRef.run(ticket, id);
         for (const link of commit.links) insertLink.run(id, link.kind, link.target);
         commit.trailers.forEach((trailer, position) => insertTrailer.run(id, position, trailer.key, trailer.value));
+        for (const ticket of commit.tickets) {
+          for (const dependency of commit.dependencies) if (dependency !== ticket) insertDependency.run(ticket, dependency, 'declared', id);
+          for (const companion of commit.tickets) if (companion !== ticket) insertDependency.run(ticket, companion, 'companion', id);
+        }
       }
     })();
   }
@@ -135,12 +144,20 @@ export class IndexStore implements IndexReader {
        ON CONFLICT (repository_id, environment) DO UPDATE SET branch = excluded.branch, ref = excluded.ref, sha = excluded.sha, synced_at = excluded.synced_at`,
     );
     const mergeRef = this.db.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'merge')");
+    const resetFiles = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ?');
+    const putFile = this.db.prepare('INSERT OR REPLACE INTO branch_files (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
+    const dropFile = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ? AND path = ?');
     return this.db.transaction(() => {
       let removedAny = false;
       for (const change of changes) {
         if (change.reset) reset.run(repositoryId, change.environment);
         for (const id of change.remove) remove.run(repositoryId, change.environment, id);
         for (const id of change.add) add.run(repositoryId, change.environment, id);
+        if (change.reset) resetFiles.run(repositoryId, change.environment);
+        for (const [file, blob] of change.files) {
+          if (blob === null) dropFile.run(repositoryId, change.environment, file);
+          else putFile.run(repositoryId, change.environment, file, blob);
+        }
         tip.run(repositoryId, change.environment, change.branch, change.ref, change.sha, syncedAt);
         removedAny ||= change.reset || change.remove.length > 0;
       }

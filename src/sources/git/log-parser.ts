@@ -5,7 +5,7 @@
  * the history is.
  */
 export const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1f';
-export const LOG_DIFF_ARGS = ['--numstat', '--no-renames', '--no-ext-diff', '--no-textconv'];
+export const LOG_DIFF_ARGS = ['--raw', '--no-abbrev', '--numstat', '--no-renames', '--no-ext-diff', '--no-textconv'];
 
 export interface LoggedCommit {
   sha: string;
@@ -24,6 +24,8 @@ export interface LoggedFile {
   path: string;
   additions: number | null;
   deletions: number | null;
+  /** The file's blob after the commit; null when the commit deleted it. */
+  blob: string | null;
 }
 
 const RS = '\x1e';
@@ -66,7 +68,7 @@ export class LogParser {
       committerEmail: committerEmail!,
       committedAt: toUtc(committedAt!),
       message: message!.replace(/\n+$/, ''),
-      files: parseNumstat(stats),
+      files: parseFileStats(stats),
     });
   }
 }
@@ -75,18 +77,33 @@ function toUtc(isoWithOffset: string): string {
   return new Date(isoWithOffset).toISOString();
 }
 
-function parseNumstat(block: string): LoggedFile[] {
-  const files: LoggedFile[] = [];
+const NULL_BLOB = /^0+$/;
+
+/** Reads the --raw lines (blob after the change) and the --numstat lines (sizes) of one commit. */
+function parseFileStats(block: string): LoggedFile[] {
+  const files = new Map<string, LoggedFile>();
+  const entry = (path: string): LoggedFile => {
+    let file = files.get(path);
+    if (!file) {
+      file = { path, additions: null, deletions: null, blob: null };
+      files.set(path, file);
+    }
+    return file;
+  };
   for (const line of block.split('\n')) {
-    const match = /^(\d+|-)\t(\d+|-)\t(.+)$/.exec(line);
-    if (!match) continue;
-    files.push({
-      additions: match[1] === '-' ? null : Number(match[1]),
-      deletions: match[2] === '-' ? null : Number(match[2]),
-      path: unquotePath(match[3]!),
-    });
+    const raw = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) [A-Z]\d*\t(.+)$/.exec(line);
+    if (raw) {
+      entry(unquotePath(raw[2]!)).blob = NULL_BLOB.test(raw[1]!) ? null : raw[1]!;
+      continue;
+    }
+    const stat = /^(\d+|-)\t(\d+|-)\t(.+)$/.exec(line);
+    if (stat) {
+      const file = entry(unquotePath(stat[3]!));
+      file.additions = stat[1] === '-' ? null : Number(stat[1]);
+      file.deletions = stat[2] === '-' ? null : Number(stat[2]);
+    }
   }
-  return files;
+  return [...files.values()];
 }
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };

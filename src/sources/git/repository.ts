@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GigError } from '../../errors.js';
-import { LOG_DIFF_ARGS, LOG_FORMAT, LogParser, PatchIdParser, type LoggedCommit } from './log-parser.js';
+import { LOG_DIFF_ARGS, LOG_FORMAT, LogParser, PatchIdParser, unquotePath, type LoggedCommit } from './log-parser.js';
 import type { GitRunner } from './runner.js';
 
 /**
@@ -89,6 +89,30 @@ export class GitRepository {
       (chunk) => parser.push(chunk),
     );
     parser.end();
+  }
+
+  /** Every file of a commit's tree: path → blob. */
+  async tree(sha: string): Promise<Map<string, string>> {
+    const { stdout } = await this.git.run(this.dir, ['ls-tree', '-r', '--full-tree', '--end-of-options', ...revisions([sha], [])]);
+    const files = new Map<string, string>();
+    for (const line of stdout.split('\n')) {
+      const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
+      if (match) files.set(unquotePath(match[2]!), match[1]!);
+    }
+    return files;
+  }
+
+  /** What changed between two trees: path → new blob, or null when the file was deleted. */
+  async treeChanges(from: string, to: string): Promise<Map<string, string | null>> {
+    const { stdout } = await this.git.run(this.dir, ['diff-tree', '-r', '--no-renames', '--no-abbrev', '--no-ext-diff', '--end-of-options', ...revisions([from, to], [])]);
+    const changes = new Map<string, string | null>();
+    for (const line of stdout.split('\n')) {
+      const match = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) ([A-Z])\d*\t(.+)$/.exec(line);
+      if (!match) continue;
+      const isFile = match[1] !== '160000' && match[1] !== '000000';
+      changes.set(unquotePath(match[4]!), match[3] === 'D' || !isFile ? null : match[2]!);
+    }
+    return changes;
   }
 
   /** The SHAs reachable from `include` and not from `exclude`. */
