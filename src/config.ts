@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { effectiveRules, type RiskRule } from './engine/risk-rules.js';
+import { DEFAULT_POLICY, type VerdictPolicy } from './engine/verdict.js';
 
 export const DEFAULT_TICKET_PATTERN = '[A-Z][A-Z0-9]+-[0-9]+';
 export const DEFAULT_CONFIG_FILE = 'gig.config.yaml';
@@ -34,6 +36,16 @@ const repositorySchema = z
     }
   });
 
+const verdictValue = z.enum(['safe', 'risky', 'manual-only', 'blocked'], { error: 'must be safe, risky, manual-only or blocked' });
+
+const riskRuleSchema = z.strictObject({
+  code: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be a lower-case code such as db-script' }),
+  level: z.enum(['info', 'warning', 'manual', 'blocking'], { error: 'must be info, warning, manual or blocking' }),
+  globs: z.array(z.string().min(1)).min(1, { error: 'must list at least one glob' }),
+  summary: z.string().min(1).optional(),
+  manualStep: z.string().min(1).optional(),
+});
+
 const configSchema = z
   .strictObject({
     projects: z
@@ -52,6 +64,22 @@ const configSchema = z
       }),
     environments: z.array(environmentSchema).min(1, { error: 'must list at least one environment' }),
     repositories: z.array(repositorySchema).min(1, { error: 'must list at least one repository' }),
+    risks: z.array(riskRuleSchema).optional(),
+    policy: z
+      .strictObject({
+        anomaly: verdictValue.optional(),
+        missingBranch: verdictValue.optional(),
+        missingDependency: verdictValue.optional(),
+        openRejection: verdictValue.optional(),
+        revertNotInTarget: verdictValue.optional(),
+        openManualStep: verdictValue.optional(),
+        warning: verdictValue.optional(),
+        blockingRisk: verdictValue.optional(),
+      })
+      .optional(),
+    largeChange: z
+      .strictObject({ lines: z.number().int().positive().optional(), files: z.number().int().positive().optional() })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     reportDuplicates(config.environments.map((env) => env.name), 'environments', ctx);
@@ -100,6 +128,9 @@ export interface GigConfig {
   tickets: { pattern: string; projects: string[] | null };
   environments: EnvironmentConfig[];
   repositories: RepositoryConfig[];
+  risks: RiskRule[];
+  policy: VerdictPolicy;
+  largeChange: { lines: number; files: number };
 }
 
 /** What to tell the user for a key, when the schema's own words are not enough. */
@@ -108,6 +139,8 @@ const HINTS: Array<[RegExp, string]> = [
   [/^repositories\.\d+\.branches/, 'Override a branch per environment, e.g. branches: { dev: dev }'],
   [/^repositories\.\d+$/, 'Give the repository a local clone: { name: orders-service, path: ./repos/orders-service }, or a url to mirror'],
   [/^repositories(\.|$)/, 'List each repository with a name and a path, e.g. { name: orders-service, path: ./repos/orders-service }'],
+  [/^risks/, 'Each rule needs a code, a level (info, warning, manual, blocking) and globs, e.g. { code: sql, level: manual, globs: ["*.sql"] }'],
+  [/^policy/, 'Map a rule to a verdict, e.g. policy: { openManualStep: risky }; see docs/verdicts.md'],
   [/^projects/, 'List ticket prefixes in upper case, e.g. projects: [ABC, PAY]'],
   [/^ticketPattern/, `Use a regular expression for one ticket id; the default is "${DEFAULT_TICKET_PATTERN}"`],
 ];
@@ -163,6 +196,9 @@ function resolveConfig(raw: RawConfig, file: string): GigConfig {
           : { kind: 'url', url: resolveUrl(repo.url!, dir) },
       branches: Object.fromEntries(raw.environments.map((env) => [env.name, repo.branches?.[env.name] ?? env.branch])),
     })),
+    risks: effectiveRules(raw.risks?.map((rule) => ({ ...rule, summary: rule.summary ?? rule.code }))),
+    policy: { ...DEFAULT_POLICY, ...raw.policy },
+    largeChange: { lines: raw.largeChange?.lines ?? 1000, files: raw.largeChange?.files ?? 50 },
   };
 }
 

@@ -5,6 +5,7 @@ import { syncAll } from './indexer/sync.js';
 import { createGitRunner, type GitRunner } from './sources/git/runner.js';
 import { openDatabase, type Db } from './store/database.js';
 import { IndexStore } from './store/index-store.js';
+import { LedgerStore } from './store/ledger-store.js';
 
 /**
  * The composition root: configuration → store → sources → command context. Surfaces (CLI, bots,
@@ -34,6 +35,7 @@ export function openApp(options: AppOptions): App {
   const context: CommandContext = {
     config,
     index: store,
+    ledger: new LedgerStore(db),
     now,
     sync: (onProgress) => syncAll({ config, store, git, mirrorDir, now, ...(onProgress ? { onProgress } : {}) }),
   };

@@ -8,7 +8,7 @@ import { ENVIRONMENTS_YAML, envRepository, nov, tempDir, workspace } from './hel
 import { openApp, type App } from '../src/main.js';
 
 function status(app: App, ticket: string): RepositoryStatus[] {
-  return runStatus(app.context, ticket).status.repositories;
+  return runStatus(app.context, ticket).evaluation.status.repositories;
 }
 
 function commitBySubject(repository: RepositoryStatus | undefined, subject: string): CommitStatus {

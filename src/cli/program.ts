@@ -1,15 +1,22 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { configPath, dbPath } from '../config.js';
 import { GigError, toGigError } from '../errors.js';
 import { runStatus } from '../commands/status.js';
 import { runSync } from '../commands/sync.js';
-import { buildDemoWorkspace, DEMO_TICKETS } from '../demo/workspace.js';
+import { runCheck } from '../commands/check.js';
+import { runDeployed, runManualAdd, runManualSetState, runReject } from '../commands/record.js';
+import { parseTicketList, runRelease } from '../commands/release.js';
+import { renderCheckText } from '../views/check-text.js';
+import { renderManualSteps, VERDICT_LABEL } from '../views/evaluation-text.js';
+import { renderDeployed, renderManualAdded, renderManualState, renderRejected } from '../views/record-text.js';
+import { releaseJson, renderReleaseCsv, renderReleaseMarkdown, renderReleaseText } from '../views/release.js';
+import { buildDemoWorkspace, DEMO_TICKETS, recordDemoHistory } from '../demo/workspace.js';
 import { openApp, type App } from '../main.js';
 import { errorJson, renderError } from '../views/error-text.js';
 import { renderNotFound, renderStatusText } from '../views/status-text.js';
-import { statusJson } from '../views/status-json.js';
+import { checkJson, manualStepJson, statusJson } from '../views/status-json.js';
 import { renderSyncSummary, syncJson } from '../views/sync-text.js';
 import { INIT_TEMPLATE } from './init-template.js';
 import type { CliIo } from './io.js';
@@ -76,19 +83,153 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('status')
-    .description('where a ticket changed what, and which environment each change reached')
+    .description('where a ticket changed what, which environment each change reached, and its verdict')
     .argument('<ticket>', 'ticket id, e.g. ABC-123')
+    .option('--to <env>', 'the target environment (default: the one after the furthest the ticket fully reached)')
     .option('--json', 'machine-readable output (docs/json.md)')
-    .addHelpText('after', '\nExamples:\n  gig status ABC-123\n  gig status abc-123 --json | jq .repositories[].environments')
-    .action(async (ticket: string, options: { json?: boolean }, command: Command) => {
+    .addHelpText('after', '\nExamples:\n  gig status ABC-123\n  gig status abc-123 --to uat --json')
+    .action(async (ticket: string, options: { to?: string; json?: boolean }, command: Command) => {
       json = Boolean(options.json);
       await withApp(command, (app) => {
-        const answer = runStatus(app.context, ticket);
-        if (json) printJson(statusJson(answer.status));
-        else print(answer.found ? renderStatusText(answer.status) : renderNotFound(answer.status, app.config.repositories.length));
+        const answer = runStatus(app.context, ticket, options.to === undefined ? {} : { to: options.to });
+        const status = answer.evaluation.status;
+        if (json) printJson(statusJson(answer.evaluation));
+        else print(answer.found ? renderStatusText(answer.evaluation) : renderNotFound(status, app.config.repositories.length));
         if (!answer.found) {
           exitCode = 3;
-          if (json) io.stderr.write(`${renderNotFound(answer.status, app.config.repositories.length)}\n`);
+          if (json) io.stderr.write(`${renderNotFound(status, app.config.repositories.length)}\n`);
+        }
+      });
+    });
+
+  program
+    .command('check')
+    .description('what is in one environment but missing in the next, and the verdict of that promotion')
+    .argument('<ticket>', 'ticket id')
+    .requiredOption('--from <env>', 'the environment to promote from')
+    .requiredOption('--to <env>', 'the environment to promote to')
+    .option('--json', 'machine-readable output (docs/json.md)')
+    .addHelpText('after', '\nExample:\n  gig check ABC-123 --from qa --to uat')
+    .action(async (ticket: string, options: { from: string; to: string; json?: boolean }, command: Command) => {
+      json = Boolean(options.json);
+      await withApp(command, (app) => {
+        const evaluation = runCheck(app.context, ticket, options.from, options.to);
+        if (json) printJson(checkJson(evaluation));
+        else print(renderCheckText(evaluation));
+        if (evaluation.status.repositories.length === 0) exitCode = 3;
+      });
+    });
+
+  program
+    .command('reject')
+    .description('record that a ticket failed at a stage (QA, UAT, client review)')
+    .argument('<ticket>', 'ticket id')
+    .requiredOption('--stage <stage>', 'where it failed: qa, uat, client, …')
+    .option('--reason <text>', 'what was wrong')
+    .option('--at <iso>', 'when (default: now), e.g. 2026-11-05T14:30:00Z')
+    .option('--by <name>', 'who rejected it')
+    .option('--dry-run', 'show what would be recorded')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExample:\n  gig reject ABC-123 --stage qa --reason "totals of 0 crash checkout" --by Ben')
+    .action(async (ticket: string, options: { stage: string; reason?: string; at?: string; by?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
+      json = Boolean(options.json);
+      await withApp(command, (app) => {
+        const result = runReject(app.context, { ticket, ...options }, { dryRun: Boolean(options.dryRun) });
+        if (json) printJson(result);
+        else print(renderRejected(result));
+      });
+    });
+
+  program
+    .command('deployed')
+    .description('record which commit an environment runs (CI can post the same to /hooks/deployments)')
+    .argument('<repository>', 'configured repository name')
+    .argument('<env>', 'environment')
+    .argument('<sha>', 'the commit now running there')
+    .option('--at <iso>', 'when it was deployed (default: now)')
+    .option('--by <name>', 'who or what deployed it')
+    .option('--dry-run', 'show what would be recorded')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExample:\n  gig deployed orders-service uat 3f2a1c9e --at 2026-11-20T16:00:00Z')
+    .action(async (repository: string, env: string, sha: string, options: { at?: string; by?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
+      json = Boolean(options.json);
+      await withApp(command, (app) => {
+        const result = runDeployed(app.context, { repository, environment: env, sha, ...options }, { dryRun: Boolean(options.dryRun) });
+        if (json) printJson(result);
+        else print(renderDeployed(result));
+      });
+    });
+
+  program
+    .command('manual')
+    .description('list, add and tick off the manual steps of a ticket')
+    .argument('<ticket>', 'ticket id')
+    .argument('[action]', 'add <text> | done <id> | reopen <id> (none: list the steps)')
+    .argument('[value]', 'the text of a new step, or a step id')
+    .option('--owner <name>', 'who does the new step')
+    .option('--by <name>', 'who is recording this')
+    .option('--to <env>', 'the target environment the steps are for (default as in status)')
+    .option('--dry-run', 'show what would be recorded')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  gig manual ABC-123\n  gig manual ABC-123 add "Switch the feature flag orders.totals on in uat" --owner Ana\n  gig manual ABC-123 done m3fa2c1 --by Ben')
+    .action(async (ticket: string, action: string | undefined, value: string | undefined, options: { owner?: string; by?: string; to?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
+      json = Boolean(options.json);
+      await withApp(command, (app) => {
+        const dryRun = Boolean(options.dryRun);
+        if (action === undefined) {
+          const { evaluation } = runStatus(app.context, ticket, options.to === undefined ? {} : { to: options.to });
+          if (json) printJson({ ticket: evaluation.ticket, target: evaluation.target, manualSteps: evaluation.manualSteps.map(manualStepJson) });
+          else print(evaluation.manualSteps.length === 0 ? `${evaluation.ticket} has no manual steps towards ${evaluation.target ?? 'any environment'}.` : renderManualSteps(evaluation).join('\n'));
+          return;
+        }
+        if (value === undefined) throw new GigError('USAGE', `manual ${action} needs ${action === 'add' ? 'the text of the step' : 'a step id'}.`, { hint: 'gig manual --help shows examples.' });
+        if (action === 'add') {
+          const result = runManualAdd(app.context, ticket, value, { dryRun, ...(options.owner ? { owner: options.owner } : {}), ...(options.by ? { by: options.by } : {}) });
+          if (json) printJson(result);
+          else print(renderManualAdded(result));
+        } else if (action === 'done' || action === 'reopen') {
+          const result = runManualSetState(app.context, ticket, value, action === 'done' ? 'done' : 'open', { dryRun, ...(options.by ? { by: options.by } : {}), ...(options.to ? { to: options.to } : {}) });
+          if (json) printJson(result);
+          else print(renderManualState(result));
+        } else {
+          throw new GigError('USAGE', `Unknown manual action "${action}".`, { hint: 'Use add, done or reopen.' });
+        }
+      });
+    });
+
+  program
+    .command('release')
+    .description('define, save and review a release: its manifest, verdicts and drift')
+    .argument('<id>', 'release id, e.g. REL-2026-12')
+    .option('--from <env>', 'the environment to promote from')
+    .option('--to <env>', 'the environment to promote to')
+    .option('--tickets <list>', 'comma-separated ticket ids')
+    .option('--tickets-file <file>', 'a file with one ticket id per line, or a CSV with a Key/Ticket column')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'json', 'csv']).default('text'))
+    .option('--json', 'the same as --format json')
+    .option('--out <path>', 'write the packet to a file instead of the terminal')
+    .option('--dry-run', 'evaluate without saving')
+    .addHelpText('after', '\nExamples:\n  gig release REL-7 --from qa --to uat --tickets ABC-101,ABC-103\n  gig release REL-7                      # re-evaluate and show what drifted\n  gig release REL-7 --format md --out REL-7.md')
+    .action(async (id: string, options: { from?: string; to?: string; tickets?: string; ticketsFile?: string; format: string; json?: boolean; out?: string; dryRun?: boolean }, command: Command) => {
+      const format = options.json ? 'json' : options.format;
+      json = format === 'json';
+      await withApp(command, (app) => {
+        let tickets: string[] | undefined;
+        if (options.tickets !== undefined) tickets = options.tickets.split(/[,\s]+/).filter(Boolean);
+        if (options.ticketsFile !== undefined) {
+          const file = path.resolve(io.cwd, options.ticketsFile);
+          if (!existsSync(file)) throw new GigError('USAGE', `No tickets file at ${file}.`);
+          tickets = [...(tickets ?? []), ...parseTicketList(app.context, readFileSync(file, 'utf8'))];
+        }
+        const answer = runRelease(app.context, { id, ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(tickets ? { tickets } : {}) }, { dryRun: Boolean(options.dryRun) });
+        const view = { manifest: answer.manifest, drift: answer.drift };
+        const rendered =
+          format === 'json' ? `${JSON.stringify(releaseJson(view), null, 2)}\n` : format === 'md' ? renderReleaseMarkdown(view) : format === 'csv' ? renderReleaseCsv(view) : `${renderReleaseText(view)}\n`;
+        if (options.out) {
+          writeFileSync(path.resolve(io.cwd, options.out), rendered);
+          if (!json) print(`wrote ${options.out}: release ${id}, ${VERDICT_LABEL[answer.manifest.verdict]}, manifest ${answer.manifest.hash.slice(0, 12)}`);
+        } else {
+          io.stdout.write(rendered);
         }
       });
     });
@@ -107,23 +248,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       try {
         const display = syncProgressDisplay(io);
         const result = await runSync(app.context, display.onProgress).finally(() => display.stop());
+        recordDemoHistory(app.context);
         print(`Built a demo workspace in ${path.relative(io.cwd, dir) || '.'}: ${app.config.repositories.length} repositories on ${app.config.environments.map((env) => env.name).join(' → ')}.`);
         print(renderSyncSummary(result));
         for (const ticket of DEMO_TICKETS) {
           print(`\n$ gig status ${ticket}`);
-          print(renderStatusText(runStatus(app.context, ticket).status));
+          print(renderStatusText(runStatus(app.context, ticket).evaluation));
         }
         const exports = [`GIG_CONFIG=${path.relative(io.cwd, configFile)}`, ...(globals.db ? [] : [`GIG_DB=${path.relative(io.cwd, dbFile)}`])];
         print(
           [
             '',
-            'What to notice: ABC-101 reached QA in orders-service and db-scripts, but UAT lacks its follow-up commit,',
-            'its SQL script never reached UAT, and its web-ui change never left dev. ABC-104 was reverted: nothing of it is missing.',
+            'What to notice: ABC-101 is blocked. UAT runs it without the follow-up QA asked for, without its SQL script',
+            'and without its UI change; QA\'s server still runs the build from before the follow-up. ABC-103 needs ABC-101',
+            'and a Mendix deployment by hand. ABC-104 was reverted: nothing of it is missing.',
             '',
             'Try next (in a clone of gig, `npm run gig --` stands for `gig`):',
             `  export ${exports.join(' ')}`,
             '  gig status ABC-101 --json',
-            '  gig status ABC-102',
+            '  gig check ABC-101 --from qa --to uat',
+            '  gig release REL-1 --from qa --to uat --tickets ABC-101,ABC-102 --format md',
+            '  gig manual ABC-103',
             `  commit to a repository under ${path.relative(io.cwd, path.join(dir, 'repos'))}, then: gig sync`,
           ].join('\n'),
         );

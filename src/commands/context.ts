@@ -1,11 +1,12 @@
 import type { GigConfig } from '../config.js';
-import type { IndexReader } from '../engine/ports.js';
+import type { IndexReader, Ledger } from '../engine/ports.js';
 import type { SyncProgress, SyncResult } from '../engine/ports.js';
 
 /** What a command may use. Built once by the composition root (src/main.ts); commands never open files or sockets themselves. */
 export interface CommandContext {
   config: GigConfig;
   index: IndexReader;
+  ledger: Ledger;
   sync(onProgress?: (event: SyncProgress) => void): Promise<SyncResult>;
   now(): Date;
 }

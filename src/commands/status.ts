@@ -1,11 +1,11 @@
 import { GigError } from '../errors.js';
-import { computeTicketStatus } from '../engine/status.js';
-import type { TicketStatus } from '../engine/model.js';
+import type { TicketEvaluation } from '../engine/evaluate.js';
 import { createTicketMatcher } from '../engine/tickets.js';
 import type { CommandContext } from './context.js';
+import { evaluate, parseEnvironment } from './evaluation.js';
 
 export interface StatusAnswer {
-  status: TicketStatus;
+  evaluation: TicketEvaluation;
   /** False when no indexed commit names the ticket. */
   found: boolean;
 }
@@ -25,14 +25,10 @@ export function parseTicket(context: CommandContext, raw: string): string {
   });
 }
 
-export function runStatus(context: CommandContext, rawTicket: string): StatusAnswer {
+/** `status <TICKET> [--to <env>]`: where the ticket is, and its verdict towards the target. */
+export function runStatus(context: CommandContext, rawTicket: string, options: { to?: string } = {}): StatusAnswer {
   const ticket = parseTicket(context, rawTicket);
-  const { config } = context;
-  const facts = context.index.ticketFacts(
-    ticket,
-    config.environments.map((env) => env.name),
-    config.repositories.map((repo) => repo.name),
-  );
-  const status = computeTicketStatus(facts);
-  return { status, found: status.repositories.length > 0 };
+  const target = options.to === undefined ? undefined : parseEnvironment(context, options.to, 'Target');
+  const evaluation = evaluate(context, ticket, target === undefined ? {} : { target });
+  return { evaluation, found: evaluation.status.repositories.length > 0 };
 }

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { GigError } from '../errors.js';
 import { GitBuilder, type Author } from './git-builder.js';
+import type { CommandContext } from '../commands/context.js';
+import { runDeployed, runReject } from '../commands/record.js';
 
 /**
  * The demo workspace: four repositories of one team living the seed's failure loop. ABC-101 spans
@@ -176,4 +178,23 @@ function buildMendixApp(dir: string): void {
   );
   repo.checkout('test');
   repo.merge('develop', "Merge branch 'develop' into test", { date: at(8, 10), author: BEN });
+}
+
+/**
+ * What the team recorded besides git: QA rejected ABC-101 on the 5th, and each environment of
+ * orders-service runs what CI last deployed (QA's server still runs the build of the 4th).
+ */
+export function recordDemoHistory(context: CommandContext): void {
+  runReject(context, { ticket: 'ABC-101', stage: 'qa', reason: 'orders with a zero total are refused', at: '2026-11-05T15:00:00Z', by: 'Ben Okafor' });
+  const tipAt = (environment: string, when: string): void => {
+    const facts = context.index.ticketFacts('ABC-101', context.config.environments.map((env) => env.name), ['orders-service']);
+    const commits = facts.repositories[0]?.ticketCommits.concat(facts.repositories[0].relatives) ?? [];
+    const running = commits
+      .filter((commit) => commit.environments.includes(environment) && commit.committedAt <= when)
+      .sort((a, b) => a.committedAt.localeCompare(b.committedAt))
+      .at(-1);
+    if (running) runDeployed(context, { repository: 'orders-service', environment, sha: running.sha, at: when, by: 'ci' });
+  };
+  tipAt('qa', '2026-11-04T12:00:00Z');
+  tipAt('uat', '2026-11-09T12:00:00Z');
 }

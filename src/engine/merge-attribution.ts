@@ -22,6 +22,20 @@ const MERGED_SIDE = 2;
 export function commitsBroughtInByMerge(merge: GraphNode, lookup: GraphLookup): string[] {
   const [first, ...others] = merge.parents;
   if (first === undefined || others.length === 0) return [];
+  return reachableOnlyFrom(others, first, lookup, Number.POSITIVE_INFINITY)!;
+}
+
+/**
+ * The commits reachable from `tip` but not from `base` (what `git rev-list tip ^base` prints), or
+ * null when more than `limit` commits would have to be read: an unrelated base, or one too far back.
+ */
+export function commitsNotIn(base: string, tip: string, lookup: GraphLookup, limit: number): string[] | null {
+  return reachableOnlyFrom([tip], base, lookup, limit);
+}
+
+function reachableOnlyFrom(tips: string[], base: string, lookup: GraphLookup, limit: number): string[] | null {
+  const first = base;
+  const others = tips;
   const paint = new Map<string, number>();
   const settled = new Set<string>();
   // Queued commits painted by the merged side alone: while there are none, nothing more is brought in.
@@ -42,9 +56,12 @@ export function commitsBroughtInByMerge(merge: GraphNode, lookup: GraphLookup): 
   for (const sha of others) push(sha, MERGED_SIDE);
 
   const brought: string[] = [];
+  let read = 0;
   while (pendingMerged.size > 0) {
     const sha = queue.pop();
     if (sha === undefined) break;
+    read += 1;
+    if (read > limit) return null;
     settled.add(sha);
     pendingMerged.delete(sha);
     const side = paint.get(sha)!;

@@ -13,10 +13,55 @@ export interface IndexedCommit {
   authorEmail: string;
   committedAt: string;
   files: string[];
+  /** Each file's blob after the commit; null when the commit deleted it. */
+  blobs: Record<string, string | null>;
+  additions: number;
+  deletions: number;
   patchId: string | null;
   cherryPickedFrom: string[];
   reverts: string[];
+  /** `Manual-Step:` lines of the message. */
+  manualSteps: string[];
   environments: string[];
+}
+
+/** The running state of one environment of one repository, from deployment evidence. */
+export interface DeploymentFact {
+  sha: string;
+  at: string;
+  source: string;
+  /** Commits on the branch that the running SHA does not contain; null when the index cannot tell. */
+  notRunning: string[] | null;
+}
+
+export interface RejectionFact {
+  stage: string;
+  at: string;
+  reason: string | null;
+  by: string | null;
+  source: string;
+}
+
+export type DependencyKind = 'declared' | 'companion' | 'tracker';
+
+export interface DependencyEdge {
+  ticket: string;
+  kind: DependencyKind;
+  direction: 'needs' | 'needed-by';
+}
+
+export interface AddedManualStep {
+  id: string;
+  summary: string;
+  owner: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface ManualStepState {
+  status: 'open' | 'done';
+  by: string | null;
+  at: string;
 }
 
 export interface BranchFact {
@@ -30,6 +75,9 @@ export interface RepositoryFacts {
   branches: BranchFact[];
   /** Non-merge commits that name the ticket, or that a merge naming it brought in. */
   ticketCommits: IndexedCommit[];
+  /** For each environment, the blob of every path the ticket's commits touch (absent: not in the tree). */
+  trees: Record<string, Record<string, string>>;
+  deployments: Record<string, DeploymentFact>;
   /**
    * Other commits of the same repository that copy or undo a ticket commit: same patch-id,
    * a cherry-pick trailer pointing at one, or a revert of one.
@@ -42,7 +90,12 @@ export interface TicketFacts {
   asOf: string | null;
   environments: string[];
   repositories: RepositoryFacts[];
+  rejections: RejectionFact[];
+  dependencies: DependencyEdge[];
+  manualSteps: { added: AddedManualStep[]; states: Record<string, ManualStepState> };
 }
+
+export type DeploymentState = 'deployed' | 'not-deployed' | 'unknown';
 
 export interface CommitStatus {
   sha: string;
@@ -50,9 +103,15 @@ export interface CommitStatus {
   author: string;
   committedAt: string;
   files: string[];
+  additions: number;
+  deletions: number;
   presence: Record<string, Presence>;
+  /** Per environment, the SHA that carries the change there (the commit itself or a copy). */
+  locations: Record<string, string>;
+  deployment: Record<string, DeploymentState>;
   /** Cherry-picked or re-applied copies of this change, folded into it. */
   copies: string[];
+  manualSteps: string[];
   /** The commit this one reverts, or that reverts it, when the pair is in the change set. */
   revertedBy?: string;
   reverts?: string;
@@ -68,6 +127,7 @@ export interface RepositoryStatus {
   name: string;
   environments: RepositoryEnvironmentStatus[];
   commits: CommitStatus[];
+  deployments: Record<string, DeploymentFact>;
 }
 
 export interface TicketStatus {

@@ -1,5 +1,5 @@
 import type { GigError } from '../errors.js';
-import type { TicketFacts } from './model.js';
+import type { AddedManualStep, DependencyEdge, TicketFacts } from './model.js';
 
 /**
  * What the engine needs from the index. The store implements it; the engine never sees SQL.
@@ -8,6 +8,31 @@ import type { TicketFacts } from './model.js';
 export interface IndexReader {
   /** Everything the index knows about one ticket, over the given promotion chain. */
   ticketFacts(ticket: string, environments: string[], repositories: string[]): TicketFacts;
+  /** The ticket's direct dependency edges, both directions. */
+  dependencyEdges(ticket: string): DependencyEdge[];
+  /** The full SHA of an indexed commit of a repository, from a full or abbreviated one. */
+  resolveCommit(repository: string, sha: string): string | null;
+}
+
+/** What people record: rejections, deployments, manual steps, releases. Append-only where it matters. */
+export interface Ledger {
+  addRejection(rejection: { ticket: string; stage: string; at: string; reason: string | null; by: string | null; source: string; externalId?: string }, recordedAt: string): number;
+  addDeployment(deployment: { repository: string; environment: string; sha: string; at: string; source: string; recordedBy: string | null }, recordedAt: string): void;
+  addManualStep(ticket: string, step: AddedManualStep): void;
+  setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): void;
+  saveRelease(release: SavedReleaseRecord): void;
+  release(id: string): SavedReleaseRecord | null;
+}
+
+export interface SavedReleaseRecord {
+  id: string;
+  source: string;
+  target: string;
+  tickets: string[];
+  hash: string;
+  manifest: unknown;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** What a sync reports as it goes, for a progress display. */

@@ -1,5 +1,6 @@
 import type {
   CommitStatus,
+  DeploymentState,
   EnvironmentState,
   Presence,
   RepositoryFacts,
@@ -10,11 +11,11 @@ import type {
 import { changePresence, groupChanges, type Change } from './presence.js';
 
 /** Presences that mean "nothing of this change is left to promote". */
-const SETTLED: ReadonlySet<Presence> = new Set(['reachable', 'equivalent', 'squashed', 'reverted']);
+export const SETTLED: ReadonlySet<Presence> = new Set(['reachable', 'equivalent', 'squashed', 'reverted']);
 
 /**
  * Where a ticket is (DESIGN §4.2–4.3): its change set per repository, each change listed once with
- * its presence in every environment, and each environment's state per repository.
+ * its presence and deployment in every environment, and each environment's state per repository.
  */
 export function computeTicketStatus(facts: TicketFacts): TicketStatus {
   return {
@@ -43,17 +44,26 @@ function repositoryStatus(repository: RepositoryFacts, environments: string[]): 
       }
     }
   }
+  const paired = new Set(pairs.flat());
+  markSquashed(changes, presences, repository, environments, paired);
 
   const commits: CommitStatus[] = changes.map((change, index) => {
     const canonical = change.canonical;
+    const presence = Object.fromEntries(environments.map((env) => [env, presences[index]!.get(env)!]));
+    const locations = locate(change, environments, presence);
     const status: CommitStatus = {
       sha: canonical.sha,
       subject: canonical.subject,
       author: `${canonical.authorName} <${canonical.authorEmail}>`,
       committedAt: canonical.committedAt,
       files: canonical.files,
-      presence: Object.fromEntries(environments.map((env) => [env, presences[index]!.get(env)!])),
+      additions: canonical.additions,
+      deletions: canonical.deletions,
+      presence,
+      locations,
+      deployment: Object.fromEntries(environments.map((env) => [env, deploymentState(repository, env, presence[env]!, locations[env])])),
       copies: change.members.filter((member) => member !== canonical).map((member) => member.sha),
+      manualSteps: canonical.manualSteps,
     };
     const pair = pairs.find(([reverted, revert]) => reverted === index || revert === index);
     if (pair && pair[0] === index) status.revertedBy = changes[pair[1]]!.canonical.sha;
@@ -72,7 +82,56 @@ function repositoryStatus(repository: RepositoryFacts, environments: string[]): 
       };
     }),
     commits,
+    deployments: repository.deployments,
   };
+}
+
+/**
+ * DESIGN §4.2 step 3: a change whose commits never reached an environment may still have arrived
+ * there, squashed into one commit or re-done by hand. It counts as `squashed` when every file it
+ * touches holds, on that branch, exactly the content the ticket last gave it.
+ */
+function markSquashed(
+  changes: Change[],
+  presences: Array<Map<string, Presence>>,
+  repository: RepositoryFacts,
+  environments: string[],
+  paired: Set<number>,
+): void {
+  const finalBlob = new Map<string, string | null>();
+  for (const change of changes) {
+    for (const [path, blob] of Object.entries(change.canonical.blobs)) finalBlob.set(path, blob);
+  }
+  const exists = new Set(repository.branches.filter((branch) => branch.exists).map((branch) => branch.environment));
+  changes.forEach((change, index) => {
+    const files = change.canonical.files;
+    if (files.length === 0 || paired.has(index)) return;
+    for (const env of environments) {
+      if (!exists.has(env) || presences[index]!.get(env) !== 'absent') continue;
+      const tree = repository.trees[env] ?? {};
+      if (files.every((path) => (tree[path] ?? null) === (finalBlob.get(path) ?? null))) presences[index]!.set(env, 'squashed');
+    }
+  });
+}
+
+function locate(change: Change, environments: string[], presence: Record<string, Presence>): Record<string, string> {
+  const locations: Record<string, string> = {};
+  for (const env of environments) {
+    if (presence[env] === 'reachable') locations[env] = change.canonical.sha;
+    else if (presence[env] === 'equivalent') {
+      const copy = change.members.find((member) => member !== change.canonical && member.environments.includes(env));
+      if (copy) locations[env] = copy.sha;
+    }
+  }
+  return locations;
+}
+
+function deploymentState(repository: RepositoryFacts, env: string, presence: Presence, location: string | undefined): DeploymentState {
+  const evidence = repository.deployments[env];
+  if (!evidence || evidence.notRunning === null) return 'unknown';
+  if (presence === 'absent') return 'not-deployed';
+  if (location === undefined) return 'unknown';
+  return evidence.notRunning.includes(location) ? 'not-deployed' : 'deployed';
 }
 
 function environmentState(presences: Presence[]): EnvironmentState {

@@ -1,4 +1,6 @@
-import type { IndexedCommit, RepositoryFacts, TicketFacts } from '../engine/model.js';
+import { commitsNotIn } from '../engine/merge-attribution.js';
+import type { DeploymentFact, IndexedCommit, RepositoryFacts, TicketFacts } from '../engine/model.js';
+import { LedgerStore } from './ledger-store.js';
 import type { IndexReader } from '../engine/ports.js';
 import type { Db } from './database.js';
 
@@ -46,8 +48,15 @@ export interface MembershipChange {
  * The index half of the store: what git, trackers and CI say. Writes come from the indexer in
  * short transactions so that chat commands and approvals are never kept waiting by a long sync.
  */
+/** How far back the running SHA of an environment may lie behind its branch before gig stops counting. */
+const DEPLOYMENT_WALK_LIMIT = 20_000;
+
 export class IndexStore implements IndexReader {
-  constructor(private readonly db: Db) {}
+  private readonly ledger: LedgerStore;
+
+  constructor(private readonly db: Db) {
+    this.ledger = new LedgerStore(db);
+  }
 
   upsertRepository(name: string, location: string, kind: string): number {
     const row = this.db
@@ -199,7 +208,59 @@ export class IndexStore implements IndexReader {
       repositories: repoRows
         .map((repo) => this.repositoryFacts(repo.id, repo.name, ticket))
         .filter((facts) => facts.ticketCommits.length > 0),
+      rejections: this.ledger.rejections(ticket),
+      dependencies: this.dependencyEdges(ticket),
+      manualSteps: { added: this.ledger.addedManualSteps(ticket), states: this.ledger.manualStepStates(ticket) },
     };
+  }
+
+  resolveCommit(repository: string, sha: string): string | null {
+    const prefix = sha.toLowerCase();
+    if (!/^[0-9a-f]{4,64}$/.test(prefix)) return null;
+    const rows = this.db
+      .prepare<[string, string, string], { sha: string }>(
+        `SELECT c.sha FROM commits c JOIN repositories r ON r.id = c.repository_id WHERE r.name = ? AND c.sha >= ? AND c.sha < ? LIMIT 2`,
+      )
+      .all(repository, prefix, `${prefix}g`);
+    return rows.length === 1 ? rows[0]!.sha : null;
+  }
+
+  dependencyEdges(ticket: string): TicketFacts['dependencies'] {
+    const rows = this.db
+      .prepare<[string, string], { other: string; kind: 'declared' | 'companion' | 'tracker'; direction: 'needs' | 'needed-by' }>(
+        `SELECT DISTINCT depends_on AS other, kind, 'needs' AS direction FROM ticket_dependencies WHERE ticket = ?
+         UNION SELECT DISTINCT ticket AS other, kind, 'needed-by' AS direction FROM ticket_dependencies WHERE depends_on = ? AND kind <> 'companion'
+         ORDER BY direction DESC, other, kind`,
+      )
+      .all(ticket, ticket);
+    return rows.map((row) => ({ ticket: row.other, kind: row.kind, direction: row.direction }));
+  }
+
+  /** The latest deployment of each environment, with what the running SHA lacks of the branch. */
+  private deployments(repositoryId: number, name: string): Record<string, DeploymentFact> {
+    const result: Record<string, DeploymentFact> = {};
+    const tips = this.tips(repositoryId);
+    for (const deployment of this.ledger.latestDeployments(name)) {
+      const tip = tips.get(deployment.environment)?.sha ?? null;
+      let notRunning: string[] | null = null;
+      if (tip !== null && this.graphNode(repositoryId, deployment.sha)) {
+        notRunning = tip === deployment.sha ? [] : commitsNotIn(deployment.sha, tip, (sha) => this.graphNode(repositoryId, sha), DEPLOYMENT_WALK_LIMIT);
+      }
+      result[deployment.environment] = { sha: deployment.sha, at: deployment.at, source: deployment.source, notRunning };
+    }
+    return result;
+  }
+
+  /** The blob of each given path on each environment branch of a repository. */
+  private trees(repositoryId: number, paths: string[]): Record<string, Record<string, string>> {
+    const trees: Record<string, Record<string, string>> = {};
+    const rows = this.db
+      .prepare<[number, string], { environment: string; path: string; blob: string }>(
+        'SELECT environment, path, blob FROM branch_files WHERE repository_id = ? AND path IN (SELECT value FROM json_each(?))',
+      )
+      .all(repositoryId, JSON.stringify([...new Set(paths)]));
+    for (const row of rows) (trees[row.environment] ??= {})[row.path] = row.blob;
+    return trees;
   }
 
   private repositoryFacts(repositoryId: number, name: string, ticket: string): RepositoryFacts {
@@ -214,11 +275,18 @@ export class IndexStore implements IndexReader {
       .prepare<[number], { environment: string; branch: string; sha: string | null }>('SELECT environment, branch, sha FROM branch_tips WHERE repository_id = ?')
       .all(repositoryId)
       .map((row) => ({ environment: row.environment, branch: row.branch, exists: row.sha !== null }));
-    if (ticketIds.length === 0) return { name, branches, ticketCommits: [], relatives: [] };
+    if (ticketIds.length === 0) return { name, branches, ticketCommits: [], relatives: [], trees: {}, deployments: {} };
 
     const ticketCommits = this.commitsById(ticketIds);
     const relativeIds = this.relativeIds(repositoryId, ticketCommits).filter((id) => !ticketIds.includes(id));
-    return { name, branches, ticketCommits, relatives: this.commitsById(relativeIds) };
+    return {
+      name,
+      branches,
+      ticketCommits,
+      relatives: this.commitsById(relativeIds),
+      trees: this.trees(repositoryId, ticketCommits.flatMap((commit) => commit.files)),
+      deployments: this.deployments(repositoryId, name),
+    };
   }
 
   /** Commits that copy, or are copied by, or revert a ticket commit. */
@@ -253,8 +321,9 @@ export class IndexStore implements IndexReader {
     if (ids.length === 0) return [];
     const rows = this.db
       .prepare<[string], CommitRow>(
-        `SELECT c.sha, c.parents, c.generation, c.subject, c.author_name, c.author_email, c.committed_at, c.patch_id,
-           (SELECT json_group_array(path) FROM (SELECT path FROM commit_files f WHERE f.commit_id = c.id ORDER BY path)) AS files,
+        `SELECT c.sha, c.parents, c.generation, c.subject, c.author_name, c.author_email, c.committed_at, c.patch_id, c.additions, c.deletions,
+           (SELECT json_group_array(json_array(path, blob)) FROM (SELECT path, blob FROM commit_files f WHERE f.commit_id = c.id ORDER BY path)) AS files,
+           (SELECT json_group_array(value) FROM (SELECT value FROM commit_trailers t WHERE t.commit_id = c.id AND t.key = 'Manual-Step' ORDER BY position)) AS manual_steps,
            (SELECT json_group_array(environment) FROM branch_commits b WHERE b.commit_id = c.id) AS environments,
            (SELECT json_group_array(json_array(kind, target_sha)) FROM commit_links l WHERE l.commit_id = c.id) AS links
          FROM commits c WHERE c.id IN (SELECT value FROM json_each(?))`,
@@ -262,6 +331,7 @@ export class IndexStore implements IndexReader {
       .all(JSON.stringify(ids));
     return rows.map((row) => {
       const links = JSON.parse(row.links) as Array<[string, string]>;
+      const files = JSON.parse(row.files) as Array<[string, string | null]>;
       return {
         sha: row.sha,
         parents: splitParents(row.parents),
@@ -270,7 +340,11 @@ export class IndexStore implements IndexReader {
         authorName: row.author_name,
         authorEmail: row.author_email,
         committedAt: row.committed_at,
-        files: JSON.parse(row.files) as string[],
+        files: files.map(([path]) => path),
+        blobs: Object.fromEntries(files),
+        additions: row.additions,
+        deletions: row.deletions,
+        manualSteps: JSON.parse(row.manual_steps) as string[],
         patchId: row.patch_id,
         cherryPickedFrom: links.filter(([kind]) => kind === 'cherry-pick').map(([, target]) => target),
         reverts: links.filter(([kind]) => kind === 'revert').map(([, target]) => target),
@@ -289,6 +363,9 @@ interface CommitRow {
   author_email: string;
   committed_at: string;
   patch_id: string | null;
+  additions: number;
+  deletions: number;
+  manual_steps: string;
   files: string;
   environments: string;
   links: string;

@@ -1,4 +1,6 @@
+import type { TicketEvaluation } from '../engine/evaluate.js';
 import type { EnvironmentState, Presence, TicketStatus } from '../engine/model.js';
+import { renderDetails, renderVerdict } from './evaluation-text.js';
 import { humanTime, pad, plural, shortSha, truncate } from './format.js';
 
 const PRESENCE_MARK: Record<Presence, string> = {
@@ -27,12 +29,21 @@ const STATE_LABEL: Record<EnvironmentState, string> = {
 };
 
 const SUBJECT_WIDTH = 46;
+const NOT_DEPLOYED_MARK = '⚑';
 
-/** The compact table `gig status` prints: one block per repository, one row per change. */
-export function renderStatusText(status: TicketStatus): string {
-  const lines: string[] = [];
+/** What `gig status` prints: the verdict, the table, then risks, steps, dependencies and rejections. */
+export function renderStatusText(evaluation: TicketEvaluation): string {
+  return [renderHeader(evaluation.status), ...renderVerdict(evaluation), renderTable(evaluation.status), ...renderDetails(evaluation)].join('\n');
+}
+
+function renderHeader(status: TicketStatus): string {
   const asOf = status.asOf === null ? 'index never synced' : `index as of ${humanTime(status.asOf)}`;
-  lines.push(`${status.ticket} · ${plural(status.repositories.length, 'repository', 'repositories')} · ${asOf}`);
+  return `${status.ticket} · ${plural(status.repositories.length, 'repository', 'repositories')} · ${asOf}`;
+}
+
+/** The compact table: one block per repository, one row per change, one column per environment. */
+export function renderTable(status: TicketStatus): string {
+  const lines: string[] = [];
   const columnWidth = Math.max(10, ...status.environments.map((env) => env.length + 2));
   const leftWidth = 2 + 9 + 11 + SUBJECT_WIDTH + 2;
   for (const repository of status.repositories) {
@@ -46,12 +57,19 @@ export function renderStatusText(status: TicketStatus): string {
       ].filter(Boolean);
       const subject = extra.length > 0 ? `${commit.subject} (${extra.join(', ')})` : commit.subject;
       const left = `  ${shortSha(commit.sha)} ${commit.committedAt.slice(0, 10)} ${truncate(subject, SUBJECT_WIDTH)}`;
-      lines.push(pad(left, leftWidth) + status.environments.map((env) => pad(PRESENCE_MARK[commit.presence[env]!], columnWidth)).join('').trimEnd());
+      const cell = (env: string): string =>
+        PRESENCE_MARK[commit.presence[env]!] + (commit.presence[env] !== 'absent' && commit.deployment[env] === 'not-deployed' ? ' ' + NOT_DEPLOYED_MARK : '');
+      lines.push(pad(left, leftWidth) + status.environments.map((env) => pad(cell(env), columnWidth)).join('').trimEnd());
     }
   }
   const used = new Set(status.repositories.flatMap((repository) => repository.commits.flatMap((commit) => Object.values(commit.presence))));
   lines.push('');
-  lines.push(PRESENCE_ORDER.filter((presence) => used.has(presence)).map((presence) => `${PRESENCE_MARK[presence]} ${PRESENCE_LEGEND[presence]}`).join('   '));
+  const legend = PRESENCE_ORDER.filter((presence) => used.has(presence)).map((presence) => `${PRESENCE_MARK[presence]} ${PRESENCE_LEGEND[presence]}`);
+  const undeployed = status.repositories.some((repository) =>
+    repository.commits.some((commit) => status.environments.some((env) => commit.presence[env] !== 'absent' && commit.deployment[env] === 'not-deployed')),
+  );
+  if (undeployed) legend.push(`${NOT_DEPLOYED_MARK} on the branch, not deployed`);
+  lines.push(legend.join('   '));
   return lines.join('\n');
 }
 

@@ -1,0 +1,76 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { GigError, NotFoundError } from '../errors.js';
+import { buildManifest, manifestDrift, type Manifest } from '../engine/manifest.js';
+import { createTicketMatcher } from '../engine/tickets.js';
+import type { CommandContext } from './context.js';
+import { dependencyGraph, evaluate, parseEnvironment } from './evaluation.js';
+import { parseTicket } from './status.js';
+
+export interface ReleaseRequest {
+  id: string;
+  from?: string;
+  to?: string;
+  tickets?: string[];
+}
+
+export interface ReleaseAnswer {
+  manifest: Manifest;
+  /** What changed since the release was saved; empty when it was (re)defined now. */
+  drift: string[];
+  savedAt: string;
+  created: boolean;
+}
+
+/**
+ * `release <ID> --from --to --tickets …` defines (or redefines) and saves a release; `release <ID>`
+ * re-evaluates the saved one against the current index and reports drift.
+ */
+export function runRelease(context: CommandContext, request: ReleaseRequest, options: { dryRun?: boolean } = {}): ReleaseAnswer {
+  const id = request.id.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id)) {
+    throw new GigError('USAGE', `"${request.id}" is not a release id.`, { hint: 'Use letters, digits, ".", "_" and "-", e.g. REL-2026-12.' });
+  }
+  const saved = context.ledger.release(id);
+  const defining = request.tickets !== undefined;
+  if (!defining && !saved) {
+    throw new NotFoundError(`There is no saved release ${id}.`, `Define it: gig release ${id} --from qa --to uat --tickets ABC-1,ABC-2`);
+  }
+  const from = parseEnvironment(context, request.from ?? saved?.source ?? '', 'Source');
+  const to = parseEnvironment(context, request.to ?? saved?.target ?? '', 'Target');
+  const names = context.config.environments.map((env) => env.name);
+  if (names.indexOf(from) >= names.indexOf(to)) {
+    throw new GigError('USAGE', `${from} does not come before ${to} in the promotion chain (${names.join(' → ')}).`);
+  }
+  const tickets = defining ? [...new Set(request.tickets!.map((ticket) => parseTicket(context, ticket)))] : saved!.tickets;
+  if (tickets.length === 0) throw new GigError('USAGE', `Release ${id} names no tickets.`, { hint: 'Give --tickets ABC-1,ABC-2 or --tickets-file <file>.' });
+
+  const together = new Set(tickets);
+  const graph = dependencyGraph(context);
+  const evaluations = tickets.map((ticket) => evaluate(context, ticket, { source: from, target: to, travellingTogether: together }, graph));
+  const manifest = buildManifest(id, from, to, evaluations, context.config.risks);
+  const now = context.now().toISOString();
+  const redefined = defining && (!saved || saved.source !== from || saved.target !== to || saved.tickets.join(',') !== tickets.join(','));
+  const drift = saved && !redefined ? manifestDrift(saved.manifest as Manifest, manifest) : [];
+  if (!options.dryRun && (!saved || redefined)) {
+    context.ledger.saveRelease({ id, source: from, target: to, tickets, hash: manifest.hash, manifest, createdAt: saved?.createdAt ?? now, updatedAt: now });
+  }
+  return { manifest, drift, savedAt: saved && !redefined ? saved.updatedAt : now, created: !saved };
+}
+
+/** Tickets from a file: one per line, or a CSV whose "key"/"ticket"/"issue" column (or first column of ids) holds them. */
+export function parseTicketList(context: CommandContext, text: string): string[] {
+  const matcher = createTicketMatcher(context.config.tickets);
+  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith('#'));
+  if (lines.every((line) => matcher.parse(line) !== null)) return lines.map((line) => matcher.parse(line)!);
+  const delimiter = [',', ';', '\t'].find((candidate) => lines[0]?.includes(candidate)) ?? ',';
+  const rows = parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+  const header = rows[0] ?? [];
+  const named = header.findIndex((cell) => /^(issue ?key|key|ticket|ticket ?id|issue|id)$/i.test(cell));
+  const column = named >= 0 ? named : header.findIndex((_, index) => rows.slice(1).every((row) => (row[index] ?? '') === '' || matcher.parse(row[index]!) !== null));
+  const body = named >= 0 || matcher.parse(header[column] ?? '') === null ? rows.slice(1) : rows;
+  if (column < 0) throw new GigError('USAGE', 'The tickets file has no column of ticket ids.', { hint: 'Give one id per line, or a CSV with a "Key" or "Ticket" column.' });
+  const tickets = body.map((row) => row[column] ?? '').filter((cell) => cell !== '');
+  const invalid = tickets.filter((cell) => matcher.parse(cell) === null);
+  if (invalid.length > 0) throw new GigError('TICKET_INVALID', `The tickets file holds values that are not ticket ids: ${invalid.slice(0, 5).join(', ')}.`);
+  return tickets.map((cell) => matcher.parse(cell)!);
+}

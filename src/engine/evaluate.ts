@@ -1,0 +1,170 @@
+import { findAnomalies, type Anomaly } from './anomalies.js';
+import { resolveDependencies, type Dependency, type DependencyGraph } from './dependencies.js';
+import type { RejectionFact, TicketFacts, TicketStatus } from './model.js';
+import { historyRisks, manualSteps, pathRisks, type ManualStep, type Risk } from './risks.js';
+import type { RiskRule } from './risk-rules.js';
+import { computeTicketStatus, SETTLED } from './status.js';
+import { defaultSource, defaultTarget } from './targets.js';
+import { decide, type Finding, type Verdict, type VerdictPolicy } from './verdict.js';
+
+/** One change a promotion must carry: the SHA to cherry-pick is the copy in the source environment. */
+export interface PromotionCommit {
+  repository: string;
+  ticket: string;
+  sha: string;
+  /** The change's SHA as `status` lists it (the copy that stands first in the chain). */
+  change: string;
+  subject: string;
+  author: string;
+  committedAt: string;
+  files: string[];
+}
+
+export interface TicketEvaluation {
+  ticket: string;
+  status: TicketStatus;
+  source: string | null;
+  target: string | null;
+  verdict: Verdict;
+  reasons: string[];
+  anomalies: Anomaly[];
+  risks: Risk[];
+  manualSteps: ManualStep[];
+  dependencies: Dependency[];
+  lastRejection: RejectionFact | null;
+  /** Changes committed after the last rejection, source order. */
+  sinceRejection: string[];
+  /** In the source environment and missing in the target, source order. */
+  toPromote: PromotionCommit[];
+  /** Missing in the target and not in the source either: not ready to promote. */
+  notInSource: PromotionCommit[];
+}
+
+export interface EvaluationSettings {
+  rules: RiskRule[];
+  policy: VerdictPolicy;
+  largeChange: { lines: number; files: number };
+}
+
+export interface EvaluationRequest {
+  facts: TicketFacts;
+  /** Defaults: the environment after the furthest one the ticket completely reached; its predecessor. */
+  target?: string | null;
+  source?: string | null;
+  graph: DependencyGraph;
+  /** Tickets promoted in the same release: dependencies on them are satisfied. */
+  travellingTogether?: ReadonlySet<string>;
+}
+
+const short = (sha: string): string => sha.slice(0, 8);
+
+/** Everything a release captain asks about one ticket, towards one target (DESIGN §4.3–4.6). */
+export function evaluateTicket(request: EvaluationRequest, settings: EvaluationSettings): TicketEvaluation {
+  const { facts } = request;
+  const status = computeTicketStatus(facts);
+  const target = request.target === undefined ? defaultTarget(status) : request.target;
+  const source = request.source === undefined ? defaultSource(facts.environments, target) : request.source;
+  const lastRejection = facts.rejections.at(-1) ?? null;
+
+  const anomalies = findAnomalies(status, target);
+  const risks = [
+    ...pathRisks(status.repositories, target, settings.rules),
+    ...historyRisks({ ticket: facts.ticket, repositories: status.repositories, source, target, lastRejection, largeChange: settings.largeChange }),
+  ];
+  const steps = manualSteps(facts, status.repositories, target, settings.rules);
+  const { dependencies, cycles } = resolveDependencies(facts.ticket, request.graph, target, request.travellingTogether ?? new Set());
+  const { toPromote, notInSource } = promotion(status, source, target);
+  const sinceRejection = lastRejection
+    ? status.repositories.flatMap((repository) => repository.commits.filter((commit) => commit.committedAt > lastRejection.at).map((commit) => commit.sha))
+    : [];
+
+  const findings: Finding[] = [];
+  if (status.repositories.length === 0) findings.push({ rule: 'notFound', reason: `${facts.ticket} is not named by any indexed commit` });
+  for (const repository of status.repositories) {
+    for (const env of [source, target].filter((candidate): candidate is string => candidate !== null)) {
+      if (repository.environments.find((candidate) => candidate.name === env)?.state === 'no-branch') {
+        const branch = repository.environments.find((candidate) => candidate.name === env)?.branch;
+        findings.push({ rule: 'missingBranch', reason: `${repository.name} has no branch "${branch}" for ${env}` });
+      }
+    }
+  }
+  for (const anomaly of anomalies) findings.push({ rule: 'anomaly', reason: anomaly.message });
+  for (const dependency of dependencies.filter((candidate) => candidate.direction === 'needs' && candidate.status !== 'satisfied')) {
+    const where = target ?? 'the last environment';
+    const how = dependency.kind === 'companion' ? 'is named in the same commits' : dependency.via ? `is needed through ${dependency.via}` : 'is a declared dependency';
+    findings.push({
+      rule: 'missingDependency',
+      reason: dependency.status === 'unknown' ? `${dependency.ticket} ${how} but no indexed commit names it` : `${dependency.ticket} ${how} and is not in ${where}`,
+    });
+  }
+  for (const cycle of cycles) findings.push({ rule: 'warning', reason: `dependency cycle ${cycle.join(' → ')}: these tickets must travel together` });
+  const newestCommit = status.repositories.flatMap((repository) => repository.commits.map((commit) => commit.committedAt)).sort().at(-1);
+  if (lastRejection && newestCommit !== undefined && lastRejection.at > newestCommit) {
+    findings.push({
+      rule: 'openRejection',
+      reason: `rejected at ${lastRejection.stage} on ${lastRejection.at.slice(0, 10)}${lastRejection.reason ? ` ("${lastRejection.reason}")` : ''} and no commit since`,
+    });
+  }
+  for (const repository of status.repositories) {
+    if (source === null || target === null) continue;
+    for (const revert of repository.commits.filter((commit) => commit.reverts !== undefined)) {
+      const reverted = repository.commits.find((commit) => commit.sha === revert.reverts);
+      if (reverted && revert.presence[source] === 'reverted' && SETTLED.has(reverted.presence[target]!) && reverted.presence[target] !== 'reverted') {
+        findings.push({
+          rule: 'revertNotInTarget',
+          reason: `${repository.name}: ${short(reverted.sha)} was reverted in ${source} by ${short(revert.sha)}, but ${target} still has it`,
+        });
+      }
+    }
+  }
+  for (const risk of risks) {
+    const where = risk.repository ? `${risk.repository}: ` : '';
+    if (risk.level === 'blocking') findings.push({ rule: 'blockingRisk', reason: `${where}${risk.summary}` });
+    if (risk.level === 'warning') findings.push({ rule: 'warning', reason: `${where}${risk.summary}` });
+  }
+  for (const step of steps.filter((candidate) => candidate.status === 'open')) {
+    findings.push({ rule: 'openManualStep', reason: `manual step ${step.id} open: ${step.summary}` });
+  }
+  const { verdict, reasons } = decide(findings, settings.policy);
+  return {
+    ticket: facts.ticket,
+    status,
+    source,
+    target,
+    verdict,
+    reasons,
+    anomalies,
+    risks,
+    manualSteps: steps,
+    dependencies,
+    lastRejection,
+    sinceRejection,
+    toPromote,
+    notInSource,
+  };
+}
+
+function promotion(status: TicketStatus, source: string | null, target: string | null): { toPromote: PromotionCommit[]; notInSource: PromotionCommit[] } {
+  const toPromote: PromotionCommit[] = [];
+  const notInSource: PromotionCommit[] = [];
+  if (target === null) return { toPromote, notInSource };
+  for (const repository of status.repositories) {
+    for (const commit of repository.commits) {
+      if (SETTLED.has(commit.presence[target]!)) continue;
+      const location = source === null ? undefined : commit.locations[source];
+      const entry: PromotionCommit = {
+        repository: repository.name,
+        ticket: status.ticket,
+        sha: location ?? commit.sha,
+        change: commit.sha,
+        subject: commit.subject,
+        author: commit.author,
+        committedAt: commit.committedAt,
+        files: commit.files,
+      };
+      if (location !== undefined) toPromote.push(entry);
+      else if (source === null || commit.presence[source] === 'absent') notInSource.push(entry);
+    }
+  }
+  return { toPromote, notInSource };
+}

@@ -1,0 +1,49 @@
+/**
+ * Verdicts (DESIGN §4.6): every finding names the policy rule it falls under; the policy maps each
+ * rule to a verdict, and the ticket's verdict is the most severe one,
+ * blocked > manual-only > risky > safe.
+ */
+export type Verdict = 'safe' | 'risky' | 'manual-only' | 'blocked';
+
+export type PolicyRule =
+  | 'anomaly'
+  | 'missingBranch'
+  | 'missingDependency'
+  | 'openRejection'
+  | 'revertNotInTarget'
+  | 'openManualStep'
+  | 'warning'
+  | 'blockingRisk';
+
+export type VerdictPolicy = Record<PolicyRule, Verdict>;
+
+export const DEFAULT_POLICY: VerdictPolicy = {
+  anomaly: 'blocked',
+  missingBranch: 'blocked',
+  missingDependency: 'blocked',
+  openRejection: 'blocked',
+  revertNotInTarget: 'blocked',
+  blockingRisk: 'blocked',
+  openManualStep: 'manual-only',
+  warning: 'risky',
+};
+
+export interface Finding {
+  rule: PolicyRule | 'notFound';
+  reason: string;
+}
+
+const SEVERITY: Record<Verdict, number> = { safe: 0, risky: 1, 'manual-only': 2, blocked: 3 };
+
+export function worstVerdict(verdicts: Verdict[]): Verdict {
+  return verdicts.reduce<Verdict>((worst, verdict) => (SEVERITY[verdict] > SEVERITY[worst] ? verdict : worst), 'safe');
+}
+
+/** The verdict and its reasons, most severe first; findings the policy maps to safe are dropped. */
+export function decide(findings: Finding[], policy: VerdictPolicy): { verdict: Verdict; reasons: string[] } {
+  const weighed = findings
+    .map((finding) => ({ finding, verdict: finding.rule === 'notFound' ? ('blocked' as const) : policy[finding.rule] }))
+    .filter((entry) => entry.verdict !== 'safe');
+  weighed.sort((a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict]);
+  return { verdict: worstVerdict(weighed.map((entry) => entry.verdict)), reasons: weighed.map((entry) => entry.finding.reason) };
+}

@@ -1,0 +1,127 @@
+import type { AddedManualStep, ManualStepState, RejectionFact } from '../engine/model.js';
+import type { Ledger, SavedReleaseRecord } from '../engine/ports.js';
+import type { Db } from './database.js';
+
+export interface NewRejection {
+  ticket: string;
+  stage: string;
+  at: string;
+  reason: string | null;
+  by: string | null;
+  source: string;
+  externalId?: string;
+}
+
+export interface NewDeployment {
+  repository: string;
+  environment: string;
+  sha: string;
+  at: string;
+  source: string;
+  recordedBy: string | null;
+}
+
+export type SavedRelease = SavedReleaseRecord;
+
+/**
+ * The ledger half of the store: what people decided and recorded. Nothing here can be rebuilt from
+ * git, so rows are appended, never edited away (rejections and step events are append-only in SQL).
+ */
+export class LedgerStore implements Ledger {
+  constructor(private readonly db: Db) {}
+
+  addRejection(rejection: NewRejection, recordedAt: string): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO rejections (ticket, stage, rejected_at, reason, rejected_by, source, external_id, recorded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
+        )
+        .run(rejection.ticket, rejection.stage, rejection.at, rejection.reason, rejection.by, rejection.source, rejection.externalId ?? null, recordedAt)
+        .lastInsertRowid,
+    );
+  }
+
+  rejections(ticket: string): RejectionFact[] {
+    return this.db
+      .prepare<[string], RejectionFact>(
+        `SELECT stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections WHERE ticket = ? ORDER BY rejected_at, id`,
+      )
+      .all(ticket);
+  }
+
+  addDeployment(deployment: NewDeployment, recordedAt: string): void {
+    this.db
+      .prepare('INSERT INTO deployments (repository, environment, sha, deployed_at, source, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(deployment.repository, deployment.environment, deployment.sha, deployment.at, deployment.source, deployment.recordedBy, recordedAt);
+  }
+
+  /** The newest deployment of each environment of a repository. */
+  latestDeployments(repository: string): Array<{ environment: string; sha: string; at: string; source: string }> {
+    return this.db
+      .prepare<[string], { environment: string; sha: string; at: string; source: string }>(
+        `SELECT environment, sha, deployed_at AS at, source FROM deployments d
+         WHERE repository = ? AND id = (SELECT id FROM deployments x WHERE x.repository = d.repository AND x.environment = d.environment
+                                        ORDER BY deployed_at DESC, id DESC LIMIT 1)`,
+      )
+      .all(repository);
+  }
+
+  addManualStep(ticket: string, step: AddedManualStep): void {
+    this.db
+      .prepare('INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(step.id, ticket, step.summary, step.owner, step.createdBy, step.createdAt);
+  }
+
+  addedManualSteps(ticket: string): AddedManualStep[] {
+    return this.db
+      .prepare<[string], AddedManualStep>(
+        'SELECT id, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps WHERE ticket = ? ORDER BY created_at, id',
+      )
+      .all(ticket);
+  }
+
+  setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): void {
+    this.db.prepare('INSERT INTO manual_step_events (step_id, ticket, status, by, at) VALUES (?, ?, ?, ?, ?)').run(stepId, ticket, status, by, at);
+  }
+
+  manualStepStates(ticket: string): Record<string, ManualStepState> {
+    const rows = this.db
+      .prepare<[string], { step_id: string; status: 'open' | 'done'; by: string | null; at: string }>(
+        'SELECT step_id, status, by, at FROM manual_step_events WHERE ticket = ? ORDER BY id',
+      )
+      .all(ticket);
+    const states: Record<string, ManualStepState> = {};
+    for (const row of rows) states[row.step_id] = { status: row.status, by: row.by, at: row.at };
+    return states;
+  }
+
+  saveRelease(release: SavedRelease): void {
+    this.db
+      .prepare(
+        `INSERT INTO releases (id, source_env, target_env, tickets, manifest_hash, manifest, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET source_env = excluded.source_env, target_env = excluded.target_env, tickets = excluded.tickets,
+           manifest_hash = excluded.manifest_hash, manifest = excluded.manifest, updated_at = excluded.updated_at`,
+      )
+      .run(release.id, release.source, release.target, JSON.stringify(release.tickets), release.hash, JSON.stringify(release.manifest), release.createdAt, release.updatedAt);
+  }
+
+  release(id: string): SavedRelease | null {
+    const row = this.db
+      .prepare<[string], { id: string; source_env: string; target_env: string; tickets: string; manifest_hash: string; manifest: string; created_at: string; updated_at: string }>(
+        'SELECT * FROM releases WHERE id = ?',
+      )
+      .get(id);
+    if (!row) return null;
+    return {
+      id: row.id,
+      source: row.source_env,
+      target: row.target_env,
+      tickets: JSON.parse(row.tickets) as string[],
+      hash: row.manifest_hash,
+      manifest: JSON.parse(row.manifest) as unknown,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}
