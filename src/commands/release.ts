@@ -47,7 +47,7 @@ export function runRelease(context: CommandContext, request: ReleaseRequest, opt
   const together = new Set(tickets);
   const graph = dependencyGraph(context);
   const evaluations = tickets.map((ticket) => evaluate(context, ticket, { source: from, target: to, travellingTogether: together }, graph));
-  const manifest = buildManifest(id, from, to, evaluations, context.config.risks);
+  const manifest = buildManifest(id, from, to, evaluations, context.config.risks, context.config.repositories.map((repo) => repo.name));
   const now = context.now().toISOString();
   const redefined = defining && (!saved || saved.source !== from || saved.target !== to || saved.tickets.join(',') !== tickets.join(','));
   const drift = saved && !redefined ? manifestDrift(saved.manifest as Manifest, manifest) : [];

@@ -11,7 +11,13 @@ export interface Manifest {
   to: string;
   hash: string;
   verdict: Verdict;
-  tickets: Array<{ ticket: string; verdict: Verdict; reasons: string[] }>;
+  tickets: Array<{
+    ticket: string;
+    verdict: Verdict;
+    reasons: string[];
+    lastRejection: { stage: string; at: string; reason: string | null } | null;
+    sinceRejection: string[];
+  }>;
   suggestedTickets: Array<{ ticket: string; reason: string }>;
   repositories: ManifestRepository[];
   manualSteps: Array<ManualStep & { ticket: string }>;
@@ -28,7 +34,8 @@ export interface ManifestRepository {
   dbScripts: string[];
 }
 
-export function buildManifest(release: string, from: string, to: string, evaluations: TicketEvaluation[], rules: RiskRule[]): Manifest {
+/** `repositoryOrder` is the configuration's order, which every view follows. */
+export function buildManifest(release: string, from: string, to: string, evaluations: TicketEvaluation[], rules: RiskRule[], repositoryOrder: string[]): Manifest {
   const inRelease = new Set(evaluations.map((evaluation) => evaluation.ticket));
   const dbRules = rules.filter((rule) => rule.code === 'db-script').map(compileRule);
   const byRepository = new Map<string, Map<string, ManifestRepository['commitsToPromote'][number]>>();
@@ -42,7 +49,8 @@ export function buildManifest(release: string, from: string, to: string, evaluat
     }
   }
   const filesOf = new Map(evaluations.flatMap((evaluation) => evaluation.toPromote.map((commit) => [commit.sha, commit.files] as const)));
-  const repositories = [...byRepository.entries()].map(([name, commits]) => {
+  const position = (name: string): number => (repositoryOrder.includes(name) ? repositoryOrder.indexOf(name) : repositoryOrder.length);
+  const repositories = [...byRepository.entries()].sort(([a], [b]) => position(a) - position(b)).map(([name, commits]) => {
     const ordered = [...commits.values()].sort((a, b) => a.committedAt.localeCompare(b.committedAt) || a.sha.localeCompare(b.sha));
     const scripts = [...new Set(ordered.flatMap((commit) => filesOf.get(commit.sha) ?? []))].filter((file) => dbRules.some((matches) => matches(file)));
     return { name, commitsToPromote: ordered, cherryPick: `git cherry-pick -x ${ordered.map((commit) => commit.sha).join(' ')}`, dbScripts: scripts.sort(compareScripts) };
@@ -62,7 +70,15 @@ export function buildManifest(release: string, from: string, to: string, evaluat
     from,
     to,
     verdict: worstVerdict(evaluations.map((evaluation) => evaluation.verdict)),
-    tickets: evaluations.map((evaluation) => ({ ticket: evaluation.ticket, verdict: evaluation.verdict, reasons: evaluation.reasons })),
+    tickets: evaluations.map((evaluation) => ({
+      ticket: evaluation.ticket,
+      verdict: evaluation.verdict,
+      reasons: evaluation.reasons,
+      lastRejection: evaluation.lastRejection
+        ? { stage: evaluation.lastRejection.stage, at: evaluation.lastRejection.at, reason: evaluation.lastRejection.reason }
+        : null,
+      sinceRejection: evaluation.sinceRejection,
+    })),
     suggestedTickets: [...suggested].map(([ticket, reason]) => ({ ticket, reason })),
     repositories,
     manualSteps: evaluations.flatMap((evaluation) => evaluation.manualSteps.map((step) => ({ ...step, ticket: evaluation.ticket }))),
@@ -107,13 +123,15 @@ function canonicalJson(value: unknown): string {
 
 /** What changed between the manifest as saved and as it is now, in words. */
 export function manifestDrift(saved: Manifest, current: Manifest): string[] {
-  if (saved.hash === current.hash && JSON.stringify(saved.tickets) === JSON.stringify(current.tickets)) return [];
   const drift: string[] = [];
   const savedTickets = new Map(saved.tickets.map((ticket) => [ticket.ticket, ticket.verdict]));
+  const sameTickets = (a: Manifest['tickets'], b: Manifest['tickets']): boolean =>
+    JSON.stringify(a.map((ticket) => [ticket.ticket, ticket.verdict])) === JSON.stringify(b.map((ticket) => [ticket.ticket, ticket.verdict]));
   for (const ticket of current.tickets) {
     const before = savedTickets.get(ticket.ticket);
     if (before !== undefined && before !== ticket.verdict) drift.push(`${ticket.ticket}: verdict ${before} → ${ticket.verdict}`);
   }
+  if (saved.hash === current.hash && sameTickets(saved.tickets, current.tickets)) return [];
   const repositories = new Set([...saved.repositories, ...current.repositories].map((repository) => repository.name));
   for (const name of repositories) {
     const before = saved.repositories.find((repository) => repository.name === name);

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Manifest } from '../engine/manifest.js';
 import { VERDICT_LABEL } from './evaluation-text.js';
-import { pad, shortSha, truncate } from './format.js';
+import { humanTime, pad, plural, shortSha, truncate } from './format.js';
 import { manualStepJson, riskJson } from './status-json.js';
 
 export interface ReleaseView {
@@ -83,6 +83,12 @@ export function renderReleaseMarkdown({ manifest, drift }: ReleaseView): string 
   }
 
   md.push('', '## For QA', '');
+  for (const ticket of manifest.tickets.filter((candidate) => candidate.lastRejection !== null)) {
+    const rejection = ticket.lastRejection!;
+    const since = ticket.sinceRejection.length > 0 ? `changed since: ${ticket.sinceRejection.map((sha) => `\`${shortSha(sha)}\``).join(', ')}` : 'no commit since';
+    md.push(`- ${ticket.ticket} was last rejected at ${rejection.stage} on ${humanTime(rejection.at)}${rejection.reason ? ` ("${cell(rejection.reason)}")` : ''}; ${since}`);
+  }
+  if (manifest.tickets.some((ticket) => ticket.lastRejection !== null)) md.push('');
   for (const repository of manifest.repositories) {
     md.push(`### ${repository.name}`, '');
     for (const commit of repository.commitsToPromote) md.push(`- \`${shortSha(commit.sha)}\` ${commit.tickets.join(', ')} ${cell(commit.subject)} (${commit.author.replace(/\s*<.*>$/, '')}, ${commit.committedAt.slice(0, 10)})`);
@@ -99,7 +105,7 @@ export function renderReleaseMarkdown({ manifest, drift }: ReleaseView): string 
 
   md.push('', '## For the release manager', '');
   for (const repository of manifest.repositories) {
-    md.push(`**${repository.name}** (${repository.commitsToPromote.length} commits, in order):`, '', '```sh', repository.cherryPick, '```', '');
+    md.push(`**${repository.name}** (${plural(repository.commitsToPromote.length, 'commit')}, in order):`, '', '```sh', repository.cherryPick, '```', '');
     if (repository.dbScripts.length > 0) md.push('DB scripts, in execution order:', ...repository.dbScripts.map((script, index) => `${index + 1}. \`${script}\``), '');
   }
   if (manifest.manualSteps.length > 0) {

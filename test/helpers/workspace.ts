@@ -65,7 +65,7 @@ export function workspace(root: string, repositories: string[], extra = 'project
 /** Replaces SHAs with stable placeholders (in order of first appearance) and the sync time with <asOf>. */
 export function normalise(text: string): string {
   const names = new Map<string, string>();
-  const full = text.replace(/\b[0-9a-f]{40}\b/g, (sha) => {
+  const full = text.replace(/(?<![0-9a-f])[0-9a-f]{40}(?![0-9a-f])/g, (sha) => {
     if (!names.has(sha)) names.set(sha, `<sha${names.size + 1}>`);
     return names.get(sha)!;
   });
@@ -76,6 +76,8 @@ export function normalise(text: string): string {
     return names.get(prefix)!;
   });
   return short
+    .replace(/\b[0-9a-f]{64}\b/g, '<hash>')
+    .replace(/manifest [0-9a-f]{12}\b/g, 'manifest <hash>')
     .replace(/"asOf": "[^"]+"/g, '"asOf": "<asOf>"')
     .replace(/as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/g, 'as of <asOf>')
     .replace(/\d+ git processes, [\d.]+ s/g, '<n> git processes, <t> s');
