@@ -65,6 +65,14 @@ export type PathMatcher = (path: string) => boolean;
  * repository root; dot-files count.
  */
 export function compileRule(rule: RiskRule): PathMatcher {
-  const matchers = rule.globs.map((glob) => picomatch(glob, { dot: true, basename: !glob.includes('/') }));
-  return (path) => matchers.some((matches) => matches(path));
+  let compiled = COMPILED.get(rule);
+  if (!compiled) {
+    const matchers = rule.globs.map((glob) => picomatch(glob, { dot: true, basename: !glob.includes('/') }));
+    compiled = (path) => matchers.some((matches) => matches(path));
+    COMPILED.set(rule, compiled);
+  }
+  return compiled;
 }
+
+// Compiling a glob costs far more than matching one; rules live as long as the configuration.
+const COMPILED = new WeakMap<RiskRule, PathMatcher>();

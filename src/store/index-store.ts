@@ -254,12 +254,16 @@ export class IndexStore implements IndexReader {
   /** The blob of each given path on each environment branch of a repository. */
   private trees(repositoryId: number, paths: string[]): Record<string, Record<string, string>> {
     const trees: Record<string, Record<string, string>> = {};
-    const rows = this.db
-      .prepare<[number, string], { environment: string; path: string; blob: string }>(
-        'SELECT environment, path, blob FROM branch_files WHERE repository_id = ? AND path IN (SELECT value FROM json_each(?))',
-      )
-      .all(repositoryId, JSON.stringify([...new Set(paths)]));
-    for (const row of rows) (trees[row.environment] ??= {})[row.path] = row.blob;
+    // One lookup per (environment, path) on the primary key, never a scan of the branch's files.
+    const lookup = this.db.prepare<[number, string, string], { path: string; blob: string }>(
+      'SELECT path, blob FROM branch_files WHERE repository_id = ? AND environment = ? AND path IN (SELECT value FROM json_each(?))',
+    );
+    const wanted = JSON.stringify([...new Set(paths)]);
+    for (const environment of this.tips(repositoryId).keys()) {
+      const tree: Record<string, string> = {};
+      for (const row of lookup.all(repositoryId, environment, wanted)) tree[row.path] = row.blob;
+      trees[environment] = tree;
+    }
     return trees;
   }
 
