@@ -80,6 +80,23 @@ const configSchema = z
     largeChange: z
       .strictObject({ lines: z.number().int().positive().optional(), files: z.number().int().positive().optional() })
       .optional(),
+    people: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          email: z.string().min(3).optional(),
+          slack: z.string().regex(/^[UW][A-Z0-9]+$/, { error: 'must be a Slack user id such as U0ANA' }).optional(),
+          teams: z.string().min(1).optional(),
+          captain: z.boolean().default(false),
+        }),
+      )
+      .default([]),
+    approvals: z
+      .strictObject({ required: z.number().int().min(1).default(1), allowSelfApproval: z.boolean().default(false) })
+      .default({ required: 1, allowSelfApproval: false }),
+    sync: z
+      .strictObject({ cron: z.string().min(9, { error: 'must be a cron expression such as "*/5 * * * *"' }).default('*/5 * * * *') })
+      .default({ cron: '*/5 * * * *' }),
   })
   .superRefine((config, ctx) => {
     reportDuplicates(config.environments.map((env) => env.name), 'environments', ctx);
@@ -131,6 +148,17 @@ export interface GigConfig {
   risks: RiskRule[];
   policy: VerdictPolicy;
   largeChange: { lines: number; files: number };
+  people: Person[];
+  approvals: { required: number; allowSelfApproval: boolean };
+  sync: { cron: string };
+}
+
+export interface Person {
+  name: string;
+  email?: string | undefined;
+  slack?: string | undefined;
+  teams?: string | undefined;
+  captain: boolean;
 }
 
 /** What to tell the user for a key, when the schema's own words are not enough. */
@@ -141,6 +169,9 @@ const HINTS: Array<[RegExp, string]> = [
   [/^repositories(\.|$)/, 'List each repository with a name and a path, e.g. { name: orders-service, path: ./repos/orders-service }'],
   [/^risks/, 'Each rule needs a code, a level (info, warning, manual, blocking) and globs, e.g. { code: sql, level: manual, globs: ["*.sql"] }'],
   [/^policy/, 'Map a rule to a verdict, e.g. policy: { openManualStep: risky }; see docs/verdicts.md'],
+  [/^people/, 'List people as { name: Ana, email: ana@example.com, slack: U0ANA, teams: "29:ana", captain: true }'],
+  [/^approvals/, 'Write approvals: { required: 1, allowSelfApproval: false }'],
+  [/^sync/, 'Write sync: { cron: "*/5 * * * *" } (every five minutes)'],
   [/^projects/, 'List ticket prefixes in upper case, e.g. projects: [ABC, PAY]'],
   [/^ticketPattern/, `Use a regular expression for one ticket id; the default is "${DEFAULT_TICKET_PATTERN}"`],
 ];
@@ -199,6 +230,9 @@ function resolveConfig(raw: RawConfig, file: string): GigConfig {
     risks: effectiveRules(raw.risks?.map((rule) => ({ ...rule, summary: rule.summary ?? rule.code }))),
     policy: { ...DEFAULT_POLICY, ...raw.policy },
     largeChange: { lines: raw.largeChange?.lines ?? 1000, files: raw.largeChange?.files ?? 50 },
+    people: raw.people,
+    approvals: raw.approvals,
+    sync: raw.sync,
   };
 }
 
@@ -226,4 +260,36 @@ export function loadConfig(file: string): GigConfig {
 
 export function dbPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
   return explicit ?? env.GIG_DB ?? DEFAULT_DB_FILE;
+}
+
+/** The environment variables gig reads, parsed once; secrets never appear in messages. */
+const variablesSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().min(1).optional(),
+  SLACK_API_URL: z.url({ error: 'must be a URL such as https://slack.com/api/' }).optional(),
+  MICROSOFT_APP_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_API_URL: z.url().optional(),
+  JIRA_BASE_URL: z.url().optional(),
+  JIRA_EMAIL: z.string().min(1).optional(),
+  JIRA_API_TOKEN: z.string().min(1).optional(),
+  GIG_DEPLOY_HOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  GIG_TEAMS_DEV: z.enum(['0', '1']).optional(),
+});
+
+export type GigEnvironment = z.infer<typeof variablesSchema>;
+
+export function loadEnvironment(env: NodeJS.ProcessEnv): GigEnvironment {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = variablesSchema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`Environment variable ${String(issue.path[0])}: ${issue.message}`, `Fix or unset ${String(issue.path[0])}.`);
+  }
+  return result.data;
 }

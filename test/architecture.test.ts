@@ -47,6 +47,17 @@ describe('the dependency rule (DESIGN §3)', () => {
     });
   }
 
+  it('views/ and engine/ do not depend on commands/', () => {
+    const offenders = ['views', 'engine'].flatMap((layer) =>
+      sourceFiles(path.join(SRC, layer)).flatMap((file) =>
+        importsOf(file)
+          .filter((specifier) => layerOf(file, specifier) === 'commands')
+          .map((specifier) => `${path.relative(SRC, file)} → ${specifier}`),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('engine/ is pure: no file, process or network I/O', () => {
     const offenders = sourceFiles(path.join(SRC, 'engine')).flatMap((file) =>
       importsOf(file)

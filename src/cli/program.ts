@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { configPath, dbPath } from '../config.js';
+import { configPath, dbPath, loadEnvironment } from '../config.js';
 import { GigError, toGigError } from '../errors.js';
 import { runStatus } from '../commands/status.js';
 import { runSync } from '../commands/sync.js';
@@ -222,7 +222,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           tickets = [...(tickets ?? []), ...parseTicketList(app.context, readFileSync(file, 'utf8'))];
         }
         const answer = runRelease(app.context, { id, ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(tickets ? { tickets } : {}) }, { dryRun: Boolean(options.dryRun) });
-        const view = { manifest: answer.manifest, drift: answer.drift };
+        const view = { manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals };
         const rendered =
           format === 'json' ? `${JSON.stringify(releaseJson(view), null, 2)}\n` : format === 'md' ? renderReleaseMarkdown(view) : format === 'csv' ? renderReleaseCsv(view) : `${renderReleaseText(view)}\n`;
         if (options.out) {
@@ -232,6 +232,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           io.stdout.write(rendered);
         }
       });
+    });
+
+  program
+    .command('serve')
+    .description('run the Slack bot, the deployment hook and the periodic sync on one HTTP server')
+    .option('--port <port>', 'the port (default: $PORT or 3000)')
+    .addHelpText('after', '\nNeeds SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode); see README, "Slack".\nExample:\n  PORT=3000 gig --config gig.config.yaml serve')
+    .action(async (options: { port?: string }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const env = loadEnvironment(io.env);
+      const app = openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)) });
+      try {
+        // Loaded here, not at the top: the Slack SDK is heavy and no other command needs it.
+        const [{ createLogger }, { startServer }] = await Promise.all([import('../bot/log.js'), import('../bot/server.js')]);
+        const logger = createLogger(io.env.LOG_LEVEL ?? 'info');
+        const server = await startServer({ app, env, logger, ...(options.port ? { port: Number(options.port) } : {}) });
+        print(`gig is serving on ${server.url} (POST /slack/events, POST /hooks/deployments, GET /healthz); Ctrl-C stops it`);
+        await new Promise<void>((done) => {
+          const stop = (): void => void server.close().then(done);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      } finally {
+        app.close();
+      }
     });
 
   program

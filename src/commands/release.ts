@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { GigError, NotFoundError } from '../errors.js';
+import { approvalState, type ApprovalState } from '../engine/approvals.js';
 import { buildManifest, manifestDrift, type Manifest } from '../engine/manifest.js';
 import { createTicketMatcher } from '../engine/tickets.js';
 import type { CommandContext } from './context.js';
@@ -15,6 +16,7 @@ export interface ReleaseRequest {
 
 export interface ReleaseAnswer {
   manifest: Manifest;
+  approvals: ApprovalState;
   /** What changed since the release was saved; empty when it was (re)defined now. */
   drift: string[];
   savedAt: string;
@@ -54,7 +56,8 @@ export function runRelease(context: CommandContext, request: ReleaseRequest, opt
   if (!options.dryRun && (!saved || redefined)) {
     context.ledger.saveRelease({ id, source: from, target: to, tickets, hash: manifest.hash, manifest, createdAt: saved?.createdAt ?? now, updatedAt: now });
   }
-  return { manifest, drift, savedAt: saved && !redefined ? saved.updatedAt : now, created: !saved };
+  const approvals = approvalState(context.ledger.approvals(id), manifest.hash, context.config.approvals.required);
+  return { manifest, approvals, drift, savedAt: saved && !redefined ? saved.updatedAt : now, created: !saved };
 }
 
 /** Tickets from a file: one per line, or a CSV whose "key"/"ticket"/"issue" column (or first column of ids) holds them. */

@@ -8,6 +8,8 @@ import type { AddedManualStep, DependencyEdge, TicketFacts } from './model.js';
 export interface IndexReader {
   /** Everything the index knows about one ticket, over the given promotion chain. */
   ticketFacts(ticket: string, environments: string[], repositories: string[]): TicketFacts;
+  /** When the given repositories were all last synced (the oldest of their times); null if one never was. */
+  asOf(repositories: string[]): string | null;
   /** The ticket's direct dependency edges, both directions. */
   dependencyEdges(ticket: string): DependencyEdge[];
   /** The full SHA of an indexed commit of a repository, from a full or abbreviated one. */
@@ -22,6 +24,19 @@ export interface Ledger {
   setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): void;
   saveRelease(release: SavedReleaseRecord): void;
   release(id: string): SavedReleaseRecord | null;
+  /** Appends a decision; false when the same decision (same key) was recorded before. */
+  addApproval(approval: ApprovalRecord, idempotencyKey: string): boolean;
+  approvals(releaseId: string): ApprovalRecord[];
+}
+
+export interface ApprovalRecord {
+  releaseId: string;
+  hash: string;
+  decision: 'approve' | 'flag';
+  by: string;
+  at: string;
+  reason: string | null;
+  platform: string;
 }
 
 export interface SavedReleaseRecord {

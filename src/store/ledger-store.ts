@@ -1,5 +1,5 @@
 import type { AddedManualStep, ManualStepState, RejectionFact } from '../engine/model.js';
-import type { Ledger, SavedReleaseRecord } from '../engine/ports.js';
+import type { ApprovalRecord, Ledger, SavedReleaseRecord } from '../engine/ports.js';
 import type { Db } from './database.js';
 
 export interface NewRejection {
@@ -123,5 +123,23 @@ export class LedgerStore implements Ledger {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
+  }
+
+  addApproval(approval: ApprovalRecord, idempotencyKey: string): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT INTO approvals (release_id, manifest_hash, decision, by, at, reason, platform, idempotency_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+      )
+      .run(approval.releaseId, approval.hash, approval.decision, approval.by, approval.at, approval.reason, approval.platform, idempotencyKey);
+    return result.changes === 1;
+  }
+
+  approvals(releaseId: string): ApprovalRecord[] {
+    return this.db
+      .prepare<[string], ApprovalRecord>(
+        `SELECT release_id AS releaseId, manifest_hash AS hash, decision, by, at, reason, platform FROM approvals WHERE release_id = ? ORDER BY id`,
+      )
+      .all(releaseId);
   }
 }

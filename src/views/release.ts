@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import type { ApprovalState } from '../engine/approvals.js';
 import type { Manifest } from '../engine/manifest.js';
 import { VERDICT_LABEL } from './evaluation-text.js';
 import { humanTime, pad, plural, shortSha, truncate } from './format.js';
@@ -7,10 +8,11 @@ import { manualStepJson, riskJson } from './status-json.js';
 export interface ReleaseView {
   manifest: Manifest;
   drift: string[];
+  approvals?: ApprovalState;
 }
 
 /** `gig release --json`: the manifest contract of docs/json.md. */
-export function releaseJson({ manifest, drift }: ReleaseView): unknown {
+export function releaseJson({ manifest, drift, approvals }: ReleaseView): unknown {
   return {
     release: manifest.release,
     from: manifest.from,
@@ -29,6 +31,15 @@ export function releaseJson({ manifest, drift }: ReleaseView): unknown {
     risks: manifest.risks.map((risk) => ({ ticket: risk.ticket, ...(riskJson(risk) as object) })),
     notReady: manifest.notReady,
     drift,
+    approvals: (approvals?.approvals ?? []).map((approval) => ({
+      by: approval.by,
+      decision: approval.decision,
+      hash: approval.hash,
+      at: approval.at,
+      reason: approval.reason,
+      stale: approval.stale,
+    })),
+    approved: approvals?.approved ?? false,
   };
 }
 

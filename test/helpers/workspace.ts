@@ -77,7 +77,7 @@ export function normalise(text: string): string {
   });
   return short
     .replace(/\b[0-9a-f]{64}\b/g, '<hash>')
-    .replace(/manifest [0-9a-f]{12}\b/g, 'manifest <hash>')
+    .replace(/manifest (`?)[0-9a-f]{12}\b/g, 'manifest $1<hash>')
     .replace(/"asOf": "[^"]+"/g, '"asOf": "<asOf>"')
     .replace(/as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/g, 'as of <asOf>')
     .replace(/\d+ git processes, [\d.]+ s/g, '<n> git processes, <t> s');

@@ -1,0 +1,89 @@
+import type { Person } from '../config.js';
+import type { Manifest } from '../engine/manifest.js';
+import { approvalState, type ApprovalState } from '../engine/approvals.js';
+import type { CommandContext } from './context.js';
+import { runRelease } from './release.js';
+
+/** Who clicked: a chat user (by platform id) or a CLI user (by name). */
+export interface Actor {
+  platform: 'slack' | 'teams' | 'cli';
+  id: string;
+}
+
+export type DecisionOutcome =
+  | { kind: 'recorded'; decision: 'approve' | 'flag'; by: string }
+  | { kind: 'duplicate'; decision: 'approve' | 'flag'; by: string }
+  | { kind: 'not-captain' }
+  | { kind: 'self-approval'; commits: string[] }
+  | { kind: 'stale' }
+  | { kind: 'reason-required' };
+
+export interface DecisionAnswer {
+  outcome: DecisionOutcome;
+  /** The release as it is now, for refreshing the card whatever the outcome. */
+  manifest: Manifest;
+  approvals: ApprovalState;
+}
+
+export function personFor(context: CommandContext, actor: Actor): Person | null {
+  const { platform } = actor;
+  if (platform === 'cli') return context.config.people.find((person) => person.name === actor.id) ?? null;
+  return context.config.people.find((person) => person[platform] === actor.id) ?? null;
+}
+
+function currentState(context: CommandContext, manifest: Manifest): ApprovalState {
+  return approvalState(context.ledger.approvals(manifest.release), manifest.hash, context.config.approvals.required);
+}
+
+/**
+ * A release captain's decision on the manifest they were shown (DESIGN §4.7). Only captains decide;
+ * a captain who wrote a commit of the release does not approve it unless allowed; the same click
+ * twice is one decision; a decision on a manifest that changed since is refused. A flag needs a
+ * reason and counts as a rejection of every ticket of the release at stage "release".
+ */
+export function decideRelease(
+  context: CommandContext,
+  request: { releaseId: string; hash: string; decision: 'approve' | 'flag'; actor: Actor; reason?: string },
+): DecisionAnswer {
+  const { manifest } = runRelease(context, { id: request.releaseId }, { dryRun: true });
+  const answer = (outcome: DecisionOutcome): DecisionAnswer => ({ outcome, manifest, approvals: currentState(context, manifest) });
+  const person = personFor(context, request.actor);
+  if (!person?.captain) return answer({ kind: 'not-captain' });
+  if (request.hash !== manifest.hash) return answer({ kind: 'stale' });
+  const reason = request.reason?.trim() ?? '';
+  if (request.decision === 'flag' && reason === '') return answer({ kind: 'reason-required' });
+  if (request.decision === 'approve' && !context.config.approvals.allowSelfApproval && person.email) {
+    const own = manifest.repositories.flatMap((repository) =>
+      repository.commitsToPromote.filter((commit) => commit.author.toLowerCase().includes(`<${person.email!.toLowerCase()}>`)).map((commit) => commit.sha),
+    );
+    if (own.length > 0) return answer({ kind: 'self-approval', commits: own });
+  }
+  const at = context.now().toISOString();
+  const recorded = context.ledger.addApproval(
+    { releaseId: manifest.release, hash: manifest.hash, decision: request.decision, by: person.name, at, reason: reason || null, platform: request.actor.platform },
+    `${manifest.release}:${manifest.hash}:${person.name}:${request.decision}`,
+  );
+  if (recorded && request.decision === 'flag') {
+    for (const ticket of manifest.tickets) {
+      context.ledger.addRejection({ ticket: ticket.ticket, stage: 'release', at, reason, by: person.name, source: 'release-flag' }, at);
+    }
+  }
+  const kind = recorded ? 'recorded' : 'duplicate';
+  return { outcome: { kind, decision: request.decision, by: person.name }, manifest, approvals: currentState(context, manifest) };
+}
+
+/** Words for a refusal; the surfaces show them to the one who clicked only. */
+export function refusalMessage(outcome: DecisionOutcome): string | null {
+  switch (outcome.kind) {
+    case 'not-captain':
+      return 'Only release captains can approve or flag a release. Ask one of them, or have yourself added to "people" with captain: true.';
+    case 'self-approval':
+      return `You wrote ${outcome.commits.length === 1 ? 'a commit' : `${outcome.commits.length} commits`} of this release (${outcome.commits.map((sha) => sha.slice(0, 8)).join(', ')}), so another captain has to approve it.`;
+    case 'stale':
+      return 'The manifest changed since you opened it: the card now shows the current one. Review it and decide again.';
+    case 'reason-required':
+      return 'A flag needs a reason, so the team knows what to fix.';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,131 @@
+import { GigError, toGigError } from '../errors.js';
+import { approvalState } from '../engine/approvals.js';
+import type { Manifest } from '../engine/manifest.js';
+import type { Card, ManualDoneValue, ReleaseActionValue } from '../views/cards/model.js';
+import { releaseCard } from '../views/cards/release-card.js';
+import { checkCard, depsCard, errorCard, helpCard, manualCard, noticeCard, sinceCard, syncCard } from '../views/cards/simple-cards.js';
+import { statusCard } from '../views/cards/status-card.js';
+import { renderNotFound } from '../views/status-text.js';
+import { decideRelease, personFor, refusalMessage, type Actor, type DecisionOutcome } from './approvals.js';
+import { runCheck } from './check.js';
+import { parseChat } from './chat-grammar.js';
+import type { CommandContext } from './context.js';
+import { runManualAdd, runManualSetState, runReject } from './record.js';
+import { runRelease } from './release.js';
+import { runStatus } from './status.js';
+
+/**
+ * The platform-neutral chat layer: Slack and Teams hand it text or a button click and render the
+ * card it returns. Answers about tickets are for the channel; help and errors for the caller only.
+ */
+export interface ChatReply {
+  visibility: 'channel' | 'private';
+  card: Card;
+}
+
+export interface ChatOptions {
+  /** How commands are typed on the platform, for help and hints: "/gig " or "@gig ". */
+  prefix: string;
+}
+
+export async function handleChat(context: CommandContext, text: string, actor: Actor, options: ChatOptions): Promise<ChatReply> {
+  try {
+    return await answer(context, text, actor, options);
+  } catch (error) {
+    return { visibility: 'private', card: errorCard(toGigError(error), options.prefix) };
+  }
+}
+
+async function answer(context: CommandContext, text: string, actor: Actor, options: ChatOptions): Promise<ChatReply> {
+  const request = parseChat(text);
+  const channel = (card: Card): ChatReply => ({ visibility: 'channel', card });
+  const by = personFor(context, actor)?.name ?? actor.id;
+  switch (request.verb) {
+    case 'help':
+      return { visibility: 'private', card: helpCard(options.prefix) };
+    case 'status': {
+      const { evaluation, found } = runStatus(context, request.ticket, request.to === undefined ? {} : { to: request.to });
+      if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length)) };
+      return channel(statusCard(evaluation));
+    }
+    case 'check':
+      return channel(checkCard(runCheck(context, request.ticket, request.from, request.to)));
+    case 'since':
+      return channel(sinceCard(runStatus(context, request.ticket).evaluation));
+    case 'deps':
+      return channel(depsCard(runStatus(context, request.ticket).evaluation));
+    case 'release': {
+      const { manifest, drift } = runRelease(context, {
+        id: request.id,
+        ...(request.from ? { from: request.from } : {}),
+        ...(request.to ? { to: request.to } : {}),
+        ...(request.tickets ? { tickets: request.tickets } : {}),
+      });
+      return channel(currentReleaseCard(context, manifest, drift));
+    }
+    case 'manual': {
+      if (request.action === 'add') {
+        const added = runManualAdd(context, request.ticket, request.text, { by });
+        return channel(noticeCard(`${by} added manual step \`${added.id}\` to ${added.ticket}: ${request.text}`));
+      }
+      if (request.action === 'done' || request.action === 'reopen') {
+        const result = runManualSetState(context, request.ticket, request.step, request.action === 'done' ? 'done' : 'open', { by });
+        return channel(noticeCard(`${result.ticket} step \`${result.id}\` is ${result.status}${result.recorded ? ` (${by})` : ' already'}: ${result.summary}`));
+      }
+      return channel(manualCard(runStatus(context, request.ticket).evaluation));
+    }
+    case 'reject': {
+      const result = runReject(context, { ticket: request.ticket, stage: request.stage, reason: request.reason, by });
+      return channel(noticeCard(`${by} recorded a rejection of ${result.ticket} at ${result.stage}: “${request.reason}”`));
+    }
+    case 'sync':
+      return { visibility: 'private', card: syncCard(await context.sync()) };
+  }
+}
+
+export function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = []): Card {
+  return releaseCard(manifest, approvalState(context.ledger.approvals(manifest.release), manifest.hash, context.config.approvals.required), drift);
+}
+
+export interface ActionReply {
+  /** The card to put in place of the one clicked (always the current state). */
+  card: Card;
+  /** A message for the one who clicked, when the click was refused or needs saying. */
+  message: string | null;
+  /** Whether the clicked card should be replaced: not when the click was refused for who made it. */
+  refresh: boolean;
+  outcome?: DecisionOutcome;
+}
+
+/** Approve or Flag on a release card. */
+export function handleReleaseDecision(context: CommandContext, rawValue: string, decision: 'approve' | 'flag', actor: Actor, reason?: string): ActionReply {
+  const value = parseValue<ReleaseActionValue>(rawValue, ['release', 'hash']);
+  const answer = decideRelease(context, { releaseId: value.release, hash: value.hash, decision, actor, ...(reason === undefined ? {} : { reason }) });
+  const card = releaseCard(answer.manifest, answer.approvals);
+  const duplicate = answer.outcome.kind === 'duplicate' ? `You already ${decision === 'approve' ? 'approved' : 'flagged'} this manifest.` : null;
+  const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind);
+  return { card, message: refusalMessage(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome };
+}
+
+/** Done on a manual step of a status or release card. */
+export function handleManualDone(context: CommandContext, rawValue: string, actor: Actor): ActionReply {
+  const value = parseValue<ManualDoneValue>(rawValue, ['ticket', 'step']);
+  const by = personFor(context, actor)?.name ?? actor.id;
+  const result = runManualSetState(context, value.ticket, value.step, 'done', { by, ...(value.to ? { to: value.to } : {}) });
+  if (value.release) {
+    const { manifest } = runRelease(context, { id: value.release }, { dryRun: true });
+    return { card: currentReleaseCard(context, manifest), message: result.recorded ? null : `That step was already done.`, refresh: true };
+  }
+  const { evaluation } = runStatus(context, value.ticket, value.to ? { to: value.to } : {});
+  return { card: statusCard(evaluation), message: result.recorded ? null : `That step was already done.`, refresh: true };
+}
+
+function parseValue<T>(raw: string, keys: string[]): T {
+  try {
+    const value = JSON.parse(raw) as Record<string, unknown>;
+    if (keys.every((key) => typeof value[key] === 'string')) return value as T;
+  } catch {
+    // fall through to the error below
+  }
+  throw new GigError('USAGE', 'This button belongs to a card gig cannot read any more.', { hint: 'Ask for the card again.' });
+}

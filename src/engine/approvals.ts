@@ -1,0 +1,21 @@
+import type { ApprovalRecord } from './ports.js';
+
+/** Where a release stands with its captains, for the manifest it has now (DESIGN §4.7). */
+export interface ApprovalState {
+  approvals: Array<ApprovalRecord & { stale: boolean }>;
+  required: number;
+  /** Distinct captains who approved the current manifest. */
+  approvedBy: string[];
+  approved: boolean;
+  /** The newest flag on the current manifest, if any. */
+  flagged: (ApprovalRecord & { stale: boolean }) | null;
+}
+
+/** Decisions on an earlier manifest hash are stale: they show, but they do not count. */
+export function approvalState(records: ApprovalRecord[], currentHash: string, required: number): ApprovalState {
+  const approvals = records.map((approval) => ({ ...approval, stale: approval.hash !== currentHash }));
+  const current = approvals.filter((approval) => !approval.stale);
+  const approvedBy = [...new Set(current.filter((approval) => approval.decision === 'approve').map((approval) => approval.by))];
+  const flagged = [...current].reverse().find((approval) => approval.decision === 'flag') ?? null;
+  return { approvals, required, approvedBy, approved: flagged === null && approvedBy.length >= required, flagged };
+}

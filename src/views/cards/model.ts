@@ -1,0 +1,53 @@
+/**
+ * The neutral card model: what a chat answer says, in order, without any platform's vocabulary.
+ * Slack renders it to Block Kit and Teams to Adaptive Cards; a new card touches views/ only.
+ *
+ * Text uses a small markup both platforms can render: **bold**, `code`, and line breaks.
+ */
+export interface Card {
+  /** One plain line for notifications and clients that cannot show cards. */
+  summary: string;
+  blocks: CardBlock[];
+  /** The full document, for the platform to attach when the card had to be cut to fit. */
+  attachment?: { filename: string; title: string; content: string };
+}
+
+export type CardBlock =
+  | { kind: 'header'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'facts'; facts: Array<{ label: string; value: string }> }
+  | { kind: 'grid'; title: string; columns: string[]; rows: Array<{ label: string; cells: string[] }> }
+  | { kind: 'list'; title: string; items: string[] }
+  | { kind: 'item'; text: string; action?: CardAction }
+  | { kind: 'actions'; actions: CardAction[] }
+  | { kind: 'context'; text: string }
+  | { kind: 'divider' };
+
+export interface CardAction {
+  /** Stable ids: gig.release.approve, gig.release.flag, gig.manual.done. */
+  id: ActionId;
+  label: string;
+  /** JSON of the action's payload (release id and manifest hash, or ticket and step). */
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export const ACTIONS = {
+  approve: 'gig.release.approve',
+  flag: 'gig.release.flag',
+  manualDone: 'gig.manual.done',
+} as const;
+
+export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+
+export interface ReleaseActionValue {
+  release: string;
+  hash: string;
+}
+
+export interface ManualDoneValue {
+  ticket: string;
+  step: string;
+  to: string | null;
+  release?: string;
+}

@@ -1,0 +1,81 @@
+import type { ApprovalState } from '../../engine/approvals.js';
+import type { Manifest } from '../../engine/manifest.js';
+import { VERDICT_LABEL } from '../evaluation-text.js';
+import { humanTime, plural, shortSha, truncate } from '../format.js';
+import { renderReleaseMarkdown } from '../release.js';
+import { ACTIONS, type Card, type CardBlock, type ManualDoneValue, type ReleaseActionValue } from './model.js';
+import { VERDICT_BADGE } from './status-card.js';
+
+/**
+ * The release-readiness card: verdicts, what to promote, DB scripts, manual steps with Done
+ * buttons, approvals, and Approve / Flag bound to the manifest hash the captain is looking at.
+ */
+export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift: string[] = []): Card {
+  const blocks: CardBlock[] = [{ kind: 'header', text: `Release ${manifest.release}: ${manifest.from} → ${manifest.to} · ${VERDICT_BADGE[manifest.verdict]}` }];
+  if (drift.length > 0) blocks.push({ kind: 'list', title: '⚠️ Changed since the release was saved', items: drift });
+  blocks.push({ kind: 'facts', facts: manifest.tickets.map((ticket) => ({ label: ticket.ticket, value: `${VERDICT_LABEL[ticket.verdict]}${ticket.reasons[0] ? ` — ${truncate(ticket.reasons[0], 140)}` : ''}` })) });
+  if (manifest.suggestedTickets.length > 0) {
+    blocks.push({ kind: 'list', title: 'Needed but not in the release', items: manifest.suggestedTickets.map((item) => `**${item.ticket}**: ${item.reason}`) });
+  }
+  for (const repository of manifest.repositories) {
+    blocks.push({
+      kind: 'list',
+      title: `${repository.name} · ${plural(repository.commitsToPromote.length, 'commit')} to promote`,
+      items: repository.commitsToPromote.map((commit) => `\`${shortSha(commit.sha)}\` ${commit.tickets.join(', ')} — ${truncate(commit.subject, 80)}`),
+    });
+    if (repository.dbScripts.length > 0) blocks.push({ kind: 'list', title: `${repository.name} · DB scripts in order`, items: repository.dbScripts.map((script) => `\`${script}\``) });
+  }
+  if (manifest.notReady.length > 0) {
+    blocks.push({ kind: 'list', title: `Not in ${manifest.from} yet`, items: manifest.notReady.map((commit) => `\`${shortSha(commit.sha)}\` ${commit.repository} ${commit.ticket} — ${truncate(commit.subject, 80)}`) });
+  }
+  if (manifest.manualSteps.length > 0) {
+    blocks.push({ kind: 'text', text: '**Manual steps**' });
+    for (const step of manifest.manualSteps) {
+      const done = step.status === 'done';
+      const value: ManualDoneValue = { ticket: step.ticket, step: step.id, to: manifest.to, release: manifest.release };
+      blocks.push({
+        kind: 'item',
+        text: `${done ? '✅' : '⬜'} \`${step.id}\` ${step.ticket}: ${step.summary}${done && step.doneBy ? ` (done by ${step.doneBy})` : ''}`,
+        ...(done ? {} : { action: { id: ACTIONS.manualDone, label: 'Done', value: JSON.stringify(value) } }),
+      });
+    }
+  }
+  const warnings = manifest.risks.filter((risk) => risk.level !== 'info');
+  if (warnings.length > 0) blocks.push({ kind: 'list', title: 'Risks', items: warnings.map((risk) => `**${risk.level}** ${risk.ticket} ${risk.repository ?? ''}: ${risk.summary}`) });
+  blocks.push({ kind: 'divider' });
+  blocks.push({ kind: 'text', text: approvalText(approvals) });
+  if (approvals.approved) {
+    blocks.push({ kind: 'text', text: `✅ **Approved** by ${approvals.approvedBy.join(', ')}` });
+  } else {
+    const value: ReleaseActionValue = { release: manifest.release, hash: manifest.hash };
+    blocks.push({
+      kind: 'actions',
+      actions: [
+        { id: ACTIONS.approve, label: 'Approve', value: JSON.stringify(value), style: 'primary' },
+        { id: ACTIONS.flag, label: 'Flag', value: JSON.stringify(value), style: 'danger' },
+      ],
+    });
+  }
+  blocks.push({ kind: 'context', text: `manifest \`${manifest.hash.slice(0, 12)}\` · ${plural(manifest.tickets.length, 'ticket')} · approvals bind to this manifest` });
+  return {
+    summary: `Release ${manifest.release} (${manifest.from} → ${manifest.to}): ${VERDICT_LABEL[manifest.verdict]}${approvals.approved ? ', approved' : ''}`,
+    blocks,
+    attachment: { filename: `${manifest.release}.md`, title: `Release packet ${manifest.release}`, content: renderReleaseMarkdown({ manifest, drift }) },
+  };
+}
+
+function approvalText(state: ApprovalState): string {
+  const current = state.approvals.filter((approval) => !approval.stale);
+  const stale = state.approvals.filter((approval) => approval.stale && approval.decision === 'approve');
+  const lines = [`**Approvals** ${state.approvedBy.length}/${state.required}`];
+  for (const approval of current) {
+    lines.push(
+      approval.decision === 'approve'
+        ? `✔ ${approval.by} approved (${humanTime(approval.at)})`
+        : `⚑ ${approval.by} flagged (${humanTime(approval.at)}): “${approval.reason ?? ''}”`,
+    );
+  }
+  for (const approval of stale) lines.push(`~ ${approval.by} approved an earlier manifest \`${approval.hash.slice(0, 12)}\` (${humanTime(approval.at)}): stale`);
+  if (state.approvals.length === 0) lines.push('no decision yet');
+  return lines.join('\n');
+}

@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../../src/bot/log.js';
+import { startServer, type RunningServer } from '../../src/bot/server.js';
+import { loadEnvironment } from '../../src/config.js';
+import { openApp, type App } from '../../src/main.js';
+import { buildFailureLoop, type FailureLoop } from './failure-loop.js';
+import { slackSignature, startSlackStandIn, type SlackStandIn } from './slack-standin.js';
+import { CHAIN_YAML } from '../../src/demo/workspace.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+
+/** People of the Slack tests: Ana wrote the fixture's commits, Ben did not, Carl is no captain. */
+export const PEOPLE_YAML = `people:
+  - { name: Ana, email: ana@example.com, slack: U0ANA, teams: "29:ana", captain: true }
+  - { name: Ben, email: ben@example.com, slack: U0BEN, teams: "29:ben", captain: true }
+  - { name: Carl, email: carl@example.com, slack: U0CARL, teams: "29:carl", captain: false }
+approvals: { required: 1, allowSelfApproval: false }
+`;
+
+export interface SlackBot {
+  root: string;
+  loop: FailureLoop;
+  app: App;
+  slack: SlackStandIn;
+  server: RunningServer;
+  /** POSTs a form body to /slack/events, signed unless told otherwise. */
+  post(body: string, options?: { timestamp?: number; signature?: string | null }): Promise<Response>;
+  command(text: string, user?: string): Promise<Response>;
+  click(actionId: string, value: string, user: string, message?: { channel: string; ts: string }): Promise<Response>;
+  submitFlag(privateMetadata: string, reason: string, user: string): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startSlackBot(): Promise<SlackBot> {
+  const root = mkdtempSync(path.join(tmpdir(), 'gig-slack-'));
+  const loop = await buildFailureLoop(root);
+  loop.app.close();
+  const configFile = path.join(root, 'slack.config.yaml');
+  writeFileSync(configFile, `projects: [PAY]\n${PEOPLE_YAML}${CHAIN_YAML}repositories:\n${['api', 'batch', 'db', 'ui', 'mendix'].map((name) => `  - { name: ${name}, path: ./repos/${name} }`).join('\n')}\n`);
+  const app = openApp({ configFile, dbFile: path.join(root, '.gig', 'gig.db'), now: () => new Date('2026-11-21T09:00:00Z') });
+  const slack = await startSlackStandIn();
+  const env = loadEnvironment({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, GIG_DEPLOY_HOOK_SECRET: 'hook-secret-0123456789' });
+  const logger = createLogger('silent');
+  const server = await startServer({ app, env, logger, port: 0, schedule: false, slackRetries: { retries: 2, minTimeout: 20, maxTimeout: 50 } });
+  let responseCounter = 0;
+
+  const post = async (body: string, options: { timestamp?: number; signature?: string | null } = {}): Promise<Response> => {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const signature = options.signature === undefined ? slackSignature(SIGNING_SECRET, timestamp, body) : options.signature;
+    return fetch(`${server.url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        ...(signature === null ? {} : { 'x-slack-signature': signature }),
+      },
+      body,
+    });
+  };
+
+  return {
+    root,
+    loop,
+    app,
+    slack,
+    server,
+    post,
+    command(text, user = 'U0BEN') {
+      responseCounter += 1;
+      const body = new URLSearchParams({
+        token: 'legacy',
+        team_id: 'T1',
+        channel_id: 'C0RELEASE',
+        user_id: user,
+        command: '/gig',
+        text,
+        response_url: `${slack.url}/respond/${responseCounter}`,
+        trigger_id: 'trigger-1',
+        api_app_id: 'A1',
+      });
+      return post(body.toString());
+    },
+    click(actionId, value, user, message = { channel: 'C0RELEASE', ts: '1700000000.000100' }) {
+      responseCounter += 1;
+      const payload = {
+        type: 'block_actions',
+        team: { id: 'T1' },
+        user: { id: user },
+        api_app_id: 'A1',
+        token: 'legacy',
+        trigger_id: `trigger-${responseCounter}`,
+        response_url: `${slack.url}/respond/${responseCounter}`,
+        container: { type: 'message', channel_id: message.channel, message_ts: message.ts },
+        channel: { id: message.channel },
+        message: { ts: message.ts, type: 'message' },
+        actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: '1700000001.0001' }],
+      };
+      return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    },
+    submitFlag(privateMetadata, reason, user) {
+      const payload = {
+        type: 'view_submission',
+        team: { id: 'T1' },
+        user: { id: user },
+        api_app_id: 'A1',
+        token: 'legacy',
+        view: {
+          id: 'V1',
+          type: 'modal',
+          callback_id: 'gig.release.flag.modal',
+          private_metadata: privateMetadata,
+          state: { values: { reason: { reason: { type: 'plain_text_input', value: reason } } } },
+        },
+      };
+      return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    },
+    async stop() {
+      await server.close();
+      await slack.close();
+      app.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the Slack Web API and for response_url / file upload targets. The real Bolt
+ * app and WebClient talk to it over HTTP; tests read what it received and can make it fail.
+ */
+export interface SlackCall {
+  method: string;
+  body: Record<string, unknown>;
+}
+
+export interface SlackStandIn {
+  url: string;
+  apiUrl: string;
+  calls: SlackCall[];
+  /** Make the next calls of a method fail: an HTTP status, or Slack's ratelimited with Retry-After. */
+  failNext(method: string, failure: { status: number; retryAfter?: number }): void;
+  callsTo(method: string): SlackCall[];
+  waitFor(method: string, count?: number, timeoutMs?: number): Promise<SlackCall[]>;
+  close(): Promise<void>;
+}
+
+export async function startSlackStandIn(): Promise<SlackStandIn> {
+  const calls: SlackCall[] = [];
+  const failures = new Map<string, Array<{ status: number; retryAfter?: number }>>();
+  let fileCounter = 0;
+  let url = '';
+  const server: Server = createServer(async (request, response) => {
+    const raw = await read(request);
+    const path = (request.url ?? '/').split('?')[0]!;
+    const method = path.startsWith('/api/') ? path.slice(5) : path.split('/').slice(0, 2).join('/');
+    const failure = failures.get(method)?.shift();
+    const body = parseBody(raw, String(request.headers['content-type'] ?? ''));
+    calls.push({ method: failure ? `${method}!${failure.status}` : method, body });
+    if (failure) {
+      response.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}) });
+      response.end(JSON.stringify({ ok: false, error: failure.status === 429 ? 'ratelimited' : 'internal_error' }));
+      return;
+    }
+    const answer = (payload: Record<string, unknown>): void => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ok: true, ...payload }));
+    };
+    switch (method) {
+      case 'auth.test':
+        return answer({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'gig' });
+      case 'chat.postMessage':
+      case 'chat.update':
+        return answer({ channel: body.channel, ts: body.ts ?? '1700000000.000100' });
+      case 'files.getUploadURLExternal':
+        fileCounter += 1;
+        return answer({ upload_url: `${url}/upload/F${fileCounter}`, file_id: `F${fileCounter}` });
+      case 'files.completeUploadExternal':
+        return answer({ files: [{ id: 'F1', title: 'packet' }] });
+      default:
+        return answer({});
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    calls,
+    failNext(method, failure) {
+      failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    async waitFor(method, count = 1, timeoutMs = 5000) {
+      const started = Date.now();
+      while (Date.now() - started < timeoutMs) {
+        const found = calls.filter((call) => call.method === method);
+        if (found.length >= count) return found;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`Slack stand-in: expected ${count} call(s) to ${method}, got ${calls.filter((call) => call.method === method).length}; calls: ${calls.map((call) => call.method).join(', ')}`);
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function read(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (data += chunk));
+    request.on('end', () => resolve(data));
+  });
+}
+
+function parseBody(raw: string, type: string): Record<string, unknown> {
+  if (type.includes('application/json')) return JSON.parse(raw || '{}') as Record<string, unknown>;
+  if (type.includes('x-www-form-urlencoded')) {
+    const body: Record<string, unknown> = {};
+    for (const [key, value] of new URLSearchParams(raw)) {
+      body[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+    }
+    return body;
+  }
+  return { raw };
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/** Signs a request body the way Slack does (v0 HMAC-SHA256 over "v0:timestamp:body"). */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
