@@ -6,7 +6,9 @@
  *   - an incremental sync after a few new commits, and a sync with nothing new,
  *   - `status` latency percentiles over random tickets.
  *
- *   npm run bench -- [--commits 100000] [--repos 4] [--queries 500]
+ *   - the /slack/events acknowledgement latency under concurrent signed slash commands.
+ *
+ *   npm run bench -- [--commits 100000] [--repos 4] [--queries 500] [--only index|slack] [--connections 20] [--seconds 10]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,8 +27,16 @@ const { values } = parseArgs({
     repos: { type: 'string', default: '4' },
     queries: { type: 'string', default: '500' },
     keep: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    connections: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '10' },
   },
 });
+if (values.only === 'slack') {
+  const { benchSlackAck } = await import('./bench-slack.js');
+  await benchSlackAck({ connections: Number(values.connections), seconds: Number(values.seconds) });
+  process.exit(0);
+}
 const totalCommits = Number(values.commits);
 const repoCount = Number(values.repos);
 const queries = Number(values.queries);
@@ -93,3 +103,8 @@ console.log(`gig status over ${queries} random tickets: p50 ${percentile(50)}, p
 
 app.close();
 if (!values.keep) rmSync(root, { recursive: true, force: true });
+
+if (values.only !== 'index') {
+  const { benchSlackAck } = await import('./bench-slack.js');
+  await benchSlackAck({ connections: Number(values.connections), seconds: Number(values.seconds) });
+}
