@@ -94,6 +94,7 @@ const configSchema = z
     approvals: z
       .strictObject({ required: z.number().int().min(1).default(1), allowSelfApproval: z.boolean().default(false) })
       .default({ required: 1, allowSelfApproval: false }),
+    teams: z.strictObject({ tenants: z.array(z.string().min(1)).default([]) }).default({ tenants: [] }),
     sync: z
       .strictObject({ cron: z.string().min(9, { error: 'must be a cron expression such as "*/5 * * * *"' }).default('*/5 * * * *') })
       .default({ cron: '*/5 * * * *' }),
@@ -151,6 +152,7 @@ export interface GigConfig {
   people: Person[];
   approvals: { required: number; allowSelfApproval: boolean };
   sync: { cron: string };
+  teams: { tenants: string[] };
 }
 
 export interface Person {
@@ -171,6 +173,7 @@ const HINTS: Array<[RegExp, string]> = [
   [/^policy/, 'Map a rule to a verdict, e.g. policy: { openManualStep: risky }; see docs/verdicts.md'],
   [/^people/, 'List people as { name: Ana, email: ana@example.com, slack: U0ANA, teams: "29:ana", captain: true }'],
   [/^approvals/, 'Write approvals: { required: 1, allowSelfApproval: false }'],
+  [/^teams/, 'Write teams: { tenants: ["<your Microsoft Entra tenant id>"] }'],
   [/^sync/, 'Write sync: { cron: "*/5 * * * *" } (every five minutes)'],
   [/^projects/, 'List ticket prefixes in upper case, e.g. projects: [ABC, PAY]'],
   [/^ticketPattern/, `Use a regular expression for one ticket id; the default is "${DEFAULT_TICKET_PATTERN}"`],
@@ -233,6 +236,7 @@ function resolveConfig(raw: RawConfig, file: string): GigConfig {
     people: raw.people,
     approvals: raw.approvals,
     sync: raw.sync,
+    teams: raw.teams,
   };
 }
 
@@ -280,6 +284,7 @@ const variablesSchema = z.object({
   JIRA_API_TOKEN: z.string().min(1).optional(),
   GIG_DEPLOY_HOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   GIG_TEAMS_DEV: z.enum(['0', '1']).optional(),
+  GIG_PUBLIC_URL: z.url({ error: 'must be the public URL of gig serve, such as https://gig.example.com' }).optional(),
 });
 
 export type GigEnvironment = z.infer<typeof variablesSchema>;

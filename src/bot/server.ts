@@ -6,7 +6,14 @@ import express, { type Request, type Response } from 'express';
 import cron from 'node-cron';
 import { runDeployed } from '../commands/record.js';
 import type { GigEnvironment } from '../config.js';
-import { ConfigError, toGigError } from '../errors.js';
+import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, MessageFactory, type ConversationReference } from 'botbuilder';
+import { verifyPacketLink } from '../commands/packet-links.js';
+import { runRelease } from '../commands/release.js';
+import { ConfigError, GigError, toGigError } from '../errors.js';
+import type { Card } from '../views/cards/model.js';
+import { renderReleaseMarkdown } from '../views/release.js';
+import { renderAdaptiveCard } from './teams/adaptive-card.js';
+import { GigTeamsBot } from './teams/bot.js';
 import type { App } from '../main.js';
 import { boltLogger, type Logger } from './log.js';
 import { registerSlackHandlers } from './slack/handlers.js';
@@ -25,6 +32,8 @@ export interface ServeOptions {
 
 export interface RunningServer {
   url: string;
+  /** Posts a card to a Teams conversation gig has seen before (proactive message); null when Teams is off. */
+  sendTeams: ((conversationId: string, card: Card) => Promise<void>) | null;
   close(): Promise<void>;
 }
 
@@ -35,20 +44,23 @@ export interface RunningServer {
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const { app, env, logger } = options;
-  const slack = slackSettings(env);
+  const { slack, teams } = platformSettings(env);
+  if (!teams) logger.warn('Teams is off: MICROSOFT_APP_ID is not set (GIG_TEAMS_DEV=1 serves /api/messages without authentication, for the emulator and tests only)');
+  else if (teams.dev) logger.warn('Teams runs WITHOUT authentication (GIG_TEAMS_DEV=1): never expose this server');
   const http = express();
   http.disable('x-powered-by');
   http.get('/healthz', (_request, response) => {
     response.json({ ok: true, asOf: app.context.index.asOf(app.config.repositories.map((repo) => repo.name)) });
   });
   http.post('/hooks/deployments', express.json({ limit: '64kb' }), (request, response) => deploymentHook(app, env, logger, request, response));
+  http.get('/packets/:file', (request, response) => packet(app, request, response));
 
   const clientOptions = {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
     retryConfig: { factor: 2, randomize: false, ...(options.slackRetries ?? { retries: 3, minTimeout: 500, maxTimeout: 5000 }) },
   };
   let socketApp: InstanceType<typeof BoltApp> | null = null;
-  if (slack.mode === 'http') {
+  if (slack?.mode === 'http') {
     // Slack refuses requests more than 5 minutes old; gig refuses those from the future too.
     http.use('/slack/events', (request, response, next) => {
       const timestamp = Number(request.headers['x-slack-request-timestamp']);
@@ -61,11 +73,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: http, endpoints: '/slack/events', logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
     const boltApp = new BoltApp({ receiver, token: slack.token, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
     registerSlackHandlers(boltApp, app.context, logger);
-  } else {
+  } else if (slack?.mode === 'socket') {
     socketApp = new BoltApp({ token: slack.token, appToken: slack.appToken, socketMode: true, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
     registerSlackHandlers(socketApp, app.context, logger);
     await socketApp.start();
   }
+
+  const sendTeams = teams ? mountTeams(http, app, teams, env, logger) : null;
 
   const server: Server = await new Promise((resolve, reject) => {
     const listening = http.listen(options.port ?? env.PORT, () => resolve(listening));
@@ -74,15 +88,29 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const task = options.schedule === false ? null : scheduleSync(app, logger);
   const address = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
-  logger.info({ url, slack: slack.mode }, 'gig is serving');
+  logger.info({ url, slack: slack?.mode ?? 'off', teams: teams ? (teams.dev ? 'dev' : 'on') : 'off' }, 'gig is serving');
   return {
     url,
+    sendTeams,
     async close() {
       await task?.stop();
       await socketApp?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+export interface TeamsSettings {
+  appId: string;
+  dev: boolean;
+}
+
+/** Which chat platforms the environment turns on; at least one must be. */
+export function platformSettings(env: GigEnvironment): { slack: SlackSettings | null; teams: TeamsSettings | null } {
+  const slackAsked = Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN);
+  const teams = env.MICROSOFT_APP_ID ? { appId: env.MICROSOFT_APP_ID, dev: false } : env.GIG_TEAMS_DEV === '1' ? { appId: '', dev: true } : null;
+  if (!slackAsked && !teams) slackSettings(env);
+  return { slack: slackAsked ? slackSettings(env) : null, teams };
 }
 
 type SlackSettings = { mode: 'http'; token: string; signingSecret: string } | { mode: 'socket'; token: string; appToken: string };
@@ -95,7 +123,12 @@ export function slackSettings(env: GigEnvironment): SlackSettings {
     return { mode: 'socket', token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN };
   }
   const missing = [env.SLACK_BOT_TOKEN ? null : 'SLACK_BOT_TOKEN', env.SLACK_SIGNING_SECRET ? null : 'SLACK_SIGNING_SECRET'].filter(Boolean);
-  if (missing.length > 0) throw new ConfigError(`gig serve needs ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not set.`, howTo);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `gig serve needs ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not set.`,
+      `${howTo} For Teams instead, set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (README, "Microsoft Teams").`,
+    );
+  }
   return { mode: 'http', token: env.SLACK_BOT_TOKEN!, signingSecret: env.SLACK_SIGNING_SECRET! };
 }
 
@@ -139,5 +172,54 @@ function deploymentHook(app: App, env: GigEnvironment, logger: Logger, request: 
     const gigError = toGigError(error);
     logger.warn({ code: gigError.code }, 'deployment hook refused');
     response.status(gigError.exitCode === 2 ? 400 : 500).json({ error: { code: gigError.code, message: gigError.message, hint: gigError.hint ?? null } });
+  }
+}
+
+/** POST /api/messages with botbuilder's CloudAdapter; returns the proactive sender. */
+function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger): (conversationId: string, card: Card) => Promise<void> {
+  const settings = {
+    MicrosoftAppId: teams.appId,
+    MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD ?? '',
+    MicrosoftAppType: env.MICROSOFT_APP_TYPE ?? (env.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant'),
+    MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID ?? '',
+  };
+  const auth = new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings));
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (turn, error) => {
+    logger.error({ err: error }, 'Teams turn failed');
+    await turn.sendActivity('gig hit a problem answering this; the details are in its log.').catch(() => undefined);
+  };
+  const bot = new GigTeamsBot({ context: app.context, logger, tenants: app.config.teams.tenants, publicUrl: env.GIG_PUBLIC_URL });
+  http.post('/api/messages', express.json({ limit: '1mb' }), (request, response) => {
+    adapter.process(request, response, (turn) => bot.run(turn)).catch((error: unknown) => {
+      logger.warn({ err: error }, 'Teams request refused');
+      if (!response.headersSent) response.status(401).end();
+    });
+  });
+  return async (conversationId, card) => {
+    const reference = app.context.ledger.conversation('teams', conversationId) as Partial<ConversationReference> | null;
+    if (!reference) throw new GigError('NOT_FOUND', `gig has never been in the Teams conversation ${conversationId}.`, { hint: 'Add gig to that team or chat and mention it once.' });
+    // Without the activity id the message starts a new post instead of answering an old one.
+    const conversation = { ...reference };
+    delete conversation.activityId;
+    await adapter.continueConversationAsync(teams.appId, conversation, async (turn) => {
+      await turn.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(renderAdaptiveCard(card).card)));
+    });
+  };
+}
+
+/** GET /packets/<release>.md?sig=…: the Markdown packet behind a shortened card. */
+function packet(app: App, request: Request, response: Response): void {
+  const file = String(request.params.file ?? '');
+  const release = file.endsWith('.md') ? file.slice(0, -3) : file;
+  if (!verifyPacketLink(app.context, release, String(request.query.sig ?? ''))) {
+    response.status(404).send('Not found');
+    return;
+  }
+  try {
+    const answer = runRelease(app.context, { id: release }, { dryRun: true });
+    response.type('text/markdown; charset=utf-8').send(renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals }));
+  } catch {
+    response.status(404).send('Not found');
   }
 }

@@ -27,6 +27,11 @@ export interface Ledger {
   /** Appends a decision; false when the same decision (same key) was recorded before. */
   addApproval(approval: ApprovalRecord, idempotencyKey: string): boolean;
   approvals(releaseId: string): ApprovalRecord[];
+  /** Where a bot can write later without being addressed (Teams proactive messages). */
+  saveConversation(platform: string, conversationId: string, reference: unknown, at: string): void;
+  conversation(platform: string, conversationId: string): unknown;
+  /** A value gig keeps for itself, created with `create` the first time it is asked for. */
+  setting(key: string, create: () => string): string;
 }
 
 export interface ApprovalRecord {

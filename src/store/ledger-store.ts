@@ -142,4 +142,25 @@ export class LedgerStore implements Ledger {
       )
       .all(releaseId);
   }
+
+  saveConversation(platform: string, conversationId: string, reference: unknown, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO conversation_refs (platform, conversation_id, reference, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (platform, conversation_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
+      )
+      .run(platform, conversationId, JSON.stringify(reference), at);
+  }
+
+  conversation(platform: string, conversationId: string): unknown {
+    const row = this.db
+      .prepare<[string, string], { reference: string }>('SELECT reference FROM conversation_refs WHERE platform = ? AND conversation_id = ?')
+      .get(platform, conversationId);
+    return row ? (JSON.parse(row.reference) as unknown) : null;
+  }
+
+  setting(key: string, create: () => string): string {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, create());
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)!.value;
+  }
 }

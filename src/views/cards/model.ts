@@ -9,7 +9,7 @@ export interface Card {
   summary: string;
   blocks: CardBlock[];
   /** The full document, for the platform to attach when the card had to be cut to fit. */
-  attachment?: { filename: string; title: string; content: string };
+  attachment?: { filename: string; title: string; content: string; release?: string };
 }
 
 export type CardBlock =

@@ -60,7 +60,7 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
   return {
     summary: `Release ${manifest.release} (${manifest.from} → ${manifest.to}): ${VERDICT_LABEL[manifest.verdict]}${approvals.approved ? ', approved' : ''}`,
     blocks,
-    attachment: { filename: `${manifest.release}.md`, title: `Release packet ${manifest.release}`, content: renderReleaseMarkdown({ manifest, drift }) },
+    attachment: { filename: `${manifest.release}.md`, title: `Release packet ${manifest.release}`, content: renderReleaseMarkdown({ manifest, drift }), release: manifest.release },
   };
 }
 

@@ -1,0 +1,163 @@
+import type { Card, CardAction, CardBlock } from '../../views/cards/model.js';
+import { ACTIONS } from '../../views/cards/model.js';
+
+/**
+ * One generic renderer from the card model to an Adaptive Card 1.5 for Teams: FactSet for facts,
+ * a ColumnSet per row for the repositories × environments grid, Action.Execute (Universal Actions)
+ * with an Action.Submit fallback for older clients. Cards stay under Teams' 28 KB: long lists end
+ * in "…and N more", and the caller offers the full document.
+ */
+export const TEAMS_LIMITS = { cardBytes: 28_000 } as const;
+
+export type AdaptiveElement = { type: string; [key: string]: unknown };
+
+export interface AdaptiveCardJson {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  body: AdaptiveElement[];
+  actions?: AdaptiveElement[];
+  msteams?: { width: 'Full' };
+}
+
+export interface RenderedAdaptiveCard {
+  card: AdaptiveCardJson;
+  truncated: boolean;
+}
+
+/** `fullDocumentUrl`: where the full document can be read when the card had to be cut. */
+export function renderAdaptiveCard(card: Card, fullDocumentUrl?: string): RenderedAdaptiveCard {
+  const shown = new Map<number, number>();
+  card.blocks.forEach((block, index) => {
+    if (block.kind === 'list') shown.set(index, block.items.length);
+  });
+  let itemBudget = card.blocks.filter((block) => block.kind === 'item').length;
+  for (;;) {
+    const { body, cut } = renderBody(card.blocks, shown, itemBudget);
+    if (cut && card.attachment) {
+      body.push(
+        fullDocumentUrl
+          ? { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: `Open the full ${card.attachment.title.toLowerCase()}`, url: fullDocumentUrl }] }
+          : { type: 'TextBlock', text: `This card is shortened; the full packet: \`gig release ${card.attachment.release ?? ''} --format md\``, wrap: true, isSubtle: true },
+      );
+    }
+    const json: AdaptiveCardJson = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, msteams: { width: 'Full' } };
+    if (Buffer.byteLength(JSON.stringify(json)) <= TEAMS_LIMITS.cardBytes) return { card: json, truncated: cut };
+    const longest = [...shown.entries()].filter(([, count]) => count > 1).sort((a, b) => b[1] - a[1])[0];
+    if (longest) shown.set(longest[0], Math.floor(longest[1] / 2));
+    else if (itemBudget > 0) itemBudget = Math.floor(itemBudget / 2);
+    else return { card: { ...json, body: json.body.slice(0, 20) }, truncated: true };
+  }
+}
+
+function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget: number): { body: AdaptiveElement[]; cut: boolean } {
+  const body: AdaptiveElement[] = [];
+  let cut = false;
+  let itemsLeft = itemBudget;
+  let hidden = 0;
+  let separate = false;
+  const push = (element: AdaptiveElement): void => {
+    body.push(separate ? { ...element, separator: true, spacing: 'Medium' } : element);
+    separate = false;
+  };
+  blocks.forEach((block, index) => {
+    if (block.kind !== 'item' && hidden > 0) {
+      push(text(`_…and ${hidden} more_`));
+      hidden = 0;
+    }
+    switch (block.kind) {
+      case 'header':
+        push({ type: 'TextBlock', text: block.text, size: 'Large', weight: 'Bolder', wrap: true });
+        break;
+      case 'text':
+        push(text(block.text));
+        break;
+      case 'facts':
+        push({ type: 'FactSet', facts: block.facts.map((fact) => ({ title: fact.label, value: fact.value })) });
+        break;
+      case 'grid':
+        push({
+          type: 'Container',
+          items: [
+            { type: 'TextBlock', text: block.title, weight: 'Bolder', wrap: true },
+            row('', block.columns, true),
+            ...block.rows.map((entry) => row(entry.label, entry.cells, false)),
+          ],
+        });
+        break;
+      case 'list': {
+        const limit = shown.get(index) ?? block.items.length;
+        const more = block.items.length - limit;
+        cut ||= more > 0;
+        push({
+          type: 'Container',
+          items: [
+            { type: 'TextBlock', text: block.title, weight: 'Bolder', wrap: true },
+            text([...block.items.slice(0, limit).map((entry) => `- ${entry}`), ...(more > 0 ? [`_…and ${more} more_`] : [])].join('\n')),
+          ],
+        });
+        break;
+      }
+      case 'item':
+        if (itemsLeft <= 0) {
+          hidden += 1;
+          cut = true;
+          break;
+        }
+        itemsLeft -= 1;
+        push({
+          type: 'ColumnSet',
+          columns: [
+            { type: 'Column', width: 'stretch', items: [text(block.text)], verticalContentAlignment: 'Center' },
+            ...(block.action ? [{ type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [action(block.action)] }] }] : []),
+          ],
+        });
+        break;
+      case 'actions': {
+        // Flag needs a reason: Teams asks for it in the card itself.
+        if (block.actions.some((candidate) => candidate.id === ACTIONS.flag)) {
+          push({ type: 'Input.Text', id: 'reason', label: 'Reason (needed to flag)', placeholder: 'What is wrong with this release?', isMultiline: true, maxLength: 500 });
+        }
+        push({ type: 'ActionSet', actions: block.actions.map(action) });
+        break;
+      }
+      case 'context':
+        push({ type: 'TextBlock', text: block.text, isSubtle: true, size: 'Small', wrap: true });
+        break;
+      case 'divider':
+        separate = true;
+        break;
+    }
+  });
+  if (hidden > 0) push(text(`_…and ${hidden} more_`));
+  return { body, cut };
+}
+
+function text(value: string): AdaptiveElement {
+  return { type: 'TextBlock', text: value, wrap: true };
+}
+
+function row(label: string, cells: string[], heading: boolean): AdaptiveElement {
+  return {
+    type: 'ColumnSet',
+    spacing: 'None',
+    columns: [
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: label || ' ', weight: heading ? 'Bolder' : 'Default', wrap: true }] },
+      ...cells.map((cell) => ({ type: 'Column', width: '60px', items: [{ type: 'TextBlock', text: cell, weight: heading ? 'Bolder' : 'Default', horizontalAlignment: 'Center' }] })),
+    ],
+  };
+}
+
+/** Universal Action for current clients, Action.Submit for the rest; both carry the same data. */
+function action(source: CardAction): AdaptiveElement {
+  const style = source.style === 'primary' ? 'positive' : source.style === 'danger' ? 'destructive' : 'default';
+  const data = { gigAction: source.id, value: source.value };
+  return {
+    type: 'Action.Execute',
+    verb: source.id,
+    title: source.label,
+    style,
+    data,
+    fallback: { type: 'Action.Submit', title: source.label, style, data },
+  };
+}

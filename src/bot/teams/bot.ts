@@ -1,0 +1,115 @@
+import { ActivityHandler, CardFactory, MessageFactory, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type Attachment } from 'botbuilder';
+import { handleChat, handleManualDone, handleReleaseDecision, type ActionReply } from '../../commands/chat.js';
+import type { CommandContext } from '../../commands/context.js';
+import { packetLink } from '../../commands/packet-links.js';
+import { toGigError } from '../../errors.js';
+import { ACTIONS, type Card } from '../../views/cards/model.js';
+import { errorCard, noticeCard } from '../../views/cards/simple-cards.js';
+import type { Logger } from '../log.js';
+import { renderAdaptiveCard } from './adaptive-card.js';
+
+const PREFIX = '@gig ';
+const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export interface TeamsBotOptions {
+  context: CommandContext;
+  logger: Logger;
+  /** Tenants allowed to use this bot; empty allows any (authentication still applies). */
+  tenants: string[];
+  /** The public URL of gig serve, for links to full release packets. */
+  publicUrl?: string | undefined;
+}
+
+/**
+ * Teams is a thin shell over the same command layer as Slack: it strips the @mention, hands the
+ * text or the card action to commands/, and renders the card it gets back as an Adaptive Card.
+ * Every conversation the bot sees is remembered in the ledger so digests can be sent to it later.
+ */
+export class GigTeamsBot extends ActivityHandler {
+  constructor(private readonly options: TeamsBotOptions) {
+    super();
+    this.onMessage(async (turn, next) => {
+      if (!this.rememberAndCheckTenant(turn)) return;
+      const value = turn.activity.value as { gigAction?: string; value?: string; reason?: string } | undefined;
+      if (value?.gigAction) {
+        // Action.Submit from clients without Universal Actions: same handlers, then replace the card.
+        const reply = this.act(value.gigAction, value.value ?? '', turn, value.reason);
+        await this.refreshOriginal(turn, reply);
+        if (reply.message) await turn.sendActivity(reply.message);
+        return next();
+      }
+      const text = TurnContext.removeRecipientMention(turn.activity) ?? turn.activity.text ?? '';
+      const answer = await handleChat(options.context, text.trim(), { platform: 'teams', id: turn.activity.from.id }, { prefix: PREFIX });
+      await turn.sendActivity(MessageFactory.attachment(this.attachment(answer.card)));
+      return next();
+    });
+    this.onConversationUpdate(async (turn, next) => {
+      this.rememberAndCheckTenant(turn);
+      return next();
+    });
+    this.onInstallationUpdate(async (turn, next) => {
+      this.rememberAndCheckTenant(turn);
+      return next();
+    });
+  }
+
+  /** Universal Actions (Action.Execute): the response replaces the card for the one who clicked. */
+  protected override async onAdaptiveCardInvoke(turn: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    if (!this.rememberAndCheckTenant(turn)) return this.cardResponse(noticeCard('This Teams tenant may not use gig.'));
+    const data = (invoke.action.data ?? {}) as { value?: string; reason?: string };
+    const reply = this.act(invoke.action.verb, data.value ?? '', turn, data.reason);
+    // Everyone else sees the refreshed card too; a refusal is shown to the one who clicked only.
+    if (reply.refresh) await this.refreshOriginal(turn, reply);
+    const card = reply.message ? { ...reply.card, blocks: [{ kind: 'text' as const, text: `⚠️ ${reply.message}` }, ...reply.card.blocks] } : reply.card;
+    return this.cardResponse(card);
+  }
+
+  private attachment(card: Card): Attachment {
+    const release = card.attachment?.release;
+    const url = release && this.options.publicUrl ? packetLink(this.options.context, this.options.publicUrl, release) : undefined;
+    return CardFactory.adaptiveCard(renderAdaptiveCard(card, url).card);
+  }
+
+  private cardResponse(card: Card): AdaptiveCardInvokeResponse {
+    return { statusCode: 200, type: CARD_TYPE, value: this.attachment(card).content as Record<string, unknown> };
+  }
+
+  private act(verb: string, value: string, turn: TurnContext, reason: string | undefined): ActionReply {
+    const actor = { platform: 'teams' as const, id: turn.activity.from.id };
+    try {
+      if (verb === ACTIONS.approve) return handleReleaseDecision(this.options.context, value, 'approve', actor);
+      if (verb === ACTIONS.flag) return handleReleaseDecision(this.options.context, value, 'flag', actor, reason ?? '');
+      if (verb === ACTIONS.manualDone) return handleManualDone(this.options.context, value, actor);
+      return { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
+    } catch (error) {
+      const gigError = toGigError(error);
+      this.options.logger.error({ err: error, code: gigError.code }, 'Teams action failed');
+      return { card: errorCard(gigError, PREFIX), message: gigError.message, refresh: false };
+    }
+  }
+
+  private async refreshOriginal(turn: TurnContext, reply: ActionReply): Promise<void> {
+    const id = turn.activity.replyToId;
+    if (!id || !reply.refresh) return;
+    try {
+      await turn.updateActivity({ id, type: 'message', conversation: turn.activity.conversation, attachments: [this.attachment(reply.card)] });
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'Teams updateActivity failed');
+    }
+  }
+
+  /** Stores the conversation reference; false when the tenant is not allowed. */
+  private rememberAndCheckTenant(turn: TurnContext): boolean {
+    const activity = turn.activity;
+    const tenant = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    if (this.options.tenants.length > 0 && (!tenant || !this.options.tenants.includes(tenant))) {
+      this.options.logger.warn({ tenant }, 'Teams request from a tenant that is not allowed');
+      return false;
+    }
+    if (activity.conversation?.id) {
+      this.options.context.ledger.saveConversation('teams', activity.conversation.id, TurnContext.getConversationReference(activity), this.options.context.now().toISOString());
+    }
+    return true;
+  }
+}
+

@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A local stand-in for the Bot Connector service a Teams activity's serviceUrl points at. */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+}
+
+export interface ConnectorStandIn {
+  url: string;
+  calls: ConnectorCall[];
+  waitFor(predicate: (call: ConnectorCall) => boolean, count?: number, timeoutMs?: number): Promise<ConnectorCall[]>;
+  close(): Promise<void>;
+}
+
+export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
+  const calls: ConnectorCall[] = [];
+  let counter = 0;
+  const server: Server = createServer((request, response) => {
+    let raw = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (raw += chunk));
+    request.on('end', () => {
+      calls.push({ method: request.method ?? 'GET', path: request.url ?? '/', body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} });
+      counter += 1;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: `activity-${counter}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    async waitFor(predicate, count = 1, timeoutMs = 5000) {
+      const started = Date.now();
+      while (Date.now() - started < timeoutMs) {
+        const found = calls.filter(predicate);
+        if (found.length >= count) return found;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`connector stand-in: expected ${count} matching call(s); got ${calls.map((call) => `${call.method} ${call.path}`).join(', ')}`);
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A Teams channel message or card action, as the Bot Connector posts it to /api/messages. */
+export function teamsActivity(serviceUrl: string, from: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: `incoming-${Math.random().toString(16).slice(2)}`,
+    timestamp: '2026-11-21T09:00:00.000Z',
+    serviceUrl,
+    channelId: 'msteams',
+    from: { id: from, name: from },
+    recipient: { id: '28:gig', name: 'gig' },
+    conversation: { id: '19:release@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-1', isGroup: true },
+    channelData: { tenant: { id: 'tenant-1' } },
+    locale: 'en-US',
+    ...fields,
+  };
+}
+
+export function mention(serviceUrl: string, from: string, text: string): Record<string, unknown> {
+  return teamsActivity(serviceUrl, from, {
+    type: 'message',
+    text: `<at>gig</at> ${text}`,
+    entities: [{ type: 'mention', mentioned: { id: '28:gig', name: 'gig' }, text: '<at>gig</at>' }],
+  });
+}
+
+export function invoke(serviceUrl: string, from: string, verb: string, data: Record<string, unknown>, replyToId = 'card-1'): Record<string, unknown> {
+  return teamsActivity(serviceUrl, from, {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    replyToId,
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  });
+}
