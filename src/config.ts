@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
 import { ConfigError } from './errors.js';
 import { effectiveRules, type RiskRule } from './engine/risk-rules.js';
 import { DEFAULT_POLICY, type VerdictPolicy } from './engine/verdict.js';
@@ -94,6 +95,33 @@ const configSchema = z
     approvals: z
       .strictObject({ required: z.number().int().min(1).default(1), allowSelfApproval: z.boolean().default(false) })
       .default({ required: 1, allowSelfApproval: false }),
+    digests: z
+      .array(
+        z
+          .strictObject({
+            name,
+            cron: z.string().min(9, { error: 'must be a cron expression such as "0 9 * * 1-5"' }),
+            timezone: z.string().default('UTC'),
+            target: z.string().min(1),
+            scope: z.union([
+              z.strictObject({ release: z.string().min(1) }),
+              z.strictObject({ tickets: z.array(z.string().min(1)).min(1) }),
+              z.strictObject({ fixVersion: z.string().min(1) }),
+            ], { error: 'must be { release: <id> }, { tickets: [ABC-1, …] } or { fixVersion: "<version>" }' }),
+            slack: z.strictObject({ channel: z.string().min(1) }).optional(),
+            teams: z.strictObject({ conversation: z.string().min(1) }).optional(),
+            graceMinutes: z.number().int().min(0).default(120),
+          })
+          .superRefine((digest, ctx) => {
+            try {
+              new Intl.DateTimeFormat('en', { timeZone: digest.timezone });
+            } catch {
+              ctx.addIssue({ code: 'custom', path: ['timezone'], message: `"${digest.timezone}" is not an IANA time zone such as Europe/Berlin` });
+            }
+            if (!digest.slack && !digest.teams) ctx.addIssue({ code: 'custom', message: 'needs a "slack: { channel }" or a "teams: { conversation }" to post to' });
+          }),
+      )
+      .default([]),
     teams: z.strictObject({ tenants: z.array(z.string().min(1)).default([]) }).default({ tenants: [] }),
     sync: z
       .strictObject({ cron: z.string().min(9, { error: 'must be a cron expression such as "*/5 * * * *"' }).default('*/5 * * * *') })
@@ -103,6 +131,15 @@ const configSchema = z
     reportDuplicates(config.environments.map((env) => env.name), 'environments', ctx);
     reportDuplicates(config.repositories.map((repo) => repo.name), 'repositories', ctx);
     const known = new Set(config.environments.map((env) => env.name));
+    reportDuplicates(config.digests.map((digest) => digest.name), 'digests', ctx);
+    config.digests.forEach((digest, index) => {
+      if (!known.has(digest.target)) ctx.addIssue({ code: 'custom', path: ['digests', index, 'target'], message: `names environment "${digest.target}", which is not in "environments"` });
+      try {
+        CronExpressionParser.parse(digest.cron, { tz: digest.timezone });
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['digests', index, 'cron'], message: `is not a cron expression: ${(error as Error).message}` });
+      }
+    });
     config.repositories.forEach((repo, index) => {
       for (const env of Object.keys(repo.branches ?? {})) {
         if (!known.has(env)) {
@@ -153,6 +190,18 @@ export interface GigConfig {
   approvals: { required: number; allowSelfApproval: boolean };
   sync: { cron: string };
   teams: { tenants: string[] };
+  digests: DigestConfig[];
+}
+
+export interface DigestConfig {
+  name: string;
+  cron: string;
+  timezone: string;
+  target: string;
+  scope: { release: string } | { tickets: string[] } | { fixVersion: string };
+  slack?: { channel: string } | undefined;
+  teams?: { conversation: string } | undefined;
+  graceMinutes: number;
 }
 
 export interface Person {
@@ -173,6 +222,7 @@ const HINTS: Array<[RegExp, string]> = [
   [/^policy/, 'Map a rule to a verdict, e.g. policy: { openManualStep: risky }; see docs/verdicts.md'],
   [/^people/, 'List people as { name: Ana, email: ana@example.com, slack: U0ANA, teams: "29:ana", captain: true }'],
   [/^approvals/, 'Write approvals: { required: 1, allowSelfApproval: false }'],
+  [/^digests/, 'Each digest: { name: prod-window, cron: "0 9 * * 1-5", timezone: Europe/Berlin, target: prod, scope: { release: REL-1 }, slack: { channel: C0RELEASE } }'],
   [/^teams/, 'Write teams: { tenants: ["<your Microsoft Entra tenant id>"] }'],
   [/^sync/, 'Write sync: { cron: "*/5 * * * *" } (every five minutes)'],
   [/^projects/, 'List ticket prefixes in upper case, e.g. projects: [ABC, PAY]'],
@@ -237,6 +287,7 @@ function resolveConfig(raw: RawConfig, file: string): GigConfig {
     approvals: raw.approvals,
     sync: raw.sync,
     teams: raw.teams,
+    digests: raw.digests,
   };
 }
 

@@ -6,13 +6,15 @@ import express, { type Request, type Response } from 'express';
 import cron from 'node-cron';
 import { runDeployed } from '../commands/record.js';
 import type { GigEnvironment } from '../config.js';
-import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, MessageFactory, type ConversationReference } from 'botbuilder';
+import type { DigestSenders } from '../commands/digest.js';
 import { verifyPacketLink } from '../commands/packet-links.js';
 import { runRelease } from '../commands/release.js';
-import { ConfigError, GigError, toGigError } from '../errors.js';
+import { ConfigError, toGigError } from '../errors.js';
 import type { Card } from '../views/cards/model.js';
 import { renderReleaseMarkdown } from '../views/release.js';
-import { renderAdaptiveCard } from './teams/adaptive-card.js';
+import { startDigestScheduler } from '../schedule/digests.js';
+import { slackChannelSender } from './slack/sender.js';
+import { createTeamsAdapter, teamsProactiveSender, teamsSettings, type TeamsSettings } from './teams/adapter.js';
 import { GigTeamsBot } from './teams/bot.js';
 import type { App } from '../main.js';
 import { boltLogger, type Logger } from './log.js';
@@ -34,6 +36,8 @@ export interface RunningServer {
   url: string;
   /** Posts a card to a Teams conversation gig has seen before (proactive message); null when Teams is off. */
   sendTeams: ((conversationId: string, card: Card) => Promise<void>) | null;
+  /** Where digests go from this server. */
+  senders: DigestSenders;
   close(): Promise<void>;
 }
 
@@ -60,6 +64,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     retryConfig: { factor: 2, randomize: false, ...(options.slackRetries ?? { retries: 3, minTimeout: 500, maxTimeout: 5000 }) },
   };
   let socketApp: InstanceType<typeof BoltApp> | null = null;
+  let slackApp: InstanceType<typeof BoltApp> | null = null;
   if (slack?.mode === 'http') {
     // Slack refuses requests more than 5 minutes old; gig refuses those from the future too.
     http.use('/slack/events', (request, response, next) => {
@@ -71,8 +76,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       next();
     });
     const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: http, endpoints: '/slack/events', logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
-    const boltApp = new BoltApp({ receiver, token: slack.token, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
-    registerSlackHandlers(boltApp, app.context, logger);
+    slackApp = new BoltApp({ receiver, token: slack.token, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
+    registerSlackHandlers(slackApp, app.context, logger);
   } else if (slack?.mode === 'socket') {
     socketApp = new BoltApp({ token: slack.token, appToken: slack.appToken, socketMode: true, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
     registerSlackHandlers(socketApp, app.context, logger);
@@ -80,35 +85,38 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   const sendTeams = teams ? mountTeams(http, app, teams, env, logger) : null;
+  const slackClient = slackApp?.client ?? socketApp?.client ?? null;
+  const senders = {
+    ...(slackClient ? { slack: slackChannelSender(slackClient) } : {}),
+    ...(sendTeams ? { teams: sendTeams } : {}),
+  };
 
   const server: Server = await new Promise((resolve, reject) => {
     const listening = http.listen(options.port ?? env.PORT, () => resolve(listening));
     listening.once('error', reject);
   });
   const task = options.schedule === false ? null : scheduleSync(app, logger);
+  const digests = options.schedule === false ? null : startDigestScheduler(app.context, senders, logger);
   const address = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
   logger.info({ url, slack: slack?.mode ?? 'off', teams: teams ? (teams.dev ? 'dev' : 'on') : 'off' }, 'gig is serving');
   return {
     url,
     sendTeams,
+    senders,
     async close() {
       await task?.stop();
+      await digests?.stop();
       await socketApp?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
-export interface TeamsSettings {
-  appId: string;
-  dev: boolean;
-}
-
 /** Which chat platforms the environment turns on; at least one must be. */
 export function platformSettings(env: GigEnvironment): { slack: SlackSettings | null; teams: TeamsSettings | null } {
   const slackAsked = Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN);
-  const teams = env.MICROSOFT_APP_ID ? { appId: env.MICROSOFT_APP_ID, dev: false } : env.GIG_TEAMS_DEV === '1' ? { appId: '', dev: true } : null;
+  const teams = teamsSettings(env);
   if (!slackAsked && !teams) slackSettings(env);
   return { slack: slackAsked ? slackSettings(env) : null, teams };
 }
@@ -177,14 +185,7 @@ function deploymentHook(app: App, env: GigEnvironment, logger: Logger, request: 
 
 /** POST /api/messages with botbuilder's CloudAdapter; returns the proactive sender. */
 function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger): (conversationId: string, card: Card) => Promise<void> {
-  const settings = {
-    MicrosoftAppId: teams.appId,
-    MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD ?? '',
-    MicrosoftAppType: env.MICROSOFT_APP_TYPE ?? (env.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant'),
-    MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID ?? '',
-  };
-  const auth = new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings));
-  const adapter = new CloudAdapter(auth);
+  const adapter = createTeamsAdapter(teams, env);
   adapter.onTurnError = async (turn, error) => {
     logger.error({ err: error }, 'Teams turn failed');
     await turn.sendActivity('gig hit a problem answering this; the details are in its log.').catch(() => undefined);
@@ -196,16 +197,7 @@ function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: 
       if (!response.headersSent) response.status(401).end();
     });
   });
-  return async (conversationId, card) => {
-    const reference = app.context.ledger.conversation('teams', conversationId) as Partial<ConversationReference> | null;
-    if (!reference) throw new GigError('NOT_FOUND', `gig has never been in the Teams conversation ${conversationId}.`, { hint: 'Add gig to that team or chat and mention it once.' });
-    // Without the activity id the message starts a new post instead of answering an old one.
-    const conversation = { ...reference };
-    delete conversation.activityId;
-    await adapter.continueConversationAsync(teams.appId, conversation, async (turn) => {
-      await turn.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(renderAdaptiveCard(card).card)));
-    });
-  };
+  return teamsProactiveSender(adapter, teams, app.context);
 }
 
 /** GET /packets/<release>.md?sig=…: the Markdown packet behind a shortened card. */

@@ -6,6 +6,12 @@ import { GigError, toGigError } from '../errors.js';
 import { runStatus } from '../commands/status.js';
 import { runSync } from '../commands/sync.js';
 import { runCheck } from '../commands/check.js';
+import { deliverOccurrence, digestContent, findDigest, listDigests, occurrenceAt } from '../commands/digest.js';
+import { parseTime } from '../commands/record.js';
+import { renderCardText } from '../views/card-text.js';
+import { digestCard } from '../views/cards/digest-card.js';
+import { renderDelivery, renderDigestList } from '../views/digest-text.js';
+import { cliDigestSenders } from './digest-senders.js';
 import { runDeployed, runManualAdd, runManualSetState, runReject } from '../commands/record.js';
 import { parseTicketList, runRelease } from '../commands/release.js';
 import { renderCheckText } from '../views/check-text.js';
@@ -231,6 +237,49 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         } else {
           io.stdout.write(rendered);
         }
+      });
+    });
+
+  const digest = program.command('digest').description('scheduled pre-release digests: list them, preview or send one');
+  digest
+    .command('list')
+    .description('each digest with its next occurrences and its last result')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      json = Boolean(options.json);
+      await withApp(command, (app) => {
+        const overview = listDigests(app.context);
+        if (json) printJson(overview);
+        else print(renderDigestList(overview));
+      });
+    });
+  digest
+    .command('run')
+    .description('send (or preview) one occurrence: the latest scheduled time at or before --at')
+    .argument('<name>', 'the digest name')
+    .option('--at <iso>', 'which occurrence (default: now)')
+    .option('--dry-run', 'print the digest instead of sending it')
+    .option('--force', 'send even if this occurrence was sent already')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  gig digest run prod-window --dry-run\n  gig digest run prod-window --at 2026-11-24T08:00:00Z --force')
+    .action(async (name: string, options: { at?: string; dryRun?: boolean; force?: boolean; json?: boolean }, command: Command) => {
+      json = Boolean(options.json);
+      await withApp(command, async (app) => {
+        const config = findDigest(app.context, name);
+        const at = options.at === undefined ? app.context.now() : new Date(parseTime(options.at, app.context, 'The time'));
+        const occurrence = occurrenceAt(config, at);
+        if (options.dryRun) {
+          const content = digestContent(app.context, config, occurrence, false);
+          if (json) printJson(content);
+          else print(renderCardText(digestCard(content, 'gig ')));
+          return;
+        }
+        const senders = await cliDigestSenders(app, io.env);
+        const result = await deliverOccurrence(app.context, config, occurrence, false, senders, { owner: `cli:${process.pid}`, force: Boolean(options.force) });
+        if (json) printJson(result);
+        else print(renderDelivery(result));
+        if (result.status === 'failed') exitCode = 5;
+        if (result.status === 'already-claimed') exitCode = 4;
       });
     });
 

@@ -16,6 +16,7 @@ export type ChatRequest =
   | { verb: 'manual'; ticket: string; action: 'add'; text: string }
   | { verb: 'manual'; ticket: string; action: 'done' | 'reopen'; step: string }
   | { verb: 'reject'; ticket: string; stage: string; reason: string }
+  | { verb: 'digest'; name: string }
   | { verb: 'sync' };
 
 export function tokenize(text: string): string[] {
@@ -72,6 +73,9 @@ export function parseChat(text: string): ChatRequest {
       if (!ticket || !stage || reason.length === 0) throw usage('reject', 'reject needs a ticket, a stage and a reason');
       return { verb: 'reject', ticket, stage, reason: reason.join(' ') };
     }
+    case 'digest':
+      if (!args[0]) throw usage('digest', 'digest needs the name of a configured digest');
+      return { verb: 'digest', name: args[0] };
     case 'sync':
       return { verb: 'sync' };
     default:

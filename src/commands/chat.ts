@@ -8,6 +8,8 @@ import { statusCard } from '../views/cards/status-card.js';
 import { renderNotFound } from '../views/status-text.js';
 import { decideRelease, personFor, refusalMessage, type Actor, type DecisionOutcome } from './approvals.js';
 import { runCheck } from './check.js';
+import { digestContent, findDigest, occurrenceAt } from './digest.js';
+import { digestCard } from '../views/cards/digest-card.js';
 import { parseChat } from './chat-grammar.js';
 import type { CommandContext } from './context.js';
 import { runManualAdd, runManualSetState, runReject } from './record.js';
@@ -77,6 +79,11 @@ async function answer(context: CommandContext, text: string, actor: Actor, optio
     case 'reject': {
       const result = runReject(context, { ticket: request.ticket, stage: request.stage, reason: request.reason, by });
       return channel(noticeCard(`${by} recorded a rejection of ${result.ticket} at ${result.stage}: “${request.reason}”`));
+    }
+    case 'digest': {
+      const digest = findDigest(context, request.name);
+      const occurrence = occurrenceAt(digest, context.now());
+      return { visibility: 'private', card: digestCard(digestContent(context, digest, occurrence, false), options.prefix) };
     }
     case 'sync':
       return { visibility: 'private', card: syncCard(await context.sync()) };

@@ -30,6 +30,15 @@ export interface Ledger {
   /** Where a bot can write later without being addressed (Teams proactive messages). */
   saveConversation(platform: string, conversationId: string, reference: unknown, at: string): void;
   conversation(platform: string, conversationId: string): unknown;
+  /** The newest occurrence of a digest the ledger holds, whatever became of it. */
+  lastDigestOccurrence(digest: string): string | null;
+  /** Claims an occurrence for sending; false when another process (or an earlier run) has it. */
+  claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): boolean;
+  /** Takes an occurrence over again (--force), whatever its state. */
+  reclaimDigest(digest: string, occurrence: string, owner: string, at: string): void;
+  recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): void;
+  skipDigest(digest: string, occurrence: string, at: string): void;
+  digestRuns(digest: string, limit: number): DigestRun[];
   /** A value gig keeps for itself, created with `create` the first time it is asked for. */
   setting(key: string, create: () => string): string;
 }
@@ -80,4 +89,16 @@ export interface SyncResult {
 /** Brings the index up to date with the sources. */
 export interface Indexer {
   sync(onProgress?: (event: SyncProgress) => void): Promise<SyncResult>;
+}
+
+export interface DigestRun {
+  digest: string;
+  occurrence: string;
+  status: 'claimed' | 'sent' | 'failed' | 'skipped';
+  claimedBy: string | null;
+  sentAt: string | null;
+  attempts: number;
+  late: boolean;
+  lastError: string | null;
+  delivered: string[];
 }

@@ -1,5 +1,5 @@
 import type { AddedManualStep, ManualStepState, RejectionFact } from '../engine/model.js';
-import type { ApprovalRecord, Ledger, SavedReleaseRecord } from '../engine/ports.js';
+import type { ApprovalRecord, DigestRun, Ledger, SavedReleaseRecord } from '../engine/ports.js';
 import type { Db } from './database.js';
 
 export interface NewRejection {
@@ -162,5 +162,62 @@ export class LedgerStore implements Ledger {
   setting(key: string, create: () => string): string {
     this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, create());
     return this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)!.value;
+  }
+
+  lastDigestOccurrence(digest: string): string | null {
+    const row = this.db.prepare<[string], { last: string | null }>('SELECT max(occurrence_at) AS last FROM digest_runs WHERE digest = ?').get(digest);
+    return row?.last ?? null;
+  }
+
+  claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): boolean {
+    // The primary key (digest, occurrence) makes the claim atomic across processes sharing the file.
+    return (
+      this.db
+        .prepare("INSERT INTO digest_runs (digest, occurrence_at, status, claimed_by, claimed_at, late) VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING")
+        .run(digest, occurrence, owner, at, late ? 1 : 0).changes === 1
+    );
+  }
+
+  reclaimDigest(digest: string, occurrence: string, owner: string, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO digest_runs (digest, occurrence_at, status, claimed_by, claimed_at) VALUES (?, ?, 'claimed', ?, ?)
+         ON CONFLICT (digest, occurrence_at) DO UPDATE SET status = 'claimed', claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at, delivered = '[]'`,
+      )
+      .run(digest, occurrence, owner, at);
+  }
+
+  recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): void {
+    this.db
+      .prepare(
+        `UPDATE digest_runs SET attempts = attempts + 1, delivered = ?, last_error = ?,
+           status = CASE WHEN ? THEN 'sent' WHEN ? THEN 'failed' ELSE status END,
+           sent_at = CASE WHEN ? THEN ? ELSE sent_at END
+         WHERE digest = ? AND occurrence_at = ?`,
+      )
+      .run(JSON.stringify(outcome.delivered), outcome.error, outcome.done ? 1 : 0, outcome.error !== null ? 1 : 0, outcome.done ? 1 : 0, at, digest, occurrence);
+  }
+
+  skipDigest(digest: string, occurrence: string, at: string): void {
+    this.db.prepare("INSERT INTO digest_runs (digest, occurrence_at, status, claimed_at) VALUES (?, ?, 'skipped', ?) ON CONFLICT DO NOTHING").run(digest, occurrence, at);
+  }
+
+  digestRuns(digest: string, limit: number): DigestRun[] {
+    const rows = this.db
+      .prepare<[string, number], { digest: string; occurrence_at: string; status: DigestRun['status']; claimed_by: string | null; sent_at: string | null; attempts: number; late: number; last_error: string | null; delivered: string }>(
+        'SELECT * FROM digest_runs WHERE digest = ? ORDER BY occurrence_at DESC LIMIT ?',
+      )
+      .all(digest, limit);
+    return rows.map((row) => ({
+      digest: row.digest,
+      occurrence: row.occurrence_at,
+      status: row.status,
+      claimedBy: row.claimed_by,
+      sentAt: row.sent_at,
+      attempts: row.attempts,
+      late: row.late === 1,
+      lastError: row.last_error,
+      delivered: JSON.parse(row.delivered) as string[],
+    }));
   }
 }

@@ -7,9 +7,10 @@ export const CHAT_VERBS: Array<{ verb: ChatVerb; usage: string; example: string;
   { verb: 'release', usage: 'release <ID> [<from> <to> <TICKETS…>]', example: 'release REL-7 qa uat ABC-1 ABC-2', summary: 'a release-readiness card with Approve / Flag' },
   { verb: 'manual', usage: 'manual <TICKET> [add <text> | done <id> | reopen <id>]', example: 'manual ABC-123 done m3fa2c1', summary: 'manual steps' },
   { verb: 'reject', usage: 'reject <TICKET> <stage> <reason>', example: 'reject ABC-123 qa "totals of 0 crash checkout"', summary: 'record a failed review' },
+  { verb: 'digest', usage: 'digest <name>', example: 'digest prod-window', summary: 'preview a scheduled digest (only you see it)' },
   { verb: 'sync', usage: 'sync', example: 'sync', summary: 'refresh the index now' },
   { verb: 'help', usage: 'help', example: 'help', summary: 'this list' },
 ];
 
 
-export type ChatVerb = 'help' | 'status' | 'check' | 'since' | 'deps' | 'release' | 'manual' | 'reject' | 'sync';
+export type ChatVerb = 'help' | 'status' | 'check' | 'since' | 'deps' | 'release' | 'manual' | 'reject' | 'digest' | 'sync';

@@ -1,0 +1,42 @@
+import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, MessageFactory, type ConversationReference } from 'botbuilder';
+import type { CommandContext } from '../../commands/context.js';
+import type { GigEnvironment } from '../../config.js';
+import { GigError } from '../../errors.js';
+import type { Card } from '../../views/cards/model.js';
+import { renderAdaptiveCard } from './adaptive-card.js';
+
+export interface TeamsSettings {
+  appId: string;
+  dev: boolean;
+}
+
+/** Teams is on with an app id, or without one only when GIG_TEAMS_DEV=1 (emulator, tests). */
+export function teamsSettings(env: GigEnvironment): TeamsSettings | null {
+  if (env.MICROSOFT_APP_ID) return { appId: env.MICROSOFT_APP_ID, dev: false };
+  return env.GIG_TEAMS_DEV === '1' ? { appId: '', dev: true } : null;
+}
+
+/** botbuilder's CloudAdapter, authenticated from MICROSOFT_APP_* (anonymous in dev mode). */
+export function createTeamsAdapter(teams: TeamsSettings, env: GigEnvironment): CloudAdapter {
+  const settings = {
+    MicrosoftAppId: teams.appId,
+    MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD ?? '',
+    MicrosoftAppType: env.MICROSOFT_APP_TYPE ?? (env.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant'),
+    MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID ?? '',
+  };
+  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings)));
+}
+
+/** Posts a card into a conversation gig has seen (its reference is in the ledger), unprompted. */
+export function teamsProactiveSender(adapter: CloudAdapter, teams: TeamsSettings, context: CommandContext): (conversationId: string, card: Card) => Promise<void> {
+  return async (conversationId, card) => {
+    const reference = context.ledger.conversation('teams', conversationId) as Partial<ConversationReference> | null;
+    if (!reference) throw new GigError('NOT_FOUND', `gig has never been in the Teams conversation ${conversationId}.`, { hint: 'Add gig to that team or chat and mention it once.' });
+    // Without the activity id the message starts a new post instead of answering an old one.
+    const conversation = { ...reference };
+    delete conversation.activityId;
+    await adapter.continueConversationAsync(teams.appId, conversation, async (turn) => {
+      await turn.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(renderAdaptiveCard(card).card)));
+    });
+  };
+}

@@ -1,0 +1,52 @@
+import type { DigestContent } from '../../engine/digest.js';
+import { VERDICT_LABEL } from '../evaluation-text.js';
+import type { Card, CardBlock } from './model.js';
+import { VERDICT_BADGE } from './status-card.js';
+
+/** The time of an occurrence as the team reads it: in the digest's own time zone. */
+export function localTime(iso: string, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  const get = (type: string): string => parts.find((part) => part.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${timezone}`;
+}
+
+/** The pre-release digest: what still stands in the way of the target, blocked first. */
+export function digestCard(content: DigestContent, prefix: string): Card {
+  const total = Object.values(content.counts).reduce((sum, count) => sum + count, 0);
+  const tally = (['blocked', 'manual-only', 'risky', 'safe'] as const).map((verdict) => `${content.counts[verdict]} ${VERDICT_LABEL[verdict].toLowerCase()}`).join(' · ');
+  const blocks: CardBlock[] = [
+    { kind: 'header', text: `Digest ${content.name} → ${content.target} · ${localTime(content.occurrence, content.timezone)}` },
+    { kind: 'text', text: `**${total} tickets:** ${tally}${content.release ? ` · release **${content.release}**` : ''}${content.late ? '\n_Sent late: gig was not running at the scheduled time._' : ''}` },
+  ];
+  if (content.groups.length === 0 && content.notDeployed.length === 0) {
+    blocks.push({ kind: 'text', text: `✅ Nothing stands in the way of ${content.target}.` });
+  }
+  for (const group of content.groups) {
+    blocks.push({
+      kind: 'list',
+      title: `${VERDICT_BADGE[group.verdict]} (${group.items.length})`,
+      items: group.items.map((item) => `**${item.ticket}** — ${item.reason} · \`${prefix}status ${item.ticket} to ${content.target}\``),
+    });
+  }
+  if (content.notDeployed.length > 0) {
+    blocks.push({ kind: 'list', title: 'Merged but not deployed', items: content.notDeployed.map((item) => `**${item.ticket}** ${item.reason}`) });
+  }
+  if (content.unknownTickets.length > 0) {
+    blocks.push({ kind: 'text', text: `Not found in any repository: ${content.unknownTickets.join(', ')}` });
+  }
+  if (content.approvals) {
+    const approvals = content.approvals;
+    const stale = approvals.approvals.filter((approval) => approval.stale && approval.decision === 'approve').map((approval) => approval.by);
+    const state = approvals.approved
+      ? `✅ approved by ${approvals.approvedBy.join(', ')}`
+      : approvals.flagged
+        ? `⚑ flagged by ${approvals.flagged.by}: “${approvals.flagged.reason ?? ''}”`
+        : `⏳ ${approvals.approvedBy.length}/${approvals.required} approvals`;
+    blocks.push({ kind: 'text', text: `**Approvals of ${content.release}:** ${state}${stale.length > 0 ? `\nStale (given on an earlier manifest): ${[...new Set(stale)].join(', ')}` : ''}` });
+  }
+  const worst = content.groups[0]?.verdict;
+  return {
+    summary: `Digest ${content.name}: ${worst ? `${content.counts[worst]} ${VERDICT_LABEL[worst].toLowerCase()}` : 'nothing stands in the way'}`,
+    blocks,
+  };
+}
