@@ -25,14 +25,15 @@ const repositorySchema = z
     name,
     path: z.string().min(1).optional(),
     url: z.string().min(1).optional(),
+    github: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/name' }).optional(),
     branches: z.record(z.string(), z.string().min(1)).optional(),
   })
   .superRefine((repo, ctx) => {
-    const given = [repo.path, repo.url].filter((value) => value !== undefined).length;
+    const given = [repo.path, repo.url, repo.github].filter((value) => value !== undefined).length;
     if (given !== 1) {
       ctx.addIssue({
         code: 'custom',
-        message: given === 0 ? 'needs a "path" or a "url"' : 'takes a "path" or a "url", not both',
+        message: given === 0 ? 'needs a "path", a "url" or "github: owner/name"' : 'takes one of "path", "url" and "github", not several',
       });
     }
   });
@@ -122,6 +123,21 @@ const configSchema = z
           }),
       )
       .default([]),
+    jira: z
+      .strictObject({
+        projects: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/)).min(1).optional(),
+        deployment: z.enum(['cloud', 'datacenter']).default('cloud'),
+        rejections: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1), stage: z.string().regex(/^[a-z][a-z0-9-]*$/) })).default([]),
+        dependencyLinks: z.array(z.string().min(1)).default(['is blocked by', 'depends on']),
+        manualStepField: z.string().regex(/^customfield_\d+$/, { error: 'must be a custom field id such as customfield_10042' }).optional(),
+      })
+      .optional(),
+    github: z
+      .strictObject({
+        /** GitHub environment name per gig environment, when they differ (prod: production). */
+        environments: z.record(z.string(), z.string().min(1)).default({}),
+      })
+      .default({ environments: {} }),
     teams: z.strictObject({ tenants: z.array(z.string().min(1)).default([]) }).default({ tenants: [] }),
     sync: z
       .strictObject({ cron: z.string().min(9, { error: 'must be a cron expression such as "*/5 * * * *"' }).default('*/5 * * * *') })
@@ -168,7 +184,7 @@ export interface EnvironmentConfig {
   branch: string;
 }
 
-export type RepositorySource = { kind: 'path'; path: string } | { kind: 'url'; url: string };
+export type RepositorySource = { kind: 'path'; path: string } | { kind: 'url'; url: string } | { kind: 'github'; repository: string };
 
 export interface RepositoryConfig {
   name: string;
@@ -191,6 +207,16 @@ export interface GigConfig {
   sync: { cron: string };
   teams: { tenants: string[] };
   digests: DigestConfig[];
+  jira: JiraConfig | null;
+  github: { environments: Record<string, string> };
+}
+
+export interface JiraConfig {
+  projects: string[] | null;
+  deployment: 'cloud' | 'datacenter';
+  rejections: Array<{ from: string; to: string; stage: string }>;
+  dependencyLinks: string[];
+  manualStepField: string | null;
 }
 
 export interface DigestConfig {
@@ -222,6 +248,8 @@ const HINTS: Array<[RegExp, string]> = [
   [/^policy/, 'Map a rule to a verdict, e.g. policy: { openManualStep: risky }; see docs/verdicts.md'],
   [/^people/, 'List people as { name: Ana, email: ana@example.com, slack: U0ANA, teams: "29:ana", captain: true }'],
   [/^approvals/, 'Write approvals: { required: 1, allowSelfApproval: false }'],
+  [/^jira/, 'Write jira: { rejections: [{ from: "In QA", to: "In Progress", stage: qa }], dependencyLinks: ["is blocked by"] }'],
+  [/^github/, 'Write github: { environments: { prod: production } } to map gig environments to GitHub deployment environments'],
   [/^digests/, 'Each digest: { name: prod-window, cron: "0 9 * * 1-5", timezone: Europe/Berlin, target: prod, scope: { release: REL-1 }, slack: { channel: C0RELEASE } }'],
   [/^teams/, 'Write teams: { tenants: ["<your Microsoft Entra tenant id>"] }'],
   [/^sync/, 'Write sync: { cron: "*/5 * * * *" } (every five minutes)'],
@@ -277,7 +305,9 @@ function resolveConfig(raw: RawConfig, file: string): GigConfig {
       source:
         repo.path !== undefined
           ? { kind: 'path', path: path.resolve(dir, repo.path) }
-          : { kind: 'url', url: resolveUrl(repo.url!, dir) },
+          : repo.url !== undefined
+            ? { kind: 'url', url: resolveUrl(repo.url, dir) }
+            : { kind: 'github', repository: repo.github! },
       branches: Object.fromEntries(raw.environments.map((env) => [env.name, repo.branches?.[env.name] ?? env.branch])),
     })),
     risks: effectiveRules(raw.risks?.map((rule) => ({ ...rule, summary: rule.summary ?? rule.code }))),
@@ -288,6 +318,16 @@ function resolveConfig(raw: RawConfig, file: string): GigConfig {
     sync: raw.sync,
     teams: raw.teams,
     digests: raw.digests,
+    jira: raw.jira
+      ? {
+          projects: raw.jira.projects?.map((key) => key.toUpperCase()) ?? raw.projects?.map((key) => key.toUpperCase()) ?? null,
+          deployment: raw.jira.deployment,
+          rejections: raw.jira.rejections,
+          dependencyLinks: raw.jira.dependencyLinks.map((link) => link.toLowerCase()),
+          manualStepField: raw.jira.manualStepField ?? null,
+        }
+      : null,
+    github: raw.github,
   };
 }
 

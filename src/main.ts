@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { loadConfig, type GigConfig } from './config.js';
+import { loadConfig, loadEnvironment, type GigConfig } from './config.js';
+import { toGigError } from './errors.js';
+import { syncJira } from './indexer/tracker-sync.js';
+import { JiraSource } from './sources/jira/jira-source.js';
+import type { RetryPolicy } from './sources/retry.js';
+import { TrackerStore } from './store/tracker-store.js';
 import type { CommandContext } from './commands/context.js';
 import { syncAll } from './indexer/sync.js';
 import { createGitRunner, type GitRunner } from './sources/git/runner.js';
@@ -23,6 +28,10 @@ export interface AppOptions {
   configFile: string;
   dbFile: string;
   now?: () => Date;
+  /** Environment variables (credentials of Jira and GitHub); none by default. */
+  env?: NodeJS.ProcessEnv;
+  /** How outside services are retried (tests shorten the waits). */
+  retry?: RetryPolicy;
 }
 
 export function openApp(options: AppOptions): App {
@@ -32,12 +41,30 @@ export function openApp(options: AppOptions): App {
   const git = createGitRunner();
   const now = options.now ?? (() => new Date());
   const mirrorDir = path.join(path.dirname(options.dbFile), 'mirrors');
+  const env = loadEnvironment(options.env ?? {});
+  const trackers = new TrackerStore(db);
+  let jira: JiraSource | null = null;
   const context: CommandContext = {
     config,
     index: store,
     ledger: new LedgerStore(db),
     now,
-    sync: (onProgress) => syncAll({ config, store, git, mirrorDir, now, ...(onProgress ? { onProgress } : {}) }),
+    async sync(onProgress, extra = {}) {
+      const result = await syncAll({ config, store, git, mirrorDir, now, ...(onProgress ? { onProgress } : {}) });
+      const sources = [];
+      if (config.jira) {
+        try {
+          jira ??= new JiraSource(config.jira, env, options.retry);
+          sources.push(await syncJira(jira, trackers, config, now(), extra.fixVersions ?? []));
+        } catch (error) {
+          // Missing credentials make the tracker stale, not the whole sync a failure.
+          const gigError = toGigError(error);
+          trackers.sourceFailed('jira', gigError.message, now().toISOString());
+          sources.push({ source: 'jira', ok: false, items: 0, error: gigError });
+        }
+      }
+      return { ...result, sources };
+    },
   };
   return { config, db, git, context, close: () => db.close() };
 }

@@ -59,7 +59,7 @@ describe('configuration', () => {
   });
 
   it('refuses a repository with neither a path nor a url, and duplicate names', () => {
-    expect(configError(VALID.replace('path: ./repos/orders-service', 'branches: {}')).message).toContain('repositories[0]: needs a "path" or a "url"');
+    expect(configError(VALID.replace('path: ./repos/orders-service', 'branches: {}')).message).toContain('repositories[0]: needs a "path", a "url" or "github: owner/name"');
     expect(configError(VALID.replace('name: web-ui', 'name: orders-service')).message).toContain('"orders-service" is used twice');
   });
 

@@ -41,7 +41,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const printJson = (value: unknown): void => print(JSON.stringify(value, null, 2));
   const withApp = async <T>(command: Command, action: (app: App) => Promise<T> | T): Promise<T> => {
     const globals = command.optsWithGlobals<GlobalOptions>();
-    const app = openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)) });
+    const app = openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)), env: io.env });
     try {
       return await action(app);
     } finally {
@@ -75,15 +75,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('sync')
     .description('index every configured repository (incremental after the first run)')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nExample:\n  gig --config team/gig.config.yaml sync')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .option('--fix-version <version...>', 'also read the tickets of these Jira fix versions')
+    .addHelpText('after', '\nExample:\n  gig --config team/gig.config.yaml sync\n  gig sync --fix-version 2026.12')
+    .action(async (options: { json?: boolean; fixVersion?: string[] }, command: Command) => {
       json = Boolean(options.json);
       await withApp(command, async (app) => {
         const display = json ? NO_PROGRESS : syncProgressDisplay(io);
-        const result = await runSync(app.context, display.onProgress).finally(() => display.stop());
+        const result = await runSync(app.context, display.onProgress, { fixVersions: options.fixVersion ?? [] }).finally(() => display.stop());
         if (json) printJson(syncJson(result));
         else print(renderSyncSummary(result));
-        if (result.repositories.some((repo) => !repo.ok)) exitCode = 5;
+        if (result.repositories.some((repo) => !repo.ok) || (result.sources ?? []).some((source) => !source.ok)) exitCode = 5;
       });
     });
 
@@ -211,12 +212,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--to <env>', 'the environment to promote to')
     .option('--tickets <list>', 'comma-separated ticket ids')
     .option('--tickets-file <file>', 'a file with one ticket id per line, or a CSV with a Key/Ticket column')
+    .option('--fix-version <version>', 'the tickets of a Jira fix version (after gig sync)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'json', 'csv']).default('text'))
     .option('--json', 'the same as --format json')
     .option('--out <path>', 'write the packet to a file instead of the terminal')
     .option('--dry-run', 'evaluate without saving')
     .addHelpText('after', '\nExamples:\n  gig release REL-7 --from qa --to uat --tickets ABC-101,ABC-103\n  gig release REL-7                      # re-evaluate and show what drifted\n  gig release REL-7 --format md --out REL-7.md')
-    .action(async (id: string, options: { from?: string; to?: string; tickets?: string; ticketsFile?: string; format: string; json?: boolean; out?: string; dryRun?: boolean }, command: Command) => {
+    .action(async (id: string, options: { from?: string; to?: string; tickets?: string; ticketsFile?: string; fixVersion?: string; format: string; json?: boolean; out?: string; dryRun?: boolean }, command: Command) => {
       const format = options.json ? 'json' : options.format;
       json = format === 'json';
       await withApp(command, (app) => {
@@ -227,7 +229,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           if (!existsSync(file)) throw new GigError('USAGE', `No tickets file at ${file}.`);
           tickets = [...(tickets ?? []), ...parseTicketList(app.context, readFileSync(file, 'utf8'))];
         }
-        const answer = runRelease(app.context, { id, ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(tickets ? { tickets } : {}) }, { dryRun: Boolean(options.dryRun) });
+        const answer = runRelease(
+          app.context,
+          { id, ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(tickets ? { tickets } : {}), ...(options.fixVersion ? { fixVersion: options.fixVersion } : {}) },
+          { dryRun: Boolean(options.dryRun) },
+        );
         const view = { manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals };
         const rendered =
           format === 'json' ? `${JSON.stringify(releaseJson(view), null, 2)}\n` : format === 'md' ? renderReleaseMarkdown(view) : format === 'csv' ? renderReleaseCsv(view) : `${renderReleaseText(view)}\n`;
@@ -291,7 +297,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (options: { port?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const env = loadEnvironment(io.env);
-      const app = openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)) });
+      const app = openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)), env: io.env });
       try {
         // Loaded here, not at the top: the Slack SDK is heavy and no other command needs it.
         const [{ createLogger }, { startServer }] = await Promise.all([import('../bot/log.js'), import('../bot/server.js')]);

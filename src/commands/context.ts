@@ -7,6 +7,7 @@ export interface CommandContext {
   config: GigConfig;
   index: IndexReader;
   ledger: Ledger;
-  sync(onProgress?: (event: SyncProgress) => void): Promise<SyncResult>;
+  /** `fixVersions`: tracker fix versions to read besides those the configuration names. */
+  sync(onProgress?: (event: SyncProgress) => void, extra?: { fixVersions?: string[] }): Promise<SyncResult>;
   now(): Date;
 }

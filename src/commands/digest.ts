@@ -39,9 +39,13 @@ function scopeTickets(context: CommandContext, digest: DigestConfig): { tickets:
     return { tickets: saved.tickets, release: saved.id };
   }
   if ('tickets' in digest.scope) return { tickets: digest.scope.tickets.map((ticket) => ticket.toUpperCase()), release: null };
-  throw new GigError('CONFIG_INVALID', `Digest ${digest.name} is scoped by fix version, which needs a connected tracker.`, {
-    hint: 'Connect Jira (README, "Jira and GitHub"), or scope the digest by release or tickets.',
-  });
+  const tickets = context.index.ticketsInFixVersion(digest.scope.fixVersion);
+  if (tickets.length === 0) {
+    throw new GigError('NOT_FOUND', `Digest ${digest.name} covers fix version "${digest.scope.fixVersion}", and no ticket of it is known.`, {
+      hint: 'Connect Jira (README, "Jira and GitHub") and run gig sync.',
+    });
+  }
+  return { tickets, release: null };
 }
 
 export function digestContent(context: CommandContext, digest: DigestConfig, occurrence: string, late: boolean): DigestContent {

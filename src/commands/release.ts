@@ -12,6 +12,8 @@ export interface ReleaseRequest {
   from?: string;
   to?: string;
   tickets?: string[];
+  /** Build the ticket list from a tracker fix version. */
+  fixVersion?: string;
 }
 
 export interface ReleaseAnswer {
@@ -33,6 +35,13 @@ export function runRelease(context: CommandContext, request: ReleaseRequest, opt
     throw new GigError('USAGE', `"${request.id}" is not a release id.`, { hint: 'Use letters, digits, ".", "_" and "-", e.g. REL-2026-12.' });
   }
   const saved = context.ledger.release(id);
+  if (request.fixVersion !== undefined) {
+    const fromTracker = context.index.ticketsInFixVersion(request.fixVersion);
+    if (fromTracker.length === 0) {
+      throw new NotFoundError(`No ticket of fix version "${request.fixVersion}" is known.`, `Connect Jira and run \`gig sync --fix-version "${request.fixVersion}"\` first.`);
+    }
+    request = { ...request, tickets: [...(request.tickets ?? []), ...fromTracker] };
+  }
   const defining = request.tickets !== undefined;
   if (!defining && !saved) {
     throw new NotFoundError(`There is no saved release ${id}.`, `Define it: gig release ${id} --from qa --to uat --tickets ABC-1,ABC-2`);

@@ -1,6 +1,6 @@
 import { findAnomalies, type Anomaly } from './anomalies.js';
 import { resolveDependencies, type Dependency, type DependencyGraph } from './dependencies.js';
-import type { RejectionFact, TicketFacts, TicketStatus } from './model.js';
+import type { RejectionFact, TicketFacts, TicketStatus, TrackerFact } from './model.js';
 import { historyRisks, manualSteps, pathRisks, type ManualStep, type Risk } from './risks.js';
 import type { RiskRule } from './risk-rules.js';
 import { computeTicketStatus, SETTLED } from './status.js';
@@ -38,6 +38,9 @@ export interface TicketEvaluation {
   toPromote: PromotionCommit[];
   /** Missing in the target and not in the source either: not ready to promote. */
   notInSource: PromotionCommit[];
+  tracker: TrackerFact | null;
+  /** Sources whose data is older than it should be, in words. */
+  warnings: string[];
 }
 
 export interface EvaluationSettings {
@@ -141,6 +144,10 @@ export function evaluateTicket(request: EvaluationRequest, settings: EvaluationS
     sinceRejection,
     toPromote,
     notInSource,
+    tracker: facts.tracker ?? null,
+    warnings: (facts.staleSources ?? []).map(
+      (source) => `${source.source} is stale: ${source.okAt ? `its data is as of ${source.okAt.slice(0, 16).replace('T', ' ')} UTC` : 'it never answered'}${source.error ? ` (${source.error})` : ''}`,
+    ),
   };
 }
 

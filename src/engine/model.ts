@@ -50,8 +50,18 @@ export interface DependencyEdge {
   direction: 'needs' | 'needed-by';
 }
 
+export interface TrackerFact {
+  summary: string;
+  status: string;
+  type: string | null;
+  assignee: string | null;
+  fixVersions: string[];
+  url: string;
+}
+
 export interface AddedManualStep {
   id: string;
+  source?: 'chat' | 'tracker';
   summary: string;
   owner: string | null;
   createdBy: string | null;
@@ -93,6 +103,9 @@ export interface TicketFacts {
   rejections: RejectionFact[];
   dependencies: DependencyEdge[];
   manualSteps: { added: AddedManualStep[]; states: Record<string, ManualStepState> };
+  tracker?: TrackerFact | null;
+  /** Outside sources whose last attempt failed: the answer rests on older data from them. */
+  staleSources?: Array<{ source: string; okAt: string | null; error: string | null }>;
 }
 
 export type DeploymentState = 'deployed' | 'not-deployed' | 'unknown';

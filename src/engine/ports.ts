@@ -1,5 +1,5 @@
 import type { GigError } from '../errors.js';
-import type { AddedManualStep, DependencyEdge, TicketFacts } from './model.js';
+import type { AddedManualStep, DependencyEdge, TicketFacts, TrackerFact } from './model.js';
 
 /**
  * What the engine needs from the index. The store implements it; the engine never sees SQL.
@@ -10,6 +10,11 @@ export interface IndexReader {
   ticketFacts(ticket: string, environments: string[], repositories: string[]): TicketFacts;
   /** When the given repositories were all last synced (the oldest of their times); null if one never was. */
   asOf(repositories: string[]): string | null;
+  /** What the tracker says of a ticket, if a tracker is connected and knows it. */
+  trackerTicket(ticket: string): TrackerFact | null;
+  /** Tickets of a tracker fix version. */
+  ticketsInFixVersion(version: string): string[];
+  sourceHealth(): SourceHealth[];
   /** The ticket's direct dependency edges, both directions. */
   dependencyEdges(ticket: string): DependencyEdge[];
   /** The full SHA of an indexed commit of a repository, from a full or abbreviated one. */
@@ -80,8 +85,17 @@ export interface RepositorySyncResult {
   error?: GigError;
 }
 
+/** A non-git source (tracker, GitHub) in one sync. */
+export interface SourceSyncResult {
+  source: string;
+  ok: boolean;
+  items: number;
+  error?: GigError;
+}
+
 export interface SyncResult {
   repositories: RepositorySyncResult[];
+  sources?: SourceSyncResult[];
   gitProcesses: number;
   durationMs: number;
 }
@@ -89,6 +103,14 @@ export interface SyncResult {
 /** Brings the index up to date with the sources. */
 export interface Indexer {
   sync(onProgress?: (event: SyncProgress) => void): Promise<SyncResult>;
+}
+
+/** How fresh each outside source is: stale when its last attempt failed. */
+export interface SourceHealth {
+  source: string;
+  okAt: string | null;
+  stale: boolean;
+  error: string | null;
 }
 
 export interface DigestRun {

@@ -14,7 +14,7 @@ export interface Risk {
 
 export interface ManualStep {
   id: string;
-  source: 'rule' | 'trailer' | 'chat';
+  source: 'rule' | 'trailer' | 'chat' | 'tracker';
   repository: string | null;
   summary: string;
   owner: string | null;
@@ -154,7 +154,7 @@ export function manualSteps(facts: TicketFacts, repositories: RepositoryStatus[]
     }
   }
   for (const added of facts.manualSteps.added) {
-    steps.push({ id: added.id, source: 'chat', repository: null, summary: added.summary, owner: added.owner ?? added.createdBy });
+    steps.push({ id: added.id, source: added.source ?? 'chat', repository: null, summary: added.summary, owner: added.owner ?? (added.source === 'tracker' ? null : added.createdBy) });
   }
   return steps.map((step) => withState(step, facts.manualSteps.states[step.id]));
 }

@@ -29,8 +29,10 @@ export async function syncAll(options: SyncOptions): Promise<SyncResult> {
   const matcher = createTicketMatcher(options.config.tickets);
   const refChecker = new RefNameChecker(options.git);
   const results: RepositorySyncResult[] = [];
-  const total = options.config.repositories.length;
-  for (const [index, repository] of options.config.repositories.entries()) {
+  // Repositories read through the GitHub API are indexed by indexer/github-sync.ts.
+  const repositories = options.config.repositories.filter((repository) => repository.source.kind !== 'github');
+  const total = repositories.length;
+  for (const [index, repository] of repositories.entries()) {
     options.onProgress?.({ kind: 'repository', repository: repository.name, index, total });
     let result: RepositorySyncResult;
     try {
@@ -52,11 +54,13 @@ async function syncRepository(
 ): Promise<RepositorySyncResult> {
   const { store, git, config } = options;
   const now = options.now ?? (() => new Date());
+  const source = repository.source;
+  if (source.kind === 'github') throw new GigError('INTERNAL', `${repository.name} is read through the GitHub API, not git`);
   const repo =
-    repository.source.kind === 'path'
-      ? await GitRepository.open(git, repository.source.path)
-      : await GitRepository.mirror(git, repository.source.url, path.join(options.mirrorDir, `${repository.name}.git`));
-  const repositoryId = store.upsertRepository(repository.name, repo.dir, repository.source.kind);
+    source.kind === 'path'
+      ? await GitRepository.open(git, source.path)
+      : await GitRepository.mirror(git, source.url, path.join(options.mirrorDir, `${repository.name}.git`));
+  const repositoryId = store.upsertRepository(repository.name, repo.dir, source.kind);
   const storedTips = store.tips(repositoryId);
   const refs = await repo.refs();
 

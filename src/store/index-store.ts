@@ -1,7 +1,8 @@
 import { commitsNotIn } from '../engine/merge-attribution.js';
-import type { DeploymentFact, IndexedCommit, RepositoryFacts, TicketFacts } from '../engine/model.js';
+import type { DeploymentFact, IndexedCommit, RepositoryFacts, TicketFacts, TrackerFact } from '../engine/model.js';
 import { LedgerStore } from './ledger-store.js';
-import type { IndexReader } from '../engine/ports.js';
+import { TrackerStore } from './tracker-store.js';
+import type { IndexReader, SourceHealth } from '../engine/ports.js';
 import type { Db } from './database.js';
 
 export interface NewCommit {
@@ -53,9 +54,11 @@ const DEPLOYMENT_WALK_LIMIT = 20_000;
 
 export class IndexStore implements IndexReader {
   private readonly ledger: LedgerStore;
+  private readonly trackers: TrackerStore;
 
   constructor(private readonly db: Db) {
     this.ledger = new LedgerStore(db);
+    this.trackers = new TrackerStore(db);
   }
 
   upsertRepository(name: string, location: string, kind: string): number {
@@ -211,7 +214,32 @@ export class IndexStore implements IndexReader {
       rejections: this.ledger.rejections(ticket),
       dependencies: this.dependencyEdges(ticket),
       manualSteps: { added: this.ledger.addedManualSteps(ticket), states: this.ledger.manualStepStates(ticket) },
+      tracker: this.trackerTicket(ticket),
+      staleSources: this.sourceHealth().filter((source) => source.stale),
     };
+  }
+
+  trackerTicket(ticket: string): TrackerFact | null {
+    const row = this.db
+      .prepare<[string], { summary: string | null; status: string | null; type: string | null; assignee: string | null; fix_versions: string; url: string | null }>(
+        'SELECT summary, status, type, assignee, fix_versions, url FROM tickets WHERE key = ?',
+      )
+      .get(ticket);
+    if (!row) return null;
+    return { summary: row.summary ?? '', status: row.status ?? '', type: row.type, assignee: row.assignee, fixVersions: JSON.parse(row.fix_versions) as string[], url: row.url ?? '' };
+  }
+
+  ticketsInFixVersion(version: string): string[] {
+    return this.trackers.ticketsInFixVersion(version);
+  }
+
+  sourceHealth(): SourceHealth[] {
+    return this.trackers.sourceStates().map((state) => ({
+      source: state.source,
+      okAt: state.okAt,
+      stale: state.failedAt !== null && (state.okAt === null || state.failedAt > state.okAt),
+      error: state.lastError,
+    }));
   }
 
   resolveCommit(repository: string, sha: string): string | null {

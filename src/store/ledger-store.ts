@@ -76,7 +76,7 @@ export class LedgerStore implements Ledger {
   addedManualSteps(ticket: string): AddedManualStep[] {
     return this.db
       .prepare<[string], AddedManualStep>(
-        'SELECT id, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps WHERE ticket = ? ORDER BY created_at, id',
+        'SELECT id, source, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps WHERE ticket = ? ORDER BY created_at, id',
       )
       .all(ticket);
   }

@@ -40,6 +40,8 @@ export function statusJson(evaluation: TicketEvaluation): unknown {
       ? { stage: evaluation.lastRejection.stage, at: evaluation.lastRejection.at, reason: evaluation.lastRejection.reason, by: evaluation.lastRejection.by }
       : null,
     sinceRejection: evaluation.sinceRejection,
+    tracker: evaluation.tracker,
+    warnings: evaluation.warnings,
   };
 }
 

@@ -33,7 +33,9 @@ const NOT_DEPLOYED_MARK = '⚑';
 
 /** What `gig status` prints: the verdict, the table, then risks, steps, dependencies and rejections. */
 export function renderStatusText(evaluation: TicketEvaluation): string {
-  return [renderHeader(evaluation.status), ...renderVerdict(evaluation), renderTable(evaluation.status), ...renderDetails(evaluation)].join('\n');
+  const tracker = evaluation.tracker ? [`${evaluation.tracker.summary} [${evaluation.tracker.status}]${evaluation.tracker.fixVersions.length > 0 ? ` · fix version ${evaluation.tracker.fixVersions.join(', ')}` : ''}`] : [];
+  const warnings = evaluation.warnings.map((warning) => `⚠ ${warning}`);
+  return [renderHeader(evaluation.status), ...tracker, ...warnings, ...renderVerdict(evaluation), renderTable(evaluation.status), ...renderDetails(evaluation)].join('\n');
 }
 
 function renderHeader(status: TicketStatus): string {

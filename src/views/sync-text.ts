@@ -20,6 +20,9 @@ export function renderSyncSummary(result: SyncResult): string {
   for (const repo of ok) {
     if (repo.missingBranches.length > 0) lines.push(`  note: ${repo.repository} has no branch for ${repo.missingBranches.join(', ')}`);
   }
+  for (const source of result.sources ?? []) {
+    lines.push(source.ok ? `  ${source.source}: ${plural(source.items, 'ticket')} updated` : `  failed: ${source.source}: ${source.error?.message ?? 'unknown error'} (its last good data stays in use)`);
+  }
   for (const repo of failed) {
     lines.push(`  failed: ${repo.repository}: ${repo.error?.message ?? 'unknown error'}`);
     if (repo.error?.hint) lines.push(`          ${repo.error.hint}`);
@@ -48,6 +51,12 @@ export function syncJson(result: SyncResult): unknown {
       changedEnvironments: repo.changedBranches,
       missingBranches: repo.missingBranches,
       ...(repo.error ? { error: { code: repo.error.code, message: repo.error.message, hint: repo.error.hint ?? null } } : {}),
+    })),
+    sources: (result.sources ?? []).map((source) => ({
+      source: source.source,
+      ok: source.ok,
+      items: source.items,
+      ...(source.error ? { error: { code: source.error.code, message: source.error.message, hint: source.error.hint ?? null } } : {}),
     })),
     gitProcesses: result.gitProcesses,
     durationMs: result.durationMs,

@@ -20,6 +20,8 @@ export function statusCard(evaluation: TicketEvaluation): Card {
   const blocks: CardBlock[] = [
     { kind: 'header', text: `${status.ticket} · ${VERDICT_BADGE[evaluation.verdict]}${towards}` },
   ];
+  if (evaluation.tracker) blocks.push({ kind: 'text', text: `**${evaluation.tracker.summary}** · ${evaluation.tracker.status}${evaluation.tracker.assignee ? ` · ${evaluation.tracker.assignee}` : ''}` });
+  for (const warning of evaluation.warnings) blocks.push({ kind: 'text', text: `⚠️ ${warning}` });
   if (evaluation.reasons.length > 0) blocks.push({ kind: 'list', title: 'Why', items: evaluation.reasons });
   blocks.push({
     kind: 'grid',

@@ -1,0 +1,113 @@
+import type { Db } from './database.js';
+
+/** Tracker facts (tickets, their links, rejections and manual steps) and each source's health. */
+export interface TrackerTicketRecord {
+  key: string;
+  summary: string;
+  status: string;
+  type: string | null;
+  assignee: string | null;
+  fixVersions: string[];
+  url: string;
+  updatedAt: string;
+  needs: Array<{ ticket: string; link: string }>;
+  rejections: Array<{ stage: string; at: string; by: string | null; reason: string; externalId: string }>;
+  manualSteps: Array<{ id: string; summary: string }>;
+}
+
+export interface SourceState {
+  source: string;
+  cursor: string | null;
+  okAt: string | null;
+  failedAt: string | null;
+  lastError: string | null;
+}
+
+export class TrackerStore {
+  constructor(private readonly db: Db) {}
+
+  /** Writes what a tracker said about some tickets, in one transaction. */
+  saveTickets(source: string, tickets: TrackerTicketRecord[], fetchedAt: string): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO tickets (key, summary, status, type, assignee, fix_versions, url, source, updated_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET summary = excluded.summary, status = excluded.status, type = excluded.type, assignee = excluded.assignee,
+         fix_versions = excluded.fix_versions, url = excluded.url, source = excluded.source, updated_at = excluded.updated_at, fetched_at = excluded.fetched_at`,
+    );
+    const clearLinks = this.db.prepare("DELETE FROM ticket_dependencies WHERE ticket = ? AND kind = 'tracker'");
+    const addLink = this.db.prepare("INSERT OR IGNORE INTO ticket_dependencies (ticket, depends_on, kind, commit_id, source) VALUES (?, ?, 'tracker', NULL, ?)");
+    const addRejection = this.db.prepare(
+      `INSERT INTO rejections (ticket, stage, rejected_at, reason, rejected_by, source, external_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (external_id) DO NOTHING`,
+    );
+    const addStep = this.db.prepare("INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at, source) VALUES (?, ?, ?, NULL, ?, ?, 'tracker') ON CONFLICT (id) DO NOTHING");
+    this.db.transaction(() => {
+      for (const ticket of tickets) {
+        upsert.run(ticket.key, ticket.summary, ticket.status, ticket.type, ticket.assignee, JSON.stringify(ticket.fixVersions), ticket.url, source, ticket.updatedAt, fetchedAt);
+        clearLinks.run(ticket.key);
+        for (const need of ticket.needs) addLink.run(ticket.key, need.ticket, source);
+        for (const rejection of ticket.rejections) addRejection.run(ticket.key, rejection.stage, rejection.at, rejection.reason, rejection.by, source, rejection.externalId, fetchedAt);
+        for (const step of ticket.manualSteps) addStep.run(step.id, ticket.key, step.summary, source, fetchedAt);
+      }
+    })();
+  }
+
+  /** Tickets named in commits, limited to the given project keys. */
+  ticketsSeenInCommits(projects: string[] | null): string[] {
+    const keys = this.db.prepare<[], { ticket: string }>('SELECT DISTINCT ticket FROM ticket_refs ORDER BY ticket').all().map((row) => row.ticket);
+    return projects === null ? keys : keys.filter((key) => projects.includes(key.slice(0, key.lastIndexOf('-'))));
+  }
+
+  fetchedTickets(): Set<string> {
+    return new Set(this.db.prepare<[], { key: string }>('SELECT key FROM tickets').all().map((row) => row.key));
+  }
+
+  ticketsInFixVersion(version: string): string[] {
+    return this.db
+      .prepare<[string], { key: string }>('SELECT key FROM tickets WHERE EXISTS (SELECT 1 FROM json_each(tickets.fix_versions) v WHERE v.value = ?) ORDER BY key')
+      .all(version)
+      .map((row) => row.key);
+  }
+
+  sourceState(source: string): SourceState {
+    const row = this.db
+      .prepare<[string], { source: string; cursor: string | null; ok_at: string | null; failed_at: string | null; last_error: string | null }>('SELECT * FROM source_state WHERE source = ?')
+      .get(source);
+    return { source, cursor: row?.cursor ?? null, okAt: row?.ok_at ?? null, failedAt: row?.failed_at ?? null, lastError: row?.last_error ?? null };
+  }
+
+  sourceStates(): SourceState[] {
+    return this.db
+      .prepare<[], { source: string; cursor: string | null; ok_at: string | null; failed_at: string | null; last_error: string | null }>('SELECT * FROM source_state ORDER BY source')
+      .all()
+      .map((row) => ({ source: row.source, cursor: row.cursor, okAt: row.ok_at, failedAt: row.failed_at, lastError: row.last_error }));
+  }
+
+  sourceSucceeded(source: string, cursor: string | null, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO source_state (source, cursor, ok_at, failed_at, last_error) VALUES (?, ?, ?, NULL, NULL)
+         ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, ok_at = excluded.ok_at, failed_at = NULL, last_error = NULL`,
+      )
+      .run(source, cursor, at);
+  }
+
+  sourceFailed(source: string, error: string, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO source_state (source, failed_at, last_error) VALUES (?, ?, ?)
+         ON CONFLICT (source) DO UPDATE SET failed_at = excluded.failed_at, last_error = excluded.last_error`,
+      )
+      .run(source, at, error);
+  }
+
+  /** ETag cache for conditional requests. */
+  cached(url: string): { etag: string; body: string } | null {
+    return this.db.prepare<[string], { etag: string; body: string }>('SELECT etag, body FROM http_cache WHERE url = ?').get(url) ?? null;
+  }
+
+  cache(url: string, etag: string, body: string, at: string): void {
+    this.db
+      .prepare('INSERT INTO http_cache (url, etag, body, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, body = excluded.body, fetched_at = excluded.fetched_at')
+      .run(url, etag, body, at);
+  }
+}
