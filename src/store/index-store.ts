@@ -237,7 +237,8 @@ export class IndexStore implements IndexReader {
     return this.trackers.sourceStates().map((state) => ({
       source: state.source,
       okAt: state.okAt,
-      stale: state.failedAt !== null && (state.okAt === null || state.failedAt > state.okAt),
+      // A success clears failed_at: a failure on record is newer than the last good data.
+      stale: state.failedAt !== null,
       error: state.lastError,
     }));
   }
