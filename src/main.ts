@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { loadConfig, loadEnvironment, type GigConfig } from './config.js';
 import { toGigError } from './errors.js';
+import { syncGitHub } from './indexer/github-sync.js';
 import { syncJira } from './indexer/tracker-sync.js';
+import { GitHubSource } from './sources/github/github-source.js';
 import { JiraSource } from './sources/jira/jira-source.js';
 import type { RetryPolicy } from './sources/retry.js';
 import { TrackerStore } from './store/tracker-store.js';
@@ -20,6 +22,8 @@ export interface App {
   config: GigConfig;
   db: Db;
   git: GitRunner;
+  /** The GitHub client when GitHub is in use (its ETag counter tells what 304s saved). */
+  github: GitHubSource | null;
   context: CommandContext;
   close(): void;
 }
@@ -32,6 +36,7 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   /** How outside services are retried (tests shorten the waits). */
   retry?: RetryPolicy;
+  githubRetries?: number;
 }
 
 export function openApp(options: AppOptions): App {
@@ -44,10 +49,14 @@ export function openApp(options: AppOptions): App {
   const env = loadEnvironment(options.env ?? {});
   const trackers = new TrackerStore(db);
   let jira: JiraSource | null = null;
+  const ledger = new LedgerStore(db);
+  // Only repositories configured as github:, or a GITHUB_TOKEN, send gig to the GitHub API.
+  const useGitHub = config.repositories.some((repository) => repository.source.kind === 'github') || Boolean(env.GITHUB_TOKEN);
+  const github = useGitHub ? new GitHubSource(env, trackers, { now, ...(options.githubRetries === undefined ? {} : { retries: options.githubRetries, retryAfterCapSeconds: 1 }) }) : null;
   const context: CommandContext = {
     config,
     index: store,
-    ledger: new LedgerStore(db),
+    ledger,
     now,
     async sync(onProgress, extra = {}) {
       const result = await syncAll({ config, store, git, mirrorDir, now, ...(onProgress ? { onProgress } : {}) });
@@ -63,8 +72,9 @@ export function openApp(options: AppOptions): App {
           sources.push({ source: 'jira', ok: false, items: 0, error: gigError });
         }
       }
+      if (github) sources.push(...(await syncGitHub({ config, github, store, ledger, trackers, git, apiUrl: env.GITHUB_API_URL, now })));
       return { ...result, sources };
     },
   };
-  return { config, db, git, context, close: () => db.close() };
+  return { config, db, git, github, context, close: () => db.close() };
 }

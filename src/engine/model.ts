@@ -88,6 +88,8 @@ export interface RepositoryFacts {
   /** For each environment, the blob of every path the ticket's commits touch (absent: not in the tree). */
   trees: Record<string, Record<string, string>>;
   deployments: Record<string, DeploymentFact>;
+  /** Merged pull requests holding ticket commits, and where their merge (or squash) commit is. */
+  pullRequests?: Array<{ number: number; mergeCommit: string; commits: string[]; environments: string[] }>;
   /**
    * Other commits of the same repository that copy or undo a ticket commit: same patch-id,
    * a cherry-pick trailer pointing at one, or a revert of one.

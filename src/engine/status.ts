@@ -88,8 +88,9 @@ function repositoryStatus(repository: RepositoryFacts, environments: string[]): 
 
 /**
  * DESIGN §4.2 step 3: a change whose commits never reached an environment may still have arrived
- * there, squashed into one commit or re-done by hand. It counts as `squashed` when every file it
- * touches holds, on that branch, exactly the content the ticket last gave it.
+ * there, squashed into one commit or re-done by hand. It counts as `squashed` when a pull request
+ * holding it was merged (or squash-merged) into that branch, or when every file it touches holds,
+ * on that branch, exactly the content the ticket last gave it.
  */
 function markSquashed(
   changes: Change[],
@@ -109,7 +110,10 @@ function markSquashed(
     for (const env of environments) {
       if (!exists.has(env) || presences[index]!.get(env) !== 'absent') continue;
       const tree = repository.trees[env] ?? {};
-      if (files.every((path) => (tree[path] ?? null) === (finalBlob.get(path) ?? null))) presences[index]!.set(env, 'squashed');
+      const viaPullRequest = (repository.pullRequests ?? []).some(
+        (pull) => pull.environments.includes(env) && change.members.some((member) => pull.commits.includes(member.sha)),
+      );
+      if (viaPullRequest || files.every((path) => (tree[path] ?? null) === (finalBlob.get(path) ?? null))) presences[index]!.set(env, 'squashed');
     }
   });
 }

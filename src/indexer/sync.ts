@@ -120,13 +120,7 @@ async function syncRepository(
   flush();
   store.setPatchIds([...patchIds].flatMap(([sha, patchId]) => (ids.has(sha) ? [[ids.get(sha)!, patchId] as [number, string]] : [])));
 
-  const mergeRefs: Array<[string, number]> = [];
-  for (const merge of merges) {
-    for (const sha of commitsBroughtInByMerge(lookup(merge.sha)!, lookup)) {
-      const id = ids.get(sha);
-      if (id !== undefined && (ticketless.has(sha) || (!fresh.has(sha) && !store.namesAnyTicket(id)))) for (const ticket of merge.tickets) mergeRefs.push([ticket, id]);
-    }
-  }
+  const mergeRefs = attributeMerges(merges, { fresh, ticketless, ids, lookup, store });
 
   const membership: MembershipChange[] = [];
   for (const target of changed) {
@@ -158,7 +152,7 @@ async function syncRepository(
   };
 }
 
-function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => GraphNode | undefined, matcher: TicketMatcher): NewCommit {
+export function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => GraphNode | undefined, matcher: TicketMatcher): NewCommit {
   const facts = parseMessageFacts(logged.message);
   const newline = logged.message.indexOf('\n');
   const generation = 1 + Math.max(0, ...logged.parents.map((parent) => lookup(parent)?.generation ?? 0));
@@ -183,4 +177,24 @@ function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => GraphNode | 
     trailers: facts.trailers,
     dependencies: facts.trailers.filter((trailer) => trailer.key === 'Depends-On').flatMap((trailer) => matcher.find(trailer.value)),
   };
+}
+
+/**
+ * Ticket references for commits brought in by merges that name tickets (DESIGN §4.1), limited to
+ * commits naming no ticket themselves.
+ */
+export function attributeMerges(
+  merges: Array<{ sha: string; tickets: string[] }>,
+  graph: { fresh: Map<string, GraphNode>; ticketless: Set<string>; ids: Map<string, number>; lookup: (sha: string) => GraphNode | undefined; store: IndexStore },
+): Array<[string, number]> {
+  const refs: Array<[string, number]> = [];
+  for (const merge of merges) {
+    for (const sha of commitsBroughtInByMerge(graph.lookup(merge.sha)!, graph.lookup)) {
+      const id = graph.ids.get(sha);
+      if (id === undefined) continue;
+      const ticketless = graph.ticketless.has(sha) || (!graph.fresh.has(sha) && !graph.store.namesAnyTicket(id));
+      if (ticketless) for (const ticket of merge.tickets) refs.push([ticket, id]);
+    }
+  }
+  return refs;
 }

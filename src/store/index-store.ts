@@ -43,6 +43,8 @@ export interface MembershipChange {
   remove: number[];
   /** The branch's files after the sync: all of them after a reset, otherwise only what changed (null: deleted). */
   files: Map<string, string | null>;
+  /** The files are the whole tree even though membership is incremental (trees read through an API). */
+  wholeTree?: boolean;
 }
 
 /**
@@ -93,6 +95,29 @@ export class IndexStore implements IndexReader {
       .prepare<[number, string], { parents: string; generation: number }>('SELECT parents, generation FROM commits WHERE repository_id = ? AND sha = ?')
       .get(repositoryId, sha);
     return row ? { parents: splitParents(row.parents), generation: row.generation } : undefined;
+  }
+
+  knownPullRequests(repositoryId: number): Set<number> {
+    return new Set(this.db.prepare<[number], { number: number }>('SELECT number FROM pull_requests WHERE repository_id = ?').all(repositoryId).map((row) => row.number));
+  }
+
+  /** Stores merged pull requests; a PR title naming tickets makes its commits part of them. */
+  savePullRequests(repositoryId: number, pulls: Array<{ number: number; title: string; headRef: string; baseRef: string; mergeCommitSha: string | null; mergedAt: string | null; commits: string[] }>, tickets: (text: string) => string[]): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO pull_requests (repository_id, number, title, head_ref, base_ref, merge_commit_sha, merged_at, commit_shas) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (repository_id, number) DO UPDATE SET title = excluded.title, merge_commit_sha = excluded.merge_commit_sha, merged_at = excluded.merged_at, commit_shas = excluded.commit_shas`,
+    );
+    const idOf = this.db.prepare<[number, string], { id: number }>('SELECT id FROM commits WHERE repository_id = ? AND sha = ?');
+    const ref = this.db.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'pr')");
+    this.db.transaction(() => {
+      for (const pull of pulls) {
+        upsert.run(repositoryId, pull.number, pull.title, pull.headRef, pull.baseRef, pull.mergeCommitSha, pull.mergedAt, JSON.stringify(pull.commits));
+        for (const sha of pull.commits) {
+          const id = idOf.get(repositoryId, sha)?.id;
+          if (id !== undefined) for (const ticket of tickets(`${pull.title}\n${pull.headRef}`)) ref.run(ticket, id);
+        }
+      }
+    })();
   }
 
   /** Whether the commit's own message names a ticket (merge attribution leaves those alone). */
@@ -165,7 +190,7 @@ export class IndexStore implements IndexReader {
         if (change.reset) reset.run(repositoryId, change.environment);
         for (const id of change.remove) remove.run(repositoryId, change.environment, id);
         for (const id of change.add) add.run(repositoryId, change.environment, id);
-        if (change.reset) resetFiles.run(repositoryId, change.environment);
+        if (change.reset || change.wholeTree) resetFiles.run(repositoryId, change.environment);
         for (const [file, blob] of change.files) {
           if (blob === null) dropFile.run(repositoryId, change.environment, file);
           else putFile.run(repositoryId, change.environment, file, blob);
@@ -280,6 +305,25 @@ export class IndexStore implements IndexReader {
     return result;
   }
 
+  /** Merged pull requests holding any of the commits, with the environments their merge commit reached. */
+  private pullRequestsOf(repositoryId: number, shas: string[]): RepositoryFacts['pullRequests'] {
+    const rows = this.db
+      .prepare<[number, string], { number: number; merge_commit_sha: string | null; commit_shas: string }>(
+        `SELECT DISTINCT p.number, p.merge_commit_sha, p.commit_shas FROM pull_requests p, json_each(p.commit_shas) c
+         WHERE p.repository_id = ? AND c.value IN (SELECT value FROM json_each(?)) AND p.merge_commit_sha IS NOT NULL`,
+      )
+      .all(repositoryId, JSON.stringify(shas));
+    const environmentsOf = this.db.prepare<[number, string], { environment: string }>(
+      'SELECT b.environment FROM branch_commits b JOIN commits c ON c.id = b.commit_id WHERE c.repository_id = ? AND c.sha = ?',
+    );
+    return rows.map((row) => ({
+      number: row.number,
+      mergeCommit: row.merge_commit_sha!,
+      commits: JSON.parse(row.commit_shas) as string[],
+      environments: environmentsOf.all(repositoryId, row.merge_commit_sha!).map((entry) => entry.environment),
+    }));
+  }
+
   /** The blob of each given path on each environment branch of a repository. */
   private trees(repositoryId: number, paths: string[]): Record<string, Record<string, string>> {
     const trees: Record<string, Record<string, string>> = {};
@@ -308,7 +352,7 @@ export class IndexStore implements IndexReader {
       .prepare<[number], { environment: string; branch: string; sha: string | null }>('SELECT environment, branch, sha FROM branch_tips WHERE repository_id = ?')
       .all(repositoryId)
       .map((row) => ({ environment: row.environment, branch: row.branch, exists: row.sha !== null }));
-    if (ticketIds.length === 0) return { name, branches, ticketCommits: [], relatives: [], trees: {}, deployments: {} };
+    if (ticketIds.length === 0) return { name, branches, ticketCommits: [], relatives: [], trees: {}, deployments: {}, pullRequests: [] };
 
     const ticketCommits = this.commitsById(ticketIds);
     const relativeIds = this.relativeIds(repositoryId, ticketCommits).filter((id) => !ticketIds.includes(id));
@@ -319,6 +363,7 @@ export class IndexStore implements IndexReader {
       relatives: this.commitsById(relativeIds),
       trees: this.trees(repositoryId, ticketCommits.flatMap((commit) => commit.files)),
       deployments: this.deployments(repositoryId, name),
+      pullRequests: this.pullRequestsOf(repositoryId, ticketCommits.map((commit) => commit.sha)),
     };
   }
 

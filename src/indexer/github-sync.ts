@@ -1,0 +1,138 @@
+import type { GigConfig, RepositoryConfig } from '../config.js';
+import { toGigError } from '../errors.js';
+import type { GraphNode } from '../engine/merge-attribution.js';
+import type { SourceSyncResult } from '../engine/ports.js';
+import { createTicketMatcher, type TicketMatcher } from '../engine/tickets.js';
+import { githubRepositoryOf, type GitHubSource } from '../sources/github/github-source.js';
+import type { GitRunner } from '../sources/git/runner.js';
+import type { IndexStore, MembershipChange, NewCommit } from '../store/index-store.js';
+import type { LedgerStore } from '../store/ledger-store.js';
+import type { TrackerStore } from '../store/tracker-store.js';
+import { attributeMerges, toNewCommit } from './sync.js';
+
+export interface GitHubSyncOptions {
+  config: GigConfig;
+  github: GitHubSource;
+  store: IndexStore;
+  ledger: LedgerStore;
+  trackers: TrackerStore;
+  git: GitRunner;
+  apiUrl?: string | undefined;
+  now: () => Date;
+}
+
+/**
+ * GitHub as a source: repositories configured as `github: owner/name` are indexed through the API;
+ * for those and for local clones of GitHub repositories, merged pull requests (which explain
+ * squash merges) and deployments (what really runs where) are read too. Each repository is its
+ * own source: one that fails keeps its last good data and is marked stale.
+ */
+export async function syncGitHub(options: GitHubSyncOptions): Promise<SourceSyncResult[]> {
+  const matcher = createTicketMatcher(options.config.tickets);
+  const results: SourceSyncResult[] = [];
+  for (const repository of options.config.repositories) {
+    const target = await githubTarget(repository, options);
+    if (!target) continue;
+    const source = `github:${target.owner}/${target.repo}`;
+    const at = options.now().toISOString();
+    try {
+      let items = 0;
+      if (repository.source.kind === 'github') items += await indexThroughApi(repository, target, options, matcher);
+      const repositoryId = options.store.upsertRepository(repository.name, `${target.owner}/${target.repo}`, repository.source.kind);
+      const pulls = await options.github.mergedPullRequests(target.owner, target.repo, options.store.knownPullRequests(repositoryId));
+      options.store.savePullRequests(repositoryId, pulls, (text) => matcher.find(text));
+      items += pulls.length;
+      items += await recordDeployments(repository, target, options);
+      options.trackers.sourceSucceeded(source, null, at);
+      results.push({ source, ok: true, items });
+    } catch (error) {
+      const gigError = toGigError(error);
+      options.trackers.sourceFailed(source, gigError.message, at);
+      results.push({ source, ok: false, items: 0, error: gigError });
+    }
+  }
+  return results;
+}
+
+async function githubTarget(repository: RepositoryConfig, options: GitHubSyncOptions): Promise<{ owner: string; repo: string } | null> {
+  const source = repository.source;
+  if (source.kind === 'github') {
+    const [owner, repo] = source.repository.split('/');
+    return { owner: owner!, repo: repo! };
+  }
+  if (source.kind === 'url') return githubRepositoryOf(source.url, options.apiUrl);
+  const { stdout, exitCode } = await options.git.run(source.path, ['remote', 'get-url', 'origin'], { okExitCodes: [0, 2, 128] }).catch(() => ({ stdout: '', exitCode: 1 }));
+  return exitCode === 0 ? githubRepositoryOf(stdout, options.apiUrl) : null;
+}
+
+/** The newest successful deployment of each environment becomes deployment evidence, once. */
+async function recordDeployments(repository: RepositoryConfig, target: { owner: string; repo: string }, options: GitHubSyncOptions): Promise<number> {
+  let recorded = 0;
+  for (const env of options.config.environments) {
+    const name = options.config.github.environments[env.name] ?? env.name;
+    const deployment = await options.github.latestSuccessfulDeployment(target.owner, target.repo, name);
+    if (!deployment) continue;
+    const latest = options.ledger.latestDeployments(repository.name).find((candidate) => candidate.environment === env.name);
+    if (latest?.sha === deployment.sha && latest.at === deployment.at) continue;
+    options.ledger.addDeployment({ repository: repository.name, environment: env.name, sha: deployment.sha, at: deployment.at, source: 'github', recordedBy: 'github' }, options.now().toISOString());
+    recorded += 1;
+  }
+  return recorded;
+}
+
+/**
+ * Indexes the environment branches of a repository gig has no clone of: commit lists paged to
+ * the end whenever a tip moved, each new commit read once with its files, the
+ * branch's tree for net-change checks. No patch-ids: equivalence comes from cherry-pick lines and
+ * pull requests.
+ */
+async function indexThroughApi(repository: RepositoryConfig, target: { owner: string; repo: string }, options: GitHubSyncOptions, matcher: TicketMatcher): Promise<number> {
+  const { store, github } = options;
+  const repositoryId = store.upsertRepository(repository.name, `${target.owner}/${target.repo}`, 'github');
+  const storedTips = store.tips(repositoryId);
+  const ids = store.commitIds(repositoryId);
+  const fresh = new Map<string, GraphNode>();
+  const lookup = (sha: string): GraphNode | undefined => fresh.get(sha) ?? store.graphNode(repositoryId, sha);
+  const membership: MembershipChange[] = [];
+  const merges: Array<{ sha: string; tickets: string[] }> = [];
+  const ticketless = new Set<string>();
+  let newCommits = 0;
+  for (const env of options.config.environments) {
+    const branch = repository.branches[env.name]!;
+    const tip = await github.branchTip(target.owner, target.repo, branch);
+    const stored = storedTips.get(env.name);
+    if (stored && stored.sha === tip && stored.branch === branch) continue;
+    if (tip === null) {
+      membership.push({ environment: env.name, branch, ref: null, sha: null, reset: true, add: [], remove: [], files: new Map() });
+      continue;
+    }
+    // The whole list every time the tip moved: stopping at the old tip would miss older commits a
+    // merge brought in. Only commits gig has not seen are read in detail.
+    const { commits: listed } = await github.commitsFrom(target.owner, target.repo, tip, null);
+    // Oldest first, so parents get their generation before children.
+    const batch: NewCommit[] = [];
+    for (const sha of [...listed].reverse()) {
+      if (ids.has(sha) || fresh.has(sha)) continue;
+      const commit = toNewCommit(await github.commit(target.owner, target.repo, sha), lookup, matcher);
+      fresh.set(commit.sha, { parents: commit.parents, generation: commit.generation });
+      if (commit.parents.length > 1 && commit.tickets.length > 0) merges.push({ sha: commit.sha, tickets: commit.tickets });
+      if (commit.tickets.length === 0) ticketless.add(commit.sha);
+      batch.push(commit);
+    }
+    store.insertCommits(repositoryId, batch, ids);
+    newCommits += batch.length;
+    membership.push({
+      environment: env.name,
+      branch,
+      ref: `refs/heads/${branch}`,
+      sha: tip,
+      reset: true,
+      add: listed.map((sha) => ids.get(sha)).filter((id): id is number => id !== undefined),
+      remove: [],
+      files: await github.tree(target.owner, target.repo, tip),
+      wholeTree: true,
+    });
+  }
+  store.publish(repositoryId, membership, attributeMerges(merges, { fresh, ticketless, ids, lookup, store }), options.now().toISOString());
+  return newCommits;
+}
