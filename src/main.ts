@@ -52,7 +52,7 @@ export function openApp(options: AppOptions): App {
   const ledger = new LedgerStore(db);
   // Only repositories configured as github:, or a GITHUB_TOKEN, send gig to the GitHub API.
   const useGitHub = config.repositories.some((repository) => repository.source.kind === 'github') || Boolean(env.GITHUB_TOKEN);
-  const github = useGitHub ? new GitHubSource(env, trackers, { now, ...(options.githubRetries === undefined ? {} : { retries: options.githubRetries, retryAfterCapSeconds: 1 }) }) : null;
+  const github = useGitHub ? new GitHubSource(env, trackers, { now, ...(options.githubRetries === undefined ? {} : { retries: options.githubRetries, retryAfterCapSeconds: 1, retryBaseMs: 10 }) }) : null;
   const context: CommandContext = {
     config,
     index: store,

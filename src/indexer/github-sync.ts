@@ -10,6 +10,23 @@ import type { LedgerStore } from '../store/ledger-store.js';
 import type { TrackerStore } from '../store/tracker-store.js';
 import { attributeMerges, toNewCommit } from './sync.js';
 
+/** GitHub allows a handful of concurrent GETs per token; more only earns secondary rate limits. */
+const DETAIL_CONCURRENCY = 6;
+
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 export interface GitHubSyncOptions {
   config: GigConfig;
   github: GitHubSource;
@@ -109,11 +126,13 @@ async function indexThroughApi(repository: RepositoryConfig, target: { owner: st
     // The whole list every time the tip moved: stopping at the old tip would miss older commits a
     // merge brought in. Only commits gig has not seen are read in detail.
     const { commits: listed } = await github.commitsFrom(target.owner, target.repo, tip, null);
-    // Oldest first, so parents get their generation before children.
+    // Details of new commits are read a few at a time; they are then indexed oldest first, so
+    // parents get their generation before children.
+    const unseen = [...listed].reverse().filter((sha) => !ids.has(sha) && !fresh.has(sha));
+    const details = await mapConcurrently(unseen, DETAIL_CONCURRENCY, (sha) => github.commit(target.owner, target.repo, sha));
     const batch: NewCommit[] = [];
-    for (const sha of [...listed].reverse()) {
-      if (ids.has(sha) || fresh.has(sha)) continue;
-      const commit = toNewCommit(await github.commit(target.owner, target.repo, sha), lookup, matcher);
+    for (const logged of details) {
+      const commit = toNewCommit(logged, lookup, matcher);
       fresh.set(commit.sha, { parents: commit.parents, generation: commit.generation });
       if (commit.parents.length > 1 && commit.tickets.length > 0) merges.push({ sha: commit.sha, tickets: commit.tickets });
       if (commit.tickets.length === 0) ticketless.add(commit.sha);

@@ -27,6 +27,8 @@ export interface PullRequestFact {
 export interface GitHubSourceOptions {
   /** Retries of 5xx and rate limits; tests make them quick. */
   retries?: number;
+  /** The retry plugin waits retries² × this many milliseconds. */
+  retryBaseMs?: number;
   retryAfterCapSeconds?: number;
   now?: () => Date;
 }
@@ -52,7 +54,7 @@ export class GitHubSource {
         onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 3 && retryAfter <= cap,
         onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 3 && retryAfter <= cap,
       },
-      retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 410, 422, 451], retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     });
     const now = options.now ?? (() => new Date());
     this.client.hook.wrap('request', async (request, requestOptions) => {
@@ -63,12 +65,14 @@ export class GitHubSource {
       try {
         const response = await request(requestOptions);
         const etag = response.headers.etag;
-        if (method === 'GET' && etag) cache.cache(url, etag, JSON.stringify(response.data), now().toISOString());
+        // The Link header goes with the body: pagination must go on from a cached page too.
+        if (method === 'GET' && etag) cache.cache(url, etag, JSON.stringify({ data: response.data, link: response.headers.link ?? null }), now().toISOString());
         return response;
       } catch (error) {
         if (cached && (error as { status?: number }).status === 304) {
           this.notModified += 1;
-          return { status: 200, url, headers: { etag: cached.etag }, data: JSON.parse(cached.body) as unknown } as Awaited<ReturnType<typeof request>>;
+          const { data, link } = JSON.parse(cached.body) as { data: unknown; link: string | null };
+          return { status: 200, url, headers: { etag: cached.etag, ...(link ? { link } : {}) }, data } as Awaited<ReturnType<typeof request>>;
         }
         throw error;
       }
