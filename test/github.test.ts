@@ -103,3 +103,20 @@ describe('GitHub as a source', () => {
     }
   });
 });
+
+describe('gig doctor on GitHub', () => {
+  it('reports the rate limit left', async () => {
+    const { runDoctor } = await import('../src/commands/doctor.js');
+    const { doctorProbes } = await import('../src/cli/doctor-probes.js');
+    const checks = await runDoctor(app.context, doctorProbes(app, { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url }));
+    expect(checks.find((check) => check.area === 'github')).toMatchObject({ ok: true, detail: expect.stringMatching(/^authenticated, 4999\/5000 requests left/) });
+  });
+
+  it('recognises GitHub remotes, https and ssh, and Enterprise hosts', async () => {
+    const { githubRepositoryOf } = await import('../src/sources/github/github-source.js');
+    expect(githubRepositoryOf('git@github.com:acme/payments.git')).toEqual({ owner: 'acme', repo: 'payments' });
+    expect(githubRepositoryOf('https://github.com/acme/payments')).toEqual({ owner: 'acme', repo: 'payments' });
+    expect(githubRepositoryOf('https://git.acme.com/acme/payments.git', 'https://git.acme.com/api/v3')).toEqual({ owner: 'acme', repo: 'payments' });
+    expect(githubRepositoryOf('git@gitlab.com:acme/payments.git')).toBeNull();
+  });
+});

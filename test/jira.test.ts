@@ -112,3 +112,17 @@ describe('Jira as a source', () => {
     }
   });
 });
+
+describe('gig doctor', () => {
+  it('checks Jira and says what to fix when it fails', async () => {
+    const { runDoctor } = await import('../src/commands/doctor.js');
+    const { doctorProbes } = await import('../src/cli/doctor-probes.js');
+    const env = { JIRA_BASE_URL: jira.url, JIRA_EMAIL: 'gig@example.com', JIRA_API_TOKEN: TOKEN };
+    const checks = await runDoctor(app.context, doctorProbes(app, env));
+    expect(checks.find((check) => check.area === 'jira')).toEqual({ area: 'jira', ok: true, detail: `authenticated as gig bot at ${jira.url}` });
+    for (let index = 0; index < 4; index += 1) jira.failNext(401);
+    const failing = await runDoctor(app.context, doctorProbes(app, env));
+    expect(failing.find((check) => check.area === 'jira')).toMatchObject({ ok: false, detail: 'Jira authentication failed (HTTP 401).', fix: expect.stringContaining('credentials') });
+    expect(JSON.stringify(failing)).not.toContain(TOKEN);
+  });
+});

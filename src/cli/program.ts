@@ -6,6 +6,8 @@ import { GigError, toGigError } from '../errors.js';
 import { runStatus } from '../commands/status.js';
 import { runSync } from '../commands/sync.js';
 import { runCheck } from '../commands/check.js';
+import { runDoctor } from '../commands/doctor.js';
+import { doctorProbes } from './doctor-probes.js';
 import { deliverOccurrence, digestContent, findDigest, listDigests, occurrenceAt } from '../commands/digest.js';
 import { parseTime } from '../commands/record.js';
 import { renderCardText } from '../views/card-text.js';
@@ -243,6 +245,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         } else {
           io.stdout.write(rendered);
         }
+      });
+    });
+
+  program
+    .command('doctor')
+    .description('check the configuration, the index and every source; say what to fix')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExample:\n  gig doctor')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      json = Boolean(options.json);
+      await withApp(command, async (app) => {
+        const checks = await runDoctor(app.context, doctorProbes(app, io.env));
+        if (json) printJson(checks);
+        else print(checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.area}: ${check.detail}${check.fix ? `\n    → ${check.fix}` : ''}`).join('\n'));
+        if (checks.some((check) => !check.ok && !['slack', 'teams'].includes(check.area))) exitCode = 1;
       });
     });
 

@@ -1,0 +1,64 @@
+import type { DoctorCheck, DoctorProbe } from '../commands/doctor.js';
+import { loadEnvironment } from '../config.js';
+import { toGigError } from '../errors.js';
+import type { App } from '../main.js';
+import { GitRepository } from '../sources/git/repository.js';
+
+/** The outside-world checks of `gig doctor`: git repositories, Jira, GitHub, Slack and Teams settings. */
+export function doctorProbes(app: App, variables: NodeJS.ProcessEnv): DoctorProbe[] {
+  const env = loadEnvironment(variables);
+  const guard = async (area: string, check: () => Promise<DoctorCheck>): Promise<DoctorCheck> => {
+    try {
+      return await check();
+    } catch (error) {
+      const gigError = toGigError(error);
+      return { area, ok: false, detail: gigError.message, ...(gigError.hint ? { fix: gigError.hint } : {}) };
+    }
+  };
+  return [
+    async () =>
+      Promise.all(
+        app.config.repositories
+          .filter((repository) => repository.source.kind === 'path')
+          .map((repository) =>
+            guard(`git ${repository.name}`, async () => {
+              await GitRepository.open(app.git, (repository.source as { path: string }).path);
+              return { area: `git ${repository.name}`, ok: true, detail: 'readable' };
+            }),
+          ),
+      ),
+    async () => {
+      if (!app.config.jira) return [];
+      return [
+        await guard('jira', async () => {
+          const { JiraSource } = await import('../sources/jira/jira-source.js');
+          const who = await new JiraSource(app.config.jira!, env).whoAmI();
+          return { area: 'jira', ok: true, detail: `authenticated as ${who} at ${env.JIRA_BASE_URL}` };
+        }),
+      ];
+    },
+    async () => {
+      if (!app.github) return [];
+      return [
+        await guard('github', async () => {
+          const limit = await app.github!.rateLimit();
+          const low = limit.remaining < limit.limit / 10;
+          return {
+            area: 'github',
+            ok: !low,
+            detail: `${env.GITHUB_TOKEN ? 'authenticated' : 'anonymous'}, ${limit.remaining}/${limit.limit} requests left until ${limit.reset.slice(11, 16)} UTC`,
+            ...(low ? { fix: 'Wait for the reset, or use a token with a higher limit.' } : {}),
+          };
+        }),
+      ];
+    },
+    async () => [
+      env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)
+        ? { area: 'slack', ok: true, detail: env.SLACK_APP_TOKEN ? 'Socket Mode credentials set' : 'bot token and signing secret set' }
+        : { area: 'slack', ok: false, detail: 'not configured', fix: 'Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README, "Slack"), if the team uses Slack.' },
+      env.MICROSOFT_APP_ID
+        ? { area: 'teams', ok: true, detail: `app ${env.MICROSOFT_APP_ID}${env.MICROSOFT_APP_PASSWORD ? '' : ' (no MICROSOFT_APP_PASSWORD)'}` }
+        : { area: 'teams', ok: false, detail: 'not configured', fix: 'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (README, "Microsoft Teams"), if the team uses Teams.' },
+    ],
+  ];
+}
