@@ -14,6 +14,7 @@ import { helpCard } from '../src/views/cards/simple-cards.js';
 import { statusCard } from '../src/views/cards/status-card.js';
 import { buildFailureLoop, type FailureLoop } from './helpers/failure-loop.js';
 import { expectGolden } from './helpers/golden.js';
+import { oversizeManifest } from './helpers/manifests.js';
 import { normalise } from './helpers/workspace.js';
 
 // The Adaptive Cards SDK's own parser is the schema check: it reports unknown element and action
@@ -87,23 +88,7 @@ describe('Adaptive Cards', () => {
 
   it('keeps an oversize release under 28 KB, says how much it left out and where the full packet is', () => {
     const manifest = release();
-    const many = (count: number) => Array.from({ length: count }, (_, index) => index);
-    const big: Manifest = {
-      ...manifest,
-      repositories: many(12).map((repo) => ({
-        name: `repository-${repo}`,
-        commitsToPromote: many(60).map((index) => ({
-          sha: (repo * 1000 + index).toString(16).padStart(40, '0'),
-          ticket: 'PAY-10',
-          tickets: ['PAY-10'],
-          subject: `PAY-10 change number ${index} with a subject long enough to matter`,
-          author: 'Ana <ana@example.com>',
-          committedAt: '2026-11-20T10:00:00.000Z',
-        })),
-        cherryPick: 'git cherry-pick -x …',
-        dbScripts: [],
-      })),
-    };
+    const big = oversizeManifest(manifest, { repositories: 12, commits: 60, dbScripts: 0, manualSteps: 0 });
     const rendered = renderAdaptiveCard(releaseCard(big, approvalState([], big.hash, 1)), 'https://gig.example.com/packets/R-AC.md?sig=abc');
     expectValidAdaptiveCard(rendered.card);
     expect(rendered.truncated).toBe(true);

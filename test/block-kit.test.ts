@@ -12,6 +12,7 @@ import { releaseCard } from '../src/views/cards/release-card.js';
 import { statusCard } from '../src/views/cards/status-card.js';
 import { buildFailureLoop, type FailureLoop } from './helpers/failure-loop.js';
 import { expectGolden } from './helpers/golden.js';
+import { oversizeManifest } from './helpers/manifests.js';
 import { normalise } from './helpers/workspace.js';
 
 let loop: FailureLoop;
@@ -83,24 +84,7 @@ describe('Block Kit cards', () => {
 
   it('cuts an oversize release to the limits, says how much it left out, and asks for the attachment', () => {
     const manifest = release();
-    const many = (count: number) => Array.from({ length: count }, (_, index) => index);
-    const big: Manifest = {
-      ...manifest,
-      repositories: many(12).map((repo) => ({
-        name: `repository-${repo}`,
-        commitsToPromote: many(40).map((index) => ({
-          sha: (repo * 1000 + index).toString(16).padStart(40, '0'),
-          ticket: 'PAY-10',
-          tickets: ['PAY-10'],
-          subject: `PAY-10 change number ${index} with a subject long enough to matter`,
-          author: 'Ana <ana@example.com>',
-          committedAt: '2026-11-20T10:00:00.000Z',
-        })),
-        cherryPick: 'git cherry-pick -x …',
-        dbScripts: many(5).map((index) => `db/V${index}__script.sql`),
-      })),
-      manualSteps: many(60).map((index) => ({ ...manifest.manualSteps[0]!, id: `m${index.toString(16).padStart(6, '0')}`, summary: `Step ${index}` })),
-    };
+    const big = oversizeManifest(manifest, { repositories: 12, commits: 40, dbScripts: 5, manualSteps: 60 });
     const rendered = golden('release-oversize', releaseCard(big, approvalState([], big.hash, 1)));
     expect(rendered.truncated).toBe(true);
     expect(JSON.stringify(rendered.blocks)).toMatch(/…and \d+ more/);

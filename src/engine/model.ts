@@ -59,6 +59,17 @@ export interface TrackerFact {
   url: string;
 }
 
+/** A ticket as a tracker reports it on sync: its facts, links, rejections and manual steps. */
+export interface TrackerTicket<Step = string> extends TrackerFact {
+  key: string;
+  updatedAt: string;
+  /** Tickets this one needs, by the configured link names ("is blocked by", "depends on"). */
+  needs: Array<{ ticket: string; link: string }>;
+  /** Status transitions the configuration counts as rejections. */
+  rejections: Array<{ stage: string; at: string; by: string | null; reason: string; externalId: string }>;
+  manualSteps: Step[];
+}
+
 export interface AddedManualStep {
   id: string;
   source?: 'chat' | 'tracker';

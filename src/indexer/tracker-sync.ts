@@ -2,8 +2,9 @@ import type { GigConfig } from '../config.js';
 import { toGigError } from '../errors.js';
 import { stepId } from '../engine/risks.js';
 import type { SourceSyncResult } from '../engine/ports.js';
-import type { JiraSource, TrackerTicket } from '../sources/jira/jira-source.js';
-import type { TrackerStore } from '../store/tracker-store.js';
+import type { TrackerTicket } from '../engine/model.js';
+import type { JiraSource } from '../sources/jira/jira-source.js';
+import type { TrackerStore, TrackerTicketRecord } from '../store/tracker-store.js';
 
 /**
  * Brings tracker facts up to date: tickets first seen in commits are read whole, known ones only
@@ -36,6 +37,6 @@ export async function syncJira(jira: JiraSource, store: TrackerStore, config: Gi
   }
 }
 
-function toRecord(ticket: TrackerTicket): Parameters<TrackerStore['saveTickets']>[1][number] {
+function toRecord(ticket: TrackerTicket): TrackerTicketRecord {
   return { ...ticket, manualSteps: ticket.manualSteps.map((summary) => ({ id: stepId(['tracker', ticket.key, summary]), summary })) };
 }

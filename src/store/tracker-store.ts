@@ -1,19 +1,9 @@
+import type { TrackerTicket } from '../engine/model.js';
 import type { Db } from './database.js';
 
 /** Tracker facts (tickets, their links, rejections and manual steps) and each source's health. */
-export interface TrackerTicketRecord {
-  key: string;
-  summary: string;
-  status: string;
-  type: string | null;
-  assignee: string | null;
-  fixVersions: string[];
-  url: string;
-  updatedAt: string;
-  needs: Array<{ ticket: string; link: string }>;
-  rejections: Array<{ stage: string; at: string; by: string | null; reason: string; externalId: string }>;
-  manualSteps: Array<{ id: string; summary: string }>;
-}
+/** A tracker ticket with its manual steps already given their stable ids. */
+export type TrackerTicketRecord = TrackerTicket<{ id: string; summary: string }>;
 
 export interface SourceState {
   source: string;

@@ -1,24 +1,10 @@
 import { Version2Client, Version3Client } from 'jira.js';
 import type { GigEnvironment, JiraConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
+import type { TrackerTicket } from '../../engine/model.js';
 import { withRetry, type HttpFailure, type RetryPolicy } from '../retry.js';
 
-/** What gig keeps of a Jira issue. */
-export interface TrackerTicket {
-  key: string;
-  summary: string;
-  status: string;
-  type: string | null;
-  assignee: string | null;
-  fixVersions: string[];
-  url: string;
-  updatedAt: string;
-  /** Tickets this one needs, by the configured link names ("is blocked by", "depends on"). */
-  needs: Array<{ ticket: string; link: string }>;
-  /** Status transitions the configuration counts as rejections. */
-  rejections: Array<{ stage: string; at: string; by: string | null; reason: string; externalId: string }>;
-  manualSteps: string[];
-}
+export type { TrackerTicket };
 
 interface JiraIssue {
   key: string;
