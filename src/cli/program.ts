@@ -268,6 +268,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('list')
     .description('each digest with its next occurrences and its last result')
     .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExample:\n  gig digest list')
     .action(async (options: { json?: boolean }, command: Command) => {
       json = Boolean(options.json);
       await withApp(command, (app) => {
