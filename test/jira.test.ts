@@ -120,9 +120,49 @@ describe('gig doctor', () => {
     const env = { JIRA_BASE_URL: jira.url, JIRA_EMAIL: 'gig@example.com', JIRA_API_TOKEN: TOKEN };
     const checks = await runDoctor(app.context, doctorProbes(app, env));
     expect(checks.find((check) => check.area === 'jira')).toEqual({ area: 'jira', ok: true, detail: `authenticated as gig bot at ${jira.url}` });
-    for (let index = 0; index < 4; index += 1) jira.failNext(401);
+    jira.failNext(401);
     const failing = await runDoctor(app.context, doctorProbes(app, env));
     expect(failing.find((check) => check.area === 'jira')).toMatchObject({ ok: false, detail: 'Jira authentication failed (HTTP 401).', fix: expect.stringContaining('credentials') });
     expect(JSON.stringify(failing)).not.toContain(TOKEN);
+  });
+
+  it('keeps credentials out of the errors it raises, causes included', async () => {
+    const { JiraSource } = await import('../src/sources/jira/jira-source.js');
+    const { loadEnvironment } = await import('../src/config.js');
+    const source = new JiraSource(app.config.jira!, loadEnvironment({ JIRA_BASE_URL: jira.url, JIRA_EMAIL: 'gig@example.com', JIRA_API_TOKEN: TOKEN }), { attempts: 1, baseMs: 1, maxWaitMs: 1 });
+    jira.failNext(401);
+    const error = await source.whoAmI().catch((caught: unknown) => caught);
+    const seen = new Set<unknown>();
+    const dump = (value: unknown): string => JSON.stringify(value, (_key, inner: unknown) => {
+      if (inner && typeof inner === 'object') {
+        if (seen.has(inner)) return undefined;
+        seen.add(inner);
+        if (inner instanceof Error) return { ...inner, message: inner.message, cause: (inner as { cause?: unknown }).cause };
+      }
+      return inner;
+    });
+    const text = dump(error);
+    expect(text).toContain('Jira authentication failed (HTTP 401)');
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(Buffer.from(`gig@example.com:${TOKEN}`).toString('base64'));
+  });
+});
+
+describe('Jira Data Center', () => {
+  it('pages the classic search by startAt with a personal access token', async () => {
+    const { JiraSource } = await import('../src/sources/jira/jira-source.js');
+    const { loadEnvironment } = await import('../src/config.js');
+    const dataCenter = new JiraSource(
+      { projects: ['PAY'], deployment: 'datacenter', rejections: [{ from: 'In QA', to: 'In Progress', stage: 'qa' }], dependencyLinks: ['is blocked by'], manualStepField: null },
+      loadEnvironment({ JIRA_BASE_URL: jira.url, JIRA_API_TOKEN: 'dc-personal-access-token' }),
+      { attempts: 1, baseMs: 1, maxWaitMs: 1 },
+    );
+    const before = jira.requests.length;
+    const tickets = await dataCenter.fetch(['PAY-7', 'PAY-8', 'PAY-10'], [], null);
+    expect(tickets.map((ticket) => ticket.key).sort()).toEqual(['PAY-10', 'PAY-7', 'PAY-8']);
+    expect(tickets.find((ticket) => ticket.key === 'PAY-8')?.rejections).toHaveLength(1);
+    const searches = jira.requests.slice(before).filter((request) => request.path === '/rest/api/2/search');
+    expect(searches.map((request) => request.query.get('startAt'))).toEqual(['0', '2']);
+    expect(searches[0]!.authorization).toBe('Bearer dc-personal-access-token');
   });
 });

@@ -16,6 +16,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxWaitMs:
 export interface HttpFailure {
   status: number | null;
   retryAfterSeconds: number | null;
+  /** What the service said went wrong, without anything of the request (its headers hold credentials). */
+  messages?: string[];
 }
 
 export async function withRetry<T>(what: string, call: () => Promise<T>, describe: (error: unknown) => HttpFailure, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
@@ -29,7 +31,8 @@ export async function withRetry<T>(what: string, call: () => Promise<T>, describ
       if (!retryable || attempt >= policy.attempts) {
         throw new UpstreamError(`${what} failed${failure.status ? ` (HTTP ${failure.status})` : ''}${attempt > 1 ? ` after ${attempt} attempts` : ''}.`, {
           hint: failure.status === 401 || failure.status === 403 ? 'Check the credentials and their permissions; `gig doctor` tells what is missing.' : 'gig keeps the last good data; `gig doctor` checks the connection.',
-          cause: error,
+          // Never the client's own error: its request config carries the Authorization header.
+          cause: Object.assign(new Error(`HTTP ${failure.status ?? 'error'}`), { status: failure.status, messages: failure.messages ?? [] }),
         });
       }
       const wait = failure.retryAfterSeconds !== null ? failure.retryAfterSeconds * 1000 : policy.baseMs * 2 ** (attempt - 1);

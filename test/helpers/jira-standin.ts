@@ -40,7 +40,15 @@ export async function startJiraStandIn(pageSize = 2): Promise<JiraStandIn> {
     const failure = failures.shift();
     if (failure) return send(failure.status, { errorMessages: ['try later'] }, failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {});
     if (state.down) return send(503, { errorMessages: ['Jira is down'] });
-    if (url.pathname === '/rest/api/3/myself') return send(200, { accountId: 'gig', displayName: 'gig bot' });
+    if (url.pathname === '/rest/api/3/myself' || url.pathname === '/rest/api/2/myself') return send(200, { accountId: 'gig', displayName: 'gig bot' });
+    if (url.pathname === '/rest/api/2/search') {
+      // Data Center: the classic search, paged by startAt.
+      const jql = url.searchParams.get('jql') ?? '';
+      const keys = /key in \(([^)]*)\)/.exec(jql)?.[1]?.split(',').map((key) => key.trim()).filter(Boolean) ?? [];
+      const matching = [...issues.values()].filter((issue) => keys.includes(issue.key));
+      const startAt = Number(url.searchParams.get('startAt') ?? '0');
+      return send(200, { startAt, maxResults: pageSize, total: matching.length, issues: matching.slice(startAt, startAt + pageSize).map(shape) });
+    }
     if (url.pathname === '/rest/api/3/search/jql') {
       const jql = url.searchParams.get('jql') ?? '';
       const keys = /key in \(([^)]*)\)/.exec(jql)?.[1]?.split(',').map((key) => key.trim()).filter(Boolean) ?? [];

@@ -172,15 +172,19 @@ export class JiraSource {
 }
 
 function describeJiraError(error: unknown): HttpFailure {
-  const candidate = error as { status?: number; cause?: { response?: { status?: number; headers?: Record<string, string> } } };
+  const candidate = error as { status?: number; cause?: { response?: { status?: number; headers?: Record<string, string>; data?: { errorMessages?: string[] } } } };
   const status = candidate.status ?? candidate.cause?.response?.status ?? null;
   const retryAfter = candidate.cause?.response?.headers?.['retry-after'];
-  return { status: typeof status === 'number' ? status : null, retryAfterSeconds: retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : null };
+  return {
+    status: typeof status === 'number' ? status : null,
+    retryAfterSeconds: retryAfter !== undefined && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : null,
+    messages: candidate.cause?.response?.data?.errorMessages ?? [],
+  };
 }
 
 function missingKeys(error: unknown): string[] {
-  const data = (error as { cause?: { cause?: { response?: { data?: { errorMessages?: string[] } } } } }).cause?.cause?.response?.data;
-  return (data?.errorMessages ?? []).flatMap((message) => [...message.matchAll(/issue with key '([A-Z][A-Z0-9]+-\d+)' does not exist/gi)].map((match) => match[1]!));
+  const messages = (error as { cause?: { messages?: string[] } }).cause?.messages ?? [];
+  return messages.flatMap((message) => [...message.matchAll(/issue with key '([A-Z][A-Z0-9]+-\d+)' does not exist/gi)].map((match) => match[1]!));
 }
 
 function dropKeys(jql: string, keys: string[]): string {
