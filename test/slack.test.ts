@@ -112,7 +112,7 @@ describe('release cards, approvals and flags in Slack', () => {
 });
 
 describe('stale manifests, flags and Done buttons in Slack', () => {
-  const releaseValue = async (id: string, text: string): Promise<string> => {
+  const releaseValue = async (text: string): Promise<string> => {
     const before = bot.slack.callsTo('/respond').length;
     await bot.command(text);
     const answer = (await bot.slack.waitFor('/respond', before + 1)).at(-1)!;
@@ -120,7 +120,7 @@ describe('stale manifests, flags and Done buttons in Slack', () => {
   };
 
   it('refuses a decision on a manifest that changed since the card was posted, and refreshes the card', async () => {
-    const value = await releaseValue('R-STALE', 'release R-STALE qa uat PAY-9');
+    const value = await releaseValue('release R-STALE qa uat PAY-9');
     const stale = JSON.stringify({ ...JSON.parse(value), hash: 'f'.repeat(64) });
     const updates = bot.slack.callsTo('chat.update').length;
     const before = bot.slack.callsTo('/respond').length;
@@ -133,7 +133,7 @@ describe('stale manifests, flags and Done buttons in Slack', () => {
   });
 
   it('opens a modal for Flag and records the reason as a rejection of every ticket', async () => {
-    const value = await releaseValue('R-FLAG', 'release R-FLAG qa uat PAY-11 PAY-12');
+    const value = await releaseValue('release R-FLAG qa uat PAY-11 PAY-12');
     await bot.click('gig.release.flag', value, 'U0BEN', { channel: 'C0RELEASE', ts: '1700000000.000200' });
     const [open] = await bot.slack.waitFor('views.open');
     const view = open!.body.view as { callback_id: string; private_metadata: string };

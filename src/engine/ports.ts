@@ -23,8 +23,8 @@ export interface IndexReader {
 
 /** What people record: rejections, deployments, manual steps, releases. Append-only where it matters. */
 export interface Ledger {
-  addRejection(rejection: { ticket: string; stage: string; at: string; reason: string | null; by: string | null; source: string; externalId?: string }, recordedAt: string): number;
-  addDeployment(deployment: { repository: string; environment: string; sha: string; at: string; source: string; recordedBy: string | null }, recordedAt: string): void;
+  addRejection(rejection: NewRejection, recordedAt: string): number;
+  addDeployment(deployment: NewDeployment, recordedAt: string): void;
   addManualStep(ticket: string, step: AddedManualStep): void;
   setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): void;
   saveRelease(release: SavedReleaseRecord): void;
@@ -100,11 +100,6 @@ export interface SyncResult {
   durationMs: number;
 }
 
-/** Brings the index up to date with the sources. */
-export interface Indexer {
-  sync(onProgress?: (event: SyncProgress) => void): Promise<SyncResult>;
-}
-
 /** How fresh each outside source is: stale when its last attempt failed. */
 export interface SourceHealth {
   source: string;
@@ -123,4 +118,23 @@ export interface DigestRun {
   late: boolean;
   lastError: string | null;
   delivered: string[];
+}
+
+export interface NewRejection {
+  ticket: string;
+  stage: string;
+  at: string;
+  reason: string | null;
+  by: string | null;
+  source: string;
+  externalId?: string;
+}
+
+export interface NewDeployment {
+  repository: string;
+  environment: string;
+  sha: string;
+  at: string;
+  source: string;
+  recordedBy: string | null;
 }

@@ -1,27 +1,6 @@
 import type { AddedManualStep, ManualStepState, RejectionFact } from '../engine/model.js';
-import type { ApprovalRecord, DigestRun, Ledger, SavedReleaseRecord } from '../engine/ports.js';
+import type { ApprovalRecord, DigestRun, Ledger, NewDeployment, NewRejection, SavedReleaseRecord } from '../engine/ports.js';
 import type { Db } from './database.js';
-
-export interface NewRejection {
-  ticket: string;
-  stage: string;
-  at: string;
-  reason: string | null;
-  by: string | null;
-  source: string;
-  externalId?: string;
-}
-
-export interface NewDeployment {
-  repository: string;
-  environment: string;
-  sha: string;
-  at: string;
-  source: string;
-  recordedBy: string | null;
-}
-
-export type SavedRelease = SavedReleaseRecord;
 
 /**
  * The ledger half of the store: what people decided and recorded. Nothing here can be rebuilt from
@@ -96,7 +75,7 @@ export class LedgerStore implements Ledger {
     return states;
   }
 
-  saveRelease(release: SavedRelease): void {
+  saveRelease(release: SavedReleaseRecord): void {
     this.db
       .prepare(
         `INSERT INTO releases (id, source_env, target_env, tickets, manifest_hash, manifest, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -106,7 +85,7 @@ export class LedgerStore implements Ledger {
       .run(release.id, release.source, release.target, JSON.stringify(release.tickets), release.hash, JSON.stringify(release.manifest), release.createdAt, release.updatedAt);
   }
 
-  release(id: string): SavedRelease | null {
+  release(id: string): SavedReleaseRecord | null {
     const row = this.db
       .prepare<[string], { id: string; source_env: string; target_env: string; tickets: string; manifest_hash: string; manifest: string; created_at: string; updated_at: string }>(
         'SELECT * FROM releases WHERE id = ?',
