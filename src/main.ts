@@ -59,7 +59,11 @@ export function openApp(options: AppOptions): App {
     ledger,
     now,
     async sync(onProgress, extra = {}) {
-      const result = await syncAll({ config, store, git, mirrorDir, now, ...(onProgress ? { onProgress } : {}) });
+      const onRepositoryResult = (source: string, ok: boolean, error: string | null): void => {
+        if (ok) trackers.sourceSucceeded(source, null, now().toISOString());
+        else trackers.sourceFailed(source, error ?? 'unknown error', now().toISOString());
+      };
+      const result = await syncAll({ config, store, git, mirrorDir, now, onRepositoryResult, ...(onProgress ? { onProgress } : {}) });
       const sources = [];
       if (config.jira) {
         try {

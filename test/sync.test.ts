@@ -232,6 +232,9 @@ describe('incremental sync', () => {
     expect(result.repositories.map((repo) => [repo.repository, repo.ok])).toEqual([['orders', true], ['missing', false]]);
     expect(result.repositories[1]?.error?.message).toContain('does not exist');
     expect(status(app, 'ABC-15')).toHaveLength(1);
+    expect(runStatus(app.context, 'ABC-15').evaluation.warnings).toEqual([
+      expect.stringMatching(/^git:missing is stale: it never answered \(The repository path .* does not exist\.\)$/),
+    ]);
   });
 });
 

@@ -18,6 +18,8 @@ export interface SyncOptions {
   mirrorDir: string;
   now?: () => Date;
   onProgress?: (event: SyncProgress) => void;
+  /** Told whether each repository could be read, so answers can say which one is stale. */
+  onRepositoryResult?: (source: string, ok: boolean, error: string | null) => void;
 }
 
 const BATCH_SIZE = 2000;
@@ -41,6 +43,7 @@ export async function syncAll(options: SyncOptions): Promise<SyncResult> {
       result = { repository: repository.name, ok: false, newCommits: 0, removedCommits: 0, changedBranches: [], missingBranches: [], error: toGigError(error) };
     }
     results.push(result);
+    options.onRepositoryResult?.(`git:${repository.name}`, result.ok, result.error?.message ?? null);
     options.onProgress?.({ kind: 'done', repository: repository.name, result });
   }
   return { repositories: results, gitProcesses: options.git.spawned - spawnedBefore, durationMs: Date.now() - started };
