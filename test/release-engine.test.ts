@@ -158,6 +158,27 @@ describe('verdicts of single tickets', () => {
   });
 });
 
+describe('late follow-ups', () => {
+  it('flags commits made after a release holding the ticket was approved', async () => {
+    const copy = copyLoop();
+    try {
+      const { manifest } = runRelease(copy.context, { id: 'R-LATE', from: 'qa', to: 'uat', tickets: ['PAY-11'] });
+      copy.context.ledger.addApproval({ releaseId: 'R-LATE', hash: manifest.hash, decision: 'approve', by: 'Ben', at: '2026-11-18T10:00:00.000Z', reason: null, platform: 'cli' }, 'late-1');
+      const { GitBuilder } = await import('./helpers/workspace.js');
+      const api = GitBuilder.open(path.join(path.dirname(copy.config.file), 'repos', 'api'));
+      api.checkout('develop');
+      const late = api.commit('PAY-11 lower the timeout again', { 'src/main/resources/application.yml': 'timeout: 20\n' }, { date: nov(19) });
+      api.checkout('test');
+      api.cherryPick(late, { record: true, date: nov(19, 12) });
+      await copy.context.sync();
+      const evaluation = runCheck(copy.context, 'PAY-11', 'qa', 'uat');
+      expect(evaluation.risks.find((risk) => risk.code === 'late-follow-up')?.summary).toBe(`1 commit after the approval of release R-LATE by Ben of 2026-11-18: ${late.slice(0, 8)}`);
+    } finally {
+      copy.close();
+    }
+  });
+});
+
 describe('policy and manual steps', () => {
   it('follows a configured policy', () => {
     const configFile = path.join(root, 'policy.config.yaml');

@@ -72,7 +72,7 @@ export function evaluateTicket(request: EvaluationRequest, settings: EvaluationS
   const anomalies = findAnomalies(status, target);
   const risks = [
     ...pathRisks(status.repositories, target, settings.rules),
-    ...historyRisks({ ticket: facts.ticket, repositories: status.repositories, source, target, lastRejection, largeChange: settings.largeChange }),
+    ...historyRisks({ ticket: facts.ticket, repositories: status.repositories, source, target, lastRejection, lastApproval: facts.lastApproval ?? null, largeChange: settings.largeChange }),
   ];
   const steps = manualSteps(facts, status.repositories, target, settings.rules);
   const { dependencies, cycles } = resolveDependencies(facts.ticket, request.graph, target, request.travellingTogether ?? new Set());

@@ -117,6 +117,8 @@ export interface TicketFacts {
   dependencies: DependencyEdge[];
   manualSteps: { added: AddedManualStep[]; states: Record<string, ManualStepState> };
   tracker?: TrackerFact | null;
+  /** The newest approval of a release holding this ticket: commits after it were not reviewed. */
+  lastApproval?: { release: string; at: string; by: string } | null;
   /** Outside sources whose last attempt failed: the answer rests on older data from them. */
   staleSources?: Array<{ source: string; okAt: string | null; error: string | null }>;
 }

@@ -51,24 +51,34 @@ export interface HistoryContext {
   source: string | null;
   target: string | null;
   lastRejection: RejectionFact | null;
+  lastApproval: { release: string; at: string; by: string } | null;
   largeChange: { lines: number; files: number };
 }
 
 /** Risks read from history: late follow-ups, reverts, large changes, merged but not deployed. */
 export function historyRisks(context: HistoryContext): Risk[] {
   const risks: Risk[] = [];
-  const { repositories, target, source, lastRejection } = context;
+  const { repositories, target, source } = context;
+  // The newer of the last rejection and the last approval: what came after it was not reviewed.
+  const rejectionAt = context.lastRejection?.at ?? '';
+  const approvalAt = context.lastApproval?.at ?? '';
+  const review =
+    context.lastApproval && approvalAt > rejectionAt
+      ? { at: approvalAt, what: `approval of release ${context.lastApproval.release} by ${context.lastApproval.by}` }
+      : context.lastRejection
+        ? { at: rejectionAt, what: `${context.lastRejection.stage} rejection` }
+        : null;
   for (const repository of repositories) {
     const scope = inScope(repository, target);
-    if (lastRejection) {
-      const late = scope.filter((commit) => commit.committedAt > lastRejection.at);
+    if (review) {
+      const late = scope.filter((commit) => commit.committedAt > review.at);
       if (late.length > 0) {
         risks.push({
           code: 'late-follow-up',
           level: 'warning',
           repository: repository.name,
           files: [...new Set(late.flatMap((commit) => commit.files))].sort(),
-          summary: `${late.length} commit${late.length === 1 ? '' : 's'} after the ${lastRejection.stage} rejection of ${lastRejection.at.slice(0, 10)}: ${late.map((commit) => commit.sha.slice(0, 8)).join(', ')}`,
+          summary: `${late.length} commit${late.length === 1 ? '' : 's'} after the ${review.what} of ${review.at.slice(0, 10)}: ${late.map((commit) => commit.sha.slice(0, 8)).join(', ')}`,
         });
       }
     }

@@ -237,6 +237,7 @@ export class IndexStore implements IndexReader {
         .map((repo) => this.repositoryFacts(repo.id, repo.name, ticket))
         .filter((facts) => facts.ticketCommits.length > 0),
       rejections: this.ledger.rejections(ticket),
+      lastApproval: this.ledger.lastApprovalOf(ticket),
       dependencies: this.dependencyEdges(ticket),
       manualSteps: { added: this.ledger.addedManualSteps(ticket), states: this.ledger.manualStepStates(ticket) },
       tracker: this.trackerTicket(ticket),

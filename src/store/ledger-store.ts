@@ -199,4 +199,16 @@ export class LedgerStore implements Ledger {
       delivered: JSON.parse(row.delivered) as string[],
     }));
   }
+
+  lastApprovalOf(ticket: string): { release: string; at: string; by: string } | null {
+    return (
+      this.db
+        .prepare<[string], { release: string; at: string; by: string }>(
+          `SELECT a.release_id AS release, a.at, a.by FROM approvals a JOIN releases r ON r.id = a.release_id
+           WHERE a.decision = 'approve' AND EXISTS (SELECT 1 FROM json_each(r.tickets) t WHERE t.value = ?)
+           ORDER BY a.at DESC, a.id DESC LIMIT 1`,
+        )
+        .get(ticket) ?? null
+    );
+  }
 }
