@@ -124,6 +124,8 @@ describe('digests sent exactly once', () => {
     const [teams] = await connector.waitFor((call) => call.method === 'POST');
     expect(teams!.path).toMatch(/^\/v3\/conversations\/19%3Arelease%40thread\.tacv2\/activities/);
     expectGolden('digest/teams.json', normalise(JSON.stringify((teams!.body.attachments as unknown[])[0], null, 2)));
+    expect(JSON.stringify(teams!.body)).toContain('@gig status PAY-8 to uat');
+    expect(text).toContain('/gig status PAY-8 to uat');
   });
 
   it('never posts the same occurrence twice, whoever asks', async () => {

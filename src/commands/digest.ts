@@ -74,15 +74,16 @@ export async function deliverOccurrence(
   if (options.force) context.ledger.reclaimDigest(digest.name, occurrence, options.owner, now());
   else if (!context.ledger.claimDigest(digest.name, occurrence, options.owner, now(), late)) return { digest: digest.name, occurrence, status: 'already-claimed' };
 
-  const card = digestCard(digestContent(context, digest, occurrence, late), '/gig ');
+  const content = digestContent(context, digest, occurrence, late);
+  // The drill-in commands are written the way each platform types them.
   const destinations: Array<{ key: string; send: () => Promise<void> }> = [];
   if (digest.slack) {
     const channel = digest.slack.channel;
-    destinations.push({ key: `slack:${channel}`, send: () => requireSender(senders.slack, 'Slack')(channel, card) });
+    destinations.push({ key: `slack:${channel}`, send: () => requireSender(senders.slack, 'Slack')(channel, digestCard(content, '/gig ')) });
   }
   if (digest.teams) {
     const conversation = digest.teams.conversation;
-    destinations.push({ key: `teams:${conversation}`, send: () => requireSender(senders.teams, 'Teams')(conversation, card) });
+    destinations.push({ key: `teams:${conversation}`, send: () => requireSender(senders.teams, 'Teams')(conversation, digestCard(content, '@gig ')) });
   }
   const attempts = options.attempts ?? 4;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
