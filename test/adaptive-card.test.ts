@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderAdaptiveCard, TEAMS_LIMITS, type AdaptiveCardJson } from '../src/bot/teams/adaptive-card.js';
 import { runRelease } from '../src/commands/release.js';
 import { runStatus } from '../src/commands/status.js';
@@ -12,7 +9,7 @@ import type { Card } from '../src/views/cards/model.js';
 import { releaseCard } from '../src/views/cards/release-card.js';
 import { helpCard } from '../src/views/cards/simple-cards.js';
 import { statusCard } from '../src/views/cards/status-card.js';
-import { buildFailureLoop, type FailureLoop } from './helpers/failure-loop.js';
+import { sharedFailureLoop } from './helpers/failure-loop.js';
 import { expectGolden } from './helpers/golden.js';
 import { oversizeManifest } from './helpers/manifests.js';
 import { normalise } from './helpers/workspace.js';
@@ -36,16 +33,7 @@ export function expectValidAdaptiveCard(json: AdaptiveCardJson): void {
   expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThanOrEqual(TEAMS_LIMITS.cardBytes);
 }
 
-let loop: FailureLoop;
-let root: string;
-beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'gig-adaptive-'));
-  loop = await buildFailureLoop(root);
-});
-afterAll(() => {
-  loop.app.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const shared = sharedFailureLoop('gig-adaptive-');
 
 function golden(name: string, card: Card): ReturnType<typeof renderAdaptiveCard> {
   const rendered = renderAdaptiveCard(card);
@@ -65,13 +53,13 @@ describe('Adaptive Cards', () => {
     ['manual-only', 'PAY-10', 'uat'],
     ['blocked', 'PAY-8', 'uat'],
   ])('renders a %s status card with a ColumnSet grid', (verdict, ticket, to) => {
-    const { evaluation } = runStatus(loop.app.context, ticket, { to });
+    const { evaluation } = runStatus(shared.loop.app.context, ticket, { to });
     expect(evaluation.verdict).toBe(verdict);
     const rendered = golden(`status-${verdict}`, statusCard(evaluation));
     expect(JSON.stringify(rendered.card)).toContain('"type":"ColumnSet"');
   });
 
-  const release = (): Manifest => runRelease(loop.app.context, { id: 'R-AC', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] }, { dryRun: true }).manifest;
+  const release = (): Manifest => runRelease(shared.loop.app.context, { id: 'R-AC', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] }, { dryRun: true }).manifest;
   const decided = (manifest: Manifest, hash: string, decision: 'approve' | 'flag') =>
     approvalState([{ releaseId: manifest.release, hash, decision, by: 'Ben', at: '2026-11-21T09:00:00Z', reason: decision === 'flag' ? 'wrong approver list' : null, platform: 'teams' }], manifest.hash, 1);
 

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderBlockKit, SLACK_LIMITS, type SlackBlock } from '../src/bot/slack/block-kit.js';
 import { runRelease } from '../src/commands/release.js';
 import { runStatus } from '../src/commands/status.js';
@@ -10,21 +7,12 @@ import type { Manifest } from '../src/engine/manifest.js';
 import type { Card } from '../src/views/cards/model.js';
 import { releaseCard } from '../src/views/cards/release-card.js';
 import { statusCard } from '../src/views/cards/status-card.js';
-import { buildFailureLoop, type FailureLoop } from './helpers/failure-loop.js';
+import { sharedFailureLoop } from './helpers/failure-loop.js';
 import { expectGolden } from './helpers/golden.js';
 import { oversizeManifest } from './helpers/manifests.js';
 import { normalise } from './helpers/workspace.js';
 
-let loop: FailureLoop;
-let root: string;
-beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'gig-cards-'));
-  loop = await buildFailureLoop(root);
-});
-afterAll(() => {
-  loop.app.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const shared = sharedFailureLoop('gig-cards-');
 
 /** Every limit Slack enforces on a message, checked on the rendered blocks. */
 export function expectWithinSlackLimits(blocks: SlackBlock[]): void {
@@ -59,13 +47,13 @@ describe('Block Kit cards', () => {
     ['manual-only', 'PAY-10', 'uat'],
     ['blocked', 'PAY-8', 'uat'],
   ])('renders a %s status card within the limits', (verdict, ticket, to) => {
-    const { evaluation } = runStatus(loop.app.context, ticket, { to });
+    const { evaluation } = runStatus(shared.loop.app.context, ticket, { to });
     expect(evaluation.verdict).toBe(verdict);
     const rendered = golden(`status-${verdict}`, statusCard(evaluation));
     expect(rendered.truncated).toBe(false);
   });
 
-  const release = (): Manifest => runRelease(loop.app.context, { id: 'R-CARDS', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] }, { dryRun: true }).manifest;
+  const release = (): Manifest => runRelease(shared.loop.app.context, { id: 'R-CARDS', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] }, { dryRun: true }).manifest;
   const decision = (manifest: Manifest, hash: string, kind: 'approve' | 'flag') =>
     approvalState([{ releaseId: manifest.release, hash, decision: kind, by: 'Ben', at: '2026-11-21T09:00:00Z', reason: kind === 'flag' ? 'wrong approver list' : null, platform: 'slack' }], manifest.hash, 1);
 

@@ -1,27 +1,16 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCheck } from '../src/commands/check.js';
 import { runManualSetState, runReject } from '../src/commands/record.js';
 import { runRelease } from '../src/commands/release.js';
 import { runStatus } from '../src/commands/status.js';
 import type { TicketEvaluation } from '../src/engine/evaluate.js';
 import { openApp, type App } from '../src/main.js';
-import { buildFailureLoop, type FailureLoop } from './helpers/failure-loop.js';
+import { sharedFailureLoop } from './helpers/failure-loop.js';
 import { nov, tempDir } from './helpers/workspace.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 
-let loop: FailureLoop;
-let root: string;
-beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'gig-loop-'));
-  loop = await buildFailureLoop(root);
-});
-afterAll(() => {
-  loop.app.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const shared = sharedFailureLoop('gig-loop-');
 
 const short = (sha: string | undefined): string => sha!.slice(0, 8);
 const commitIn = (evaluation: TicketEvaluation, sha: string | undefined) =>
@@ -29,16 +18,16 @@ const commitIn = (evaluation: TicketEvaluation, sha: string | undefined) =>
 
 describe('the failure loop of PAY-7 (three repositories, rejected by QA and by the client)', () => {
   it('shows the last rejection and the commits made after it', () => {
-    const { evaluation } = runStatus(loop.app.context, 'PAY-7');
+    const { evaluation } = runStatus(shared.loop.app.context, 'PAY-7');
     expect(evaluation.lastRejection).toMatchObject({ stage: 'client', reason: 'cancelled payments counted', by: 'Client' });
-    expect(evaluation.sinceRejection).toEqual([loop.shas.batchFix]);
+    expect(evaluation.sinceRejection).toEqual([shared.loop.shas.batchFix]);
   });
 
   it('promoting QA → UAT carries the batch follow-up and the SQL script the app change left behind', () => {
-    const evaluation = runCheck(loop.app.context, 'PAY-7', 'qa', 'uat');
+    const evaluation = runCheck(shared.loop.app.context, 'PAY-7', 'qa', 'uat');
     expect(evaluation.toPromote.map((commit) => [commit.repository, commit.sha])).toEqual([
-      ['batch', loop.shas.batchFixQa],
-      ['db', loop.shas.dbV1qa],
+      ['batch', shared.loop.shas.batchFixQa],
+      ['db', shared.loop.shas.dbV1qa],
     ]);
     expect(evaluation.manualSteps.map((step) => step.summary)).toEqual(['Run db/V7__payment_totals.sql on uat']);
     expect(evaluation.risks.map((risk) => [risk.code, risk.level, risk.repository])).toEqual(
@@ -52,61 +41,61 @@ describe('the failure loop of PAY-7 (three repositories, rejected by QA and by t
   });
 
   it('towards prod, blocks on the follow-up missed in UAT and names the commit', () => {
-    const { evaluation } = runStatus(loop.app.context, 'PAY-7', { to: 'prod' });
+    const { evaluation } = runStatus(shared.loop.app.context, 'PAY-7', { to: 'prod' });
     expect(evaluation.verdict).toBe('blocked');
-    expect(evaluation.reasons).toContain(`batch: uat lacks ${short(loop.shas.batchFix)} "PAY-7 skip cancelled payments" (2026-11-09), which qa has: a follow-up was missed`);
+    expect(evaluation.reasons).toContain(`batch: uat lacks ${short(shared.loop.shas.batchFix)} "PAY-7 skip cancelled payments" (2026-11-09), which qa has: a follow-up was missed`);
     expect(evaluation.reasons).toContain('db has none of the ticket in uat, where api and batch already are: a repository was missed');
   });
 
   it('tells "on the branch" from "deployed": QA still runs the build from before the api follow-up', () => {
-    const { evaluation } = runStatus(loop.app.context, 'PAY-7');
-    expect(commitIn(evaluation, loop.shas.apiV1)?.deployment).toMatchObject({ qa: 'deployed', uat: 'unknown' });
-    expect(commitIn(evaluation, loop.shas.apiFix)?.deployment).toMatchObject({ qa: 'not-deployed' });
-    expect(commitIn(evaluation, loop.shas.batchV1)?.deployment.qa).toBe('unknown');
+    const { evaluation } = runStatus(shared.loop.app.context, 'PAY-7');
+    expect(commitIn(evaluation, shared.loop.shas.apiV1)?.deployment).toMatchObject({ qa: 'deployed', uat: 'unknown' });
+    expect(commitIn(evaluation, shared.loop.shas.apiFix)?.deployment).toMatchObject({ qa: 'not-deployed' });
+    expect(commitIn(evaluation, shared.loop.shas.batchV1)?.deployment.qa).toBe('unknown');
   });
 });
 
 describe('verdicts of single tickets', () => {
   it('blocks a ticket one of whose repositories never reached QA', () => {
-    const evaluation = runCheck(loop.app.context, 'PAY-8', 'qa', 'uat');
+    const evaluation = runCheck(shared.loop.app.context, 'PAY-8', 'qa', 'uat');
     expect(evaluation.verdict).toBe('blocked');
     expect(evaluation.reasons[0]).toBe('ui has none of the ticket in qa, where api already is: a repository was missed');
   });
 
   it('blocks a ticket whose dependency is in QA but not in UAT, and lets it pass when both travel together', () => {
-    const alone = runCheck(loop.app.context, 'PAY-9', 'qa', 'uat');
+    const alone = runCheck(shared.loop.app.context, 'PAY-9', 'qa', 'uat');
     expect(alone.verdict).toBe('blocked');
     expect(alone.reasons).toContain('PAY-7 is a declared dependency and is not in uat');
     expect(alone.dependencies).toEqual([{ ticket: 'PAY-7', kind: 'declared', direction: 'needs', status: 'missing', via: null }]);
 
-    const together = runRelease(loop.app.context, { id: 'TOGETHER', from: 'qa', to: 'uat', tickets: ['PAY-9', 'PAY-7'] }, { dryRun: true });
+    const together = runRelease(shared.loop.app.context, { id: 'TOGETHER', from: 'qa', to: 'uat', tickets: ['PAY-9', 'PAY-7'] }, { dryRun: true });
     const pay9 = together.manifest.tickets.find((ticket) => ticket.ticket === 'PAY-9');
     expect(pay9?.reasons.some((reason) => reason.includes('PAY-7'))).toBe(false);
     expect(together.manifest.suggestedTickets).toEqual([]);
 
-    const without = runRelease(loop.app.context, { id: 'WITHOUT', from: 'qa', to: 'uat', tickets: ['PAY-9'] }, { dryRun: true });
+    const without = runRelease(shared.loop.app.context, { id: 'WITHOUT', from: 'qa', to: 'uat', tickets: ['PAY-9'] }, { dryRun: true });
     expect(without.manifest.suggestedTickets).toEqual([{ ticket: 'PAY-7', reason: 'PAY-9 needs it (declared) and it is not in uat' }]);
   });
 
   it('makes a Mendix-only change manual-only, with its deployment as a manual step', () => {
-    const evaluation = runCheck(loop.app.context, 'PAY-10', 'qa', 'uat');
+    const evaluation = runCheck(shared.loop.app.context, 'PAY-10', 'qa', 'uat');
     expect(evaluation.verdict).toBe('manual-only');
     expect(evaluation.manualSteps.map((step) => [step.source, step.summary])).toEqual([['rule', 'Deploy the Mendix package of mendix (Payments.mpr) to uat']]);
   });
 
   it('makes a config change risky', () => {
-    const evaluation = runCheck(loop.app.context, 'PAY-11', 'qa', 'uat');
+    const evaluation = runCheck(shared.loop.app.context, 'PAY-11', 'qa', 'uat');
     expect(evaluation.verdict).toBe('risky');
     expect(evaluation.reasons).toContain('api: configuration change: src/main/resources/application.yml');
     expect(evaluation.risks.find((risk) => risk.code === 'config')).toMatchObject({ level: 'warning', files: ['src/main/resources/application.yml'] });
   });
 
   it('counts a cherry-picked and a squash-merged change as present, not missing', () => {
-    const { evaluation } = runStatus(loop.app.context, 'PAY-12', { to: 'uat' });
-    expect(commitIn(evaluation, loop.shas.pay12api)?.presence.qa).toBe('equivalent');
-    expect(commitIn(evaluation, loop.shas.pay12a)?.presence.qa).toBe('squashed');
-    expect(commitIn(evaluation, loop.shas.pay12b)?.presence.qa).toBe('squashed');
-    expect(commitIn(evaluation, loop.shas.pay12squash)?.presence.dev).toBe('squashed');
+    const { evaluation } = runStatus(shared.loop.app.context, 'PAY-12', { to: 'uat' });
+    expect(commitIn(evaluation, shared.loop.shas.pay12api)?.presence.qa).toBe('equivalent');
+    expect(commitIn(evaluation, shared.loop.shas.pay12a)?.presence.qa).toBe('squashed');
+    expect(commitIn(evaluation, shared.loop.shas.pay12b)?.presence.qa).toBe('squashed');
+    expect(commitIn(evaluation, shared.loop.shas.pay12squash)?.presence.dev).toBe('squashed');
     const states = evaluation.status.repositories.map((repository) => [repository.name, repository.environments.slice(0, 2).map((env) => env.state)]);
     expect(states).toEqual([
       ['api', ['complete', 'complete']],
@@ -119,7 +108,7 @@ describe('verdicts of single tickets', () => {
   });
 
   it('reports a reverted pair as reverted, with nothing to promote', () => {
-    const { evaluation } = runStatus(loop.app.context, 'PAY-13', { to: 'qa' });
+    const { evaluation } = runStatus(shared.loop.app.context, 'PAY-13', { to: 'qa' });
     expect(evaluation.status.repositories[0]?.commits.map((commit) => commit.presence.qa)).toEqual(['reverted', 'reverted']);
     expect(evaluation.toPromote).toEqual([]);
     expect(evaluation.verdict).toBe('safe');
@@ -181,13 +170,13 @@ describe('late follow-ups', () => {
 
 describe('policy and manual steps', () => {
   it('follows a configured policy', () => {
-    const configFile = path.join(root, 'policy.config.yaml');
+    const configFile = path.join(shared.root, 'policy.config.yaml');
     writeFileSync(
       configFile,
       `projects: [PAY]\npolicy: { openManualStep: risky, warning: safe }\nenvironments:\n  - { name: dev, branch: develop }\n  - { name: qa, branch: test }\n  - { name: uat, branch: uat }\n  - { name: prod, branch: main }\nrepositories:\n${['api', 'batch', 'db', 'ui', 'mendix'].map((name) => `  - { name: ${name}, path: ./repos/${name} }`).join('\n')}\n`,
     );
-    loop.app.db.pragma('wal_checkpoint(TRUNCATE)');
-    const app = openApp({ configFile, dbFile: loop.workspace.dbFile });
+    shared.loop.app.db.pragma('wal_checkpoint(TRUNCATE)');
+    const app = openApp({ configFile, dbFile: shared.loop.workspace.dbFile });
     try {
       expect(runCheck(app.context, 'PAY-10', 'qa', 'uat').verdict).toBe('risky');
       expect(runCheck(app.context, 'PAY-11', 'qa', 'uat').verdict).toBe('safe');
@@ -216,11 +205,11 @@ describe('policy and manual steps', () => {
 
 describe('releases and their manifests', () => {
   it('lists per repository the commits to promote in source order, with a cherry-pick line of the QA copies', () => {
-    const { manifest } = runRelease(loop.app.context, { id: 'R-ORDER', from: 'qa', to: 'uat', tickets: ['PAY-7', 'PAY-9'] }, { dryRun: true });
+    const { manifest } = runRelease(shared.loop.app.context, { id: 'R-ORDER', from: 'qa', to: 'uat', tickets: ['PAY-7', 'PAY-9'] }, { dryRun: true });
     const api = manifest.repositories.find((repository) => repository.name === 'api');
     expect(api?.commitsToPromote.map((commit) => commit.ticket)).toEqual(['PAY-9']);
     const batch = manifest.repositories.find((repository) => repository.name === 'batch');
-    expect(batch?.cherryPick).toBe(`git cherry-pick -x ${loop.shas.batchFixQa}`);
+    expect(batch?.cherryPick).toBe(`git cherry-pick -x ${shared.loop.shas.batchFixQa}`);
     expect(manifest.repositories.find((repository) => repository.name === 'db')?.dbScripts).toEqual(['db/V7__payment_totals.sql']);
     expect(manifest.verdict).toBe('manual-only');
   });
@@ -250,21 +239,21 @@ describe('releases and their manifests', () => {
 
   it('reads tickets from a list or from a CSV column', async () => {
     const { parseTicketList } = await import('../src/commands/release.js');
-    expect(parseTicketList(loop.app.context, 'PAY-7\n# comment\npay-9\n')).toEqual(['PAY-7', 'PAY-9']);
-    expect(parseTicketList(loop.app.context, 'Summary,Issue key,Status\n"Totals, again",PAY-7,Done\nInvoices,PAY-9,Done\n')).toEqual(['PAY-7', 'PAY-9']);
-    expect(() => parseTicketList(loop.app.context, 'Issue key\nPAY-7\nnot a ticket\n')).toThrow(/not ticket ids: not a ticket/);
+    expect(parseTicketList(shared.loop.app.context, 'PAY-7\n# comment\npay-9\n')).toEqual(['PAY-7', 'PAY-9']);
+    expect(parseTicketList(shared.loop.app.context, 'Summary,Issue key,Status\n"Totals, again",PAY-7,Done\nInvoices,PAY-9,Done\n')).toEqual(['PAY-7', 'PAY-9']);
+    expect(() => parseTicketList(shared.loop.app.context, 'Issue key\nPAY-7\nnot a ticket\n')).toThrow(/not ticket ids: not a ticket/);
   });
 
   it('refuses a release whose source does not come before its target, and an unknown saved release', () => {
-    expect(() => runRelease(loop.app.context, { id: 'R-BACK', from: 'uat', to: 'qa', tickets: ['PAY-7'] })).toThrow(/uat does not come before qa/);
-    expect(() => runRelease(loop.app.context, { id: 'R-NONE' })).toThrow(/no saved release R-NONE/);
+    expect(() => runRelease(shared.loop.app.context, { id: 'R-BACK', from: 'uat', to: 'qa', tickets: ['PAY-7'] })).toThrow(/uat does not come before qa/);
+    expect(() => runRelease(shared.loop.app.context, { id: 'R-NONE' })).toThrow(/no saved release R-NONE/);
   });
 });
 
 /** A private copy of the loop workspace, for tests that write. */
 function copyLoop(): App {
-  loop.app.db.pragma('wal_checkpoint(TRUNCATE)');
+  shared.loop.app.db.pragma('wal_checkpoint(TRUNCATE)');
   const dir = tempDir();
-  cpSync(root, dir, { recursive: true });
+  cpSync(shared.root, dir, { recursive: true });
   return openApp({ configFile: path.join(dir, 'gig.config.yaml'), dbFile: path.join(dir, '.gig', 'gig.db'), now: () => new Date('2026-11-21T09:00:00Z') });
 }

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { runDeployed, runReject } from '../../src/commands/record.js';
 import { openApp, type App } from '../../src/main.js';
 import type { GitBuilder} from './workspace.js';
@@ -112,3 +115,27 @@ export async function buildFailureLoop(root: string): Promise<FailureLoop> {
 }
 
 export const repoDir = (root: string, name: string): string => path.join(root, 'repos', name);
+
+/**
+ * The loop built once for a whole test file (building it is the slow part) and removed after it:
+ * `const shared = sharedFailureLoop('gig-cards-')`, then `shared.loop` and `shared.root` in tests.
+ */
+export function sharedFailureLoop(prefix: string): { readonly loop: FailureLoop; readonly root: string } {
+  const state: { loop?: FailureLoop; root?: string } = {};
+  beforeAll(async () => {
+    state.root = mkdtempSync(path.join(tmpdir(), prefix));
+    state.loop = await buildFailureLoop(state.root);
+  });
+  afterAll(() => {
+    state.loop?.app.close();
+    if (state.root) rmSync(state.root, { recursive: true, force: true });
+  });
+  return {
+    get loop() {
+      return state.loop!;
+    },
+    get root() {
+      return state.root!;
+    },
+  };
+}
