@@ -1,3 +1,4 @@
+import { fitCard } from '../../views/cards/fit.js';
 import type { Card, CardAction, CardBlock } from '../../views/cards/model.js';
 
 /**
@@ -26,28 +27,13 @@ export interface RenderedMessage {
 }
 
 export function renderBlockKit(card: Card): RenderedMessage {
-  // Start with everything, then halve the longest list until the message fits.
-  const shown = new Map<number, number>();
-  card.blocks.forEach((block, index) => {
-    if (block.kind === 'list') shown.set(index, block.items.length);
+  const { output, exhausted } = fitCard(card, ({ shown, itemBudget }) => {
+    const rendered = renderAll(card.blocks, shown, itemBudget);
+    const fits = rendered.blocks.length <= SLACK_LIMITS.blocks && textSize(rendered.blocks) <= SLACK_LIMITS.totalText;
+    return { output: rendered, fits, excess: Math.max(0, rendered.blocks.length - SLACK_LIMITS.blocks) };
   });
-  let itemBudget = card.blocks.filter((block) => block.kind === 'item').length;
-  for (;;) {
-    const { blocks, cut } = renderAll(card.blocks, shown, itemBudget);
-    const fits = blocks.length <= SLACK_LIMITS.blocks && textSize(blocks) <= SLACK_LIMITS.totalText;
-    if (fits) return { text: plain(card.summary), blocks, truncated: cut };
-    const longest = [...shown.entries()].filter(([, count]) => count > 1).sort((a, b) => b[1] - a[1])[0];
-    if (blocks.length > SLACK_LIMITS.blocks && itemBudget > 0) {
-      // Too many blocks: show fewer step rows (each is a block), one line saying how many are left out.
-      itemBudget = Math.max(0, itemBudget - (blocks.length - SLACK_LIMITS.blocks) - 1);
-    } else if (longest) {
-      shown.set(longest[0], Math.floor(longest[1] / 2));
-    } else if (itemBudget > 0) {
-      itemBudget = Math.floor(itemBudget / 2);
-    } else {
-      return { text: plain(card.summary), blocks: blocks.slice(0, SLACK_LIMITS.blocks), truncated: true };
-    }
-  }
+  if (exhausted) return { text: plain(card.summary), blocks: output.blocks.slice(0, SLACK_LIMITS.blocks), truncated: true };
+  return { text: plain(card.summary), blocks: output.blocks, truncated: output.cut };
 }
 
 function renderAll(blocks: CardBlock[], shown: Map<number, number>, itemBudget: number): { blocks: SlackBlock[]; cut: boolean } {

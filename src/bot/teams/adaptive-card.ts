@@ -1,5 +1,6 @@
 import type { Card, CardAction, CardBlock } from '../../views/cards/model.js';
 import { ACTIONS } from '../../views/cards/model.js';
+import { fitCard } from '../../views/cards/fit.js';
 
 /**
  * One generic renderer from the card model to an Adaptive Card 1.5 for Teams: FactSet for facts,
@@ -27,12 +28,7 @@ export interface RenderedAdaptiveCard {
 
 /** `fullDocumentUrl`: where the full document can be read when the card had to be cut. */
 export function renderAdaptiveCard(card: Card, fullDocumentUrl?: string): RenderedAdaptiveCard {
-  const shown = new Map<number, number>();
-  card.blocks.forEach((block, index) => {
-    if (block.kind === 'list') shown.set(index, block.items.length);
-  });
-  let itemBudget = card.blocks.filter((block) => block.kind === 'item').length;
-  for (;;) {
+  const { output, exhausted } = fitCard(card, ({ shown, itemBudget }) => {
     const { body, cut } = renderBody(card.blocks, shown, itemBudget);
     if (cut && card.attachment) {
       body.push(
@@ -42,12 +38,9 @@ export function renderAdaptiveCard(card: Card, fullDocumentUrl?: string): Render
       );
     }
     const json: AdaptiveCardJson = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, msteams: { width: 'Full' } };
-    if (Buffer.byteLength(JSON.stringify(json)) <= TEAMS_LIMITS.cardBytes) return { card: json, truncated: cut };
-    const longest = [...shown.entries()].filter(([, count]) => count > 1).sort((a, b) => b[1] - a[1])[0];
-    if (longest) shown.set(longest[0], Math.floor(longest[1] / 2));
-    else if (itemBudget > 0) itemBudget = Math.floor(itemBudget / 2);
-    else return { card: { ...json, body: json.body.slice(0, 20) }, truncated: true };
-  }
+    return { output: { card: json, truncated: cut }, fits: Buffer.byteLength(JSON.stringify(json)) <= TEAMS_LIMITS.cardBytes, excess: 0 };
+  });
+  return exhausted ? { card: { ...output.card, body: output.card.body.slice(0, 20) }, truncated: true } : output;
 }
 
 function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget: number): { body: AdaptiveElement[]; cut: boolean } {

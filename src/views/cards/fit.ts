@@ -1,0 +1,45 @@
+import type { Card } from './model.js';
+
+/**
+ * How much of a card a renderer shows: how many items of each list (by block index) and how many
+ * item rows. Every platform renders all it can within this, ending cut lists in "…and N more".
+ */
+export interface CardCut {
+  shown: Map<number, number>;
+  itemBudget: number;
+}
+
+export interface FitAttempt<T> {
+  output: T;
+  fits: boolean;
+  /** Rendered elements beyond the platform's count limit (Slack's 50 blocks); 0 where none applies. */
+  excess: number;
+}
+
+/**
+ * The one shrinking strategy of every renderer: start with everything; while the result is too
+ * big, drop item rows when there are too many elements, else halve the longest list, else halve
+ * the item rows. Returns the last attempt, and whether nothing was left to shrink.
+ */
+export function fitCard<T>(card: Card, render: (cut: CardCut) => FitAttempt<T>): { output: T; exhausted: boolean } {
+  const shown = new Map<number, number>();
+  card.blocks.forEach((block, index) => {
+    if (block.kind === 'list') shown.set(index, block.items.length);
+  });
+  let itemBudget = card.blocks.filter((block) => block.kind === 'item').length;
+  for (;;) {
+    const attempt = render({ shown, itemBudget });
+    if (attempt.fits) return { output: attempt.output, exhausted: false };
+    const longest = [...shown.entries()].filter(([, count]) => count > 1).sort((a, b) => b[1] - a[1])[0];
+    if (attempt.excess > 0 && itemBudget > 0) {
+      // Each item row is an element: drop the excess, and one more for the "…and N more" line.
+      itemBudget = Math.max(0, itemBudget - attempt.excess - 1);
+    } else if (longest) {
+      shown.set(longest[0], Math.floor(longest[1] / 2));
+    } else if (itemBudget > 0) {
+      itemBudget = Math.floor(itemBudget / 2);
+    } else {
+      return { output: attempt.output, exhausted: true };
+    }
+  }
+}
