@@ -292,9 +292,8 @@ export class IndexStore implements IndexReader {
   }
 
   /** The latest deployment of each environment, with what the running SHA lacks of the branch. */
-  private deployments(repositoryId: number, name: string): Record<string, DeploymentFact> {
+  private deployments(repositoryId: number, name: string, tips: Map<string, StoredTip>): Record<string, DeploymentFact> {
     const result: Record<string, DeploymentFact> = {};
-    const tips = this.tips(repositoryId);
     for (const deployment of this.ledger.latestDeployments(name)) {
       const tip = tips.get(deployment.environment)?.sha ?? null;
       let notRunning: string[] | null = null;
@@ -326,14 +325,14 @@ export class IndexStore implements IndexReader {
   }
 
   /** The blob of each given path on each environment branch of a repository. */
-  private trees(repositoryId: number, paths: string[]): Record<string, Record<string, string>> {
+  private trees(repositoryId: number, environments: Iterable<string>, paths: string[]): Record<string, Record<string, string>> {
     const trees: Record<string, Record<string, string>> = {};
     // One lookup per (environment, path) on the primary key, never a scan of the branch's files.
     const lookup = this.db.prepare<[number, string, string], { path: string; blob: string }>(
       'SELECT path, blob FROM branch_files WHERE repository_id = ? AND environment = ? AND path IN (SELECT value FROM json_each(?))',
     );
     const wanted = JSON.stringify([...new Set(paths)]);
-    for (const environment of this.tips(repositoryId).keys()) {
+    for (const environment of environments) {
       const tree: Record<string, string> = {};
       for (const row of lookup.all(repositoryId, environment, wanted)) tree[row.path] = row.blob;
       trees[environment] = tree;
@@ -349,10 +348,8 @@ export class IndexStore implements IndexReader {
       )
       .all(repositoryId, ticket)
       .map((row) => row.id);
-    const branches = this.db
-      .prepare<[number], { environment: string; branch: string; sha: string | null }>('SELECT environment, branch, sha FROM branch_tips WHERE repository_id = ?')
-      .all(repositoryId)
-      .map((row) => ({ environment: row.environment, branch: row.branch, exists: row.sha !== null }));
+    const tips = this.tips(repositoryId);
+    const branches = [...tips].map(([environment, tip]) => ({ environment, branch: tip.branch, exists: tip.sha !== null }));
     if (ticketIds.length === 0) return { name, branches, ticketCommits: [], relatives: [], trees: {}, deployments: {}, pullRequests: [] };
 
     const ticketCommits = this.commitsById(ticketIds);
@@ -362,8 +359,8 @@ export class IndexStore implements IndexReader {
       branches,
       ticketCommits,
       relatives: this.commitsById(relativeIds),
-      trees: this.trees(repositoryId, ticketCommits.flatMap((commit) => commit.files)),
-      deployments: this.deployments(repositoryId, name),
+      trees: this.trees(repositoryId, tips.keys(), ticketCommits.flatMap((commit) => commit.files)),
+      deployments: this.deployments(repositoryId, name, tips),
       pullRequests: this.pullRequestsOf(repositoryId, ticketCommits.map((commit) => commit.sha)),
     };
   }
