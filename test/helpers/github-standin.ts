@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { failureControls, listenOnLoopback, type FailureControls } from './standin.js';
 
 /**
  * A local stand-in for the GitHub REST API with recorded-shape JSON, Link-header pagination and
@@ -14,15 +14,13 @@ export interface FakeCommit {
   files: Array<{ filename: string; sha: string }>;
 }
 
-export interface GitHubStandIn {
+export interface GitHubStandIn extends FailureControls {
   url: string;
   commits: Map<string, FakeCommit>;
   branches: Map<string, string>;
   pulls: Array<{ number: number; title: string; merge_commit_sha: string; merged_at: string; head: { ref: string }; base: { ref: string }; commits: string[] }>;
   deployments: Array<{ id: number; sha: string; environment: string; state: string; created_at: string }>;
   requests: Array<{ path: string; status: number }>;
-  failNext(status: number, retryAfter?: number): void;
-  down: boolean;
   close(): Promise<void>;
 }
 
@@ -34,8 +32,7 @@ export async function startGitHubStandIn(owner: string, repo: string): Promise<G
   const pulls: GitHubStandIn['pulls'] = [];
   const deployments: GitHubStandIn['deployments'] = [];
   const requests: GitHubStandIn['requests'] = [];
-  const failures: Array<{ status: number; retryAfter?: number }> = [];
-  const state = { down: false };
+  const controls = failureControls();
   let base = '';
   const prefix = `/repos/${owner}/${repo}`;
 
@@ -76,11 +73,11 @@ export async function startGitHubStandIn(owner: string, repo: string): Promise<G
       response.writeHead(status, { 'content-type': 'application/json', ...(status === 200 ? { etag } : {}), 'x-ratelimit-remaining': '4999', 'x-ratelimit-limit': '5000', ...headers });
       response.end(text);
     };
-    const failure = failures.shift();
+    const failure = controls.takeFailure();
     if (failure) {
       return reply(failure.status, { message: failure.status === 429 ? 'API rate limit exceeded' : 'Server Error' }, failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter), 'x-ratelimit-remaining': '0' } : {});
     }
-    if (state.down) return reply(503, { message: 'Service Unavailable' });
+    if (controls.down) return reply(503, { message: 'Service Unavailable' });
     if (path === '/rate_limit') return reply(200, { resources: { core: { limit: 5000, remaining: 4999, reset: 1_900_000_000, used: 1 } }, rate: { limit: 5000, remaining: 4999, reset: 1_900_000_000, used: 1 } });
     let match: RegExpExecArray | null;
     if ((match = new RegExp(`^${prefix}/branches/(.+)$`).exec(path))) {
@@ -119,22 +116,15 @@ export async function startGitHubStandIn(owner: string, repo: string): Promise<G
     }
     return reply(404, { message: `Not Found ${path}` });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const listening = await listenOnLoopback(server);
+  base = listening.url;
+  return Object.assign(controls, {
     url: base,
     commits,
     branches,
     pulls,
     deployments,
     requests,
-    failNext: (status, retryAfter) => failures.push({ status, ...(retryAfter === undefined ? {} : { retryAfter }) }),
-    get down() {
-      return state.down;
-    },
-    set down(value: boolean) {
-      state.down = value;
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+    close: listening.close,
+  });
 }

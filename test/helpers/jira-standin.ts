@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { failureControls, listenOnLoopback, type FailureControls } from './standin.js';
 
 /**
  * A local stand-in for Jira Cloud's REST API, answering the real jira.js client with
@@ -16,20 +16,17 @@ export interface JiraIssueFixture {
   updated?: string;
 }
 
-export interface JiraStandIn {
+export interface JiraStandIn extends FailureControls {
   url: string;
   issues: Map<string, JiraIssueFixture>;
   requests: Array<{ path: string; query: URLSearchParams; authorization: string | undefined }>;
-  failNext(status: number, retryAfter?: number): void;
-  down: boolean;
   close(): Promise<void>;
 }
 
 export async function startJiraStandIn(pageSize = 2): Promise<JiraStandIn> {
   const issues = new Map<string, JiraIssueFixture>();
   const requests: JiraStandIn['requests'] = [];
-  const failures: Array<{ status: number; retryAfter?: number }> = [];
-  const state = { down: false };
+  const controls = failureControls();
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     requests.push({ path: url.pathname, query: url.searchParams, authorization: request.headers.authorization });
@@ -37,9 +34,9 @@ export async function startJiraStandIn(pageSize = 2): Promise<JiraStandIn> {
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(body));
     };
-    const failure = failures.shift();
+    const failure = controls.takeFailure();
     if (failure) return send(failure.status, { errorMessages: ['try later'] }, failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {});
-    if (state.down) return send(503, { errorMessages: ['Jira is down'] });
+    if (controls.down) return send(503, { errorMessages: ['Jira is down'] });
     if (url.pathname === '/rest/api/3/myself' || url.pathname === '/rest/api/2/myself') return send(200, { accountId: 'gig', displayName: 'gig bot' });
     if (url.pathname === '/rest/api/2/search') {
       // Data Center: the classic search, paged by startAt.
@@ -63,20 +60,13 @@ export async function startJiraStandIn(pageSize = 2): Promise<JiraStandIn> {
     }
     return send(404, { errorMessages: [`no route ${url.pathname}`] });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  const listening = await listenOnLoopback(server);
+  return Object.assign(controls, {
+    url: listening.url,
     issues,
     requests,
-    failNext: (status, retryAfter) => failures.push({ status, ...(retryAfter === undefined ? {} : { retryAfter }) }),
-    get down() {
-      return state.down;
-    },
-    set down(value: boolean) {
-      state.down = value;
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+    close: listening.close,
+  });
 }
 
 function shape(issue: JiraIssueFixture): unknown {
