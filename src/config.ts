@@ -6,6 +6,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { ConfigError } from './errors.js';
 import { effectiveRules, type RiskRule } from './engine/risk-rules.js';
 import { DEFAULT_POLICY, type VerdictPolicy } from './engine/verdict.js';
+import type { Topology } from './engine/topology.js';
 
 export const DEFAULT_TICKET_PATTERN = '[A-Z][A-Z0-9]+-[0-9]+';
 export const DEFAULT_CONFIG_FILE = 'gig.config.yaml';
@@ -15,10 +16,20 @@ const name = z
   .string({ error: 'must be a text' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'may hold only letters, digits, ".", "_" and "-"' });
 
+const backflowValue = z.enum(['warn', 'block', 'ignore'], { error: 'must be warn, block or ignore' });
+
 const environmentSchema = z.strictObject({
   name,
   branch: z.string({ error: 'must be a branch name' }).min(1, { error: 'must not be empty' }),
+  /** The environment this one is fed from; the one listed before it when absent. */
+  from: z.string().min(1).optional(),
+  backflow: backflowValue.optional(),
 });
+
+export const OWNERSHIP_PLACES = ['subject', 'trailers', 'branch', 'pr', 'body'] as const;
+export type OwnershipPlace = (typeof OWNERSHIP_PLACES)[number];
+export const DEFAULT_OWNED_BY: OwnershipPlace[] = ['subject', 'trailers', 'branch', 'pr'];
+export const DEFAULT_OWNING_TRAILERS = ['Ticket', 'Jira', 'Issue', 'Fixes'];
 
 const repositorySchema = z
   .strictObject({
@@ -64,12 +75,26 @@ const configSchema = z
           ctx.addIssue({ code: 'custom', message: `is not a valid regular expression (${(error as Error).message})` });
         }
       }),
+    tickets: z
+      .strictObject({
+        ownedBy: z
+          .array(z.enum(OWNERSHIP_PLACES, { error: `must be one of ${OWNERSHIP_PLACES.join(', ')}` }))
+          .min(1, { error: 'must name at least one place, e.g. [subject, trailers]' })
+          .default(DEFAULT_OWNED_BY),
+        trailers: z
+          .array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, { error: 'must be a trailer key such as Ticket' }))
+          .default(DEFAULT_OWNING_TRAILERS),
+      })
+      .default({ ownedBy: DEFAULT_OWNED_BY, trailers: DEFAULT_OWNING_TRAILERS }),
     environments: z.array(environmentSchema).min(1, { error: 'must list at least one environment' }),
+    backflow: backflowValue.default('warn'),
     repositories: z.array(repositorySchema).min(1, { error: 'must list at least one repository' }),
     risks: z.array(riskRuleSchema).optional(),
     policy: z
       .strictObject({
         anomaly: verdictValue.optional(),
+        anomalyElsewhere: verdictValue.optional(),
+        notInSource: verdictValue.optional(),
         missingBranch: verdictValue.optional(),
         missingDependency: verdictValue.optional(),
         openRejection: verdictValue.optional(),
@@ -148,6 +173,19 @@ const configSchema = z
     reportDuplicates(config.repositories.map((repo) => repo.name), 'repositories', ctx);
     const known = new Set(config.environments.map((env) => env.name));
     reportDuplicates(config.digests.map((digest) => digest.name), 'digests', ctx);
+    config.environments.forEach((env, index) => {
+      if (env.from === undefined) return;
+      const earlier = config.environments.slice(0, index).map((candidate) => candidate.name);
+      if (!earlier.includes(env.from)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', index, 'from'],
+          message: known.has(env.from)
+            ? `names "${env.from}", which is listed after "${env.name}"; list the environment it is fed from first`
+            : `names environment "${env.from}", which is not in "environments"`,
+        });
+      }
+    });
     config.digests.forEach((digest, index) => {
       if (!known.has(digest.target)) ctx.addIssue({ code: 'custom', path: ['digests', index, 'target'], message: `names environment "${digest.target}", which is not in "environments"` });
       try {
@@ -182,6 +220,9 @@ export type RawConfig = z.infer<typeof configSchema>;
 export interface EnvironmentConfig {
   name: string;
   branch: string;
+  /** The environment this one is fed from; null for the root. */
+  from: string | null;
+  backflow: 'warn' | 'block' | 'ignore';
 }
 
 export type RepositorySource = { kind: 'path'; path: string } | { kind: 'url'; url: string } | { kind: 'github'; repository: string };
@@ -196,8 +237,10 @@ export interface RepositoryConfig {
 export interface GigConfig {
   file: string;
   dir: string;
-  tickets: { pattern: string; projects: string[] | null };
+  tickets: { pattern: string; projects: string[] | null; ownedBy: OwnershipPlace[]; trailers: string[] };
   environments: EnvironmentConfig[];
+  /** How the environments feed each other, from `from:` (the chain when none is given). */
+  topology: Topology;
   repositories: RepositoryConfig[];
   risks: RiskRule[];
   policy: VerdictPolicy;
@@ -240,7 +283,10 @@ export interface Person {
 
 /** What to tell the user for a key, when the schema's own words are not enough. */
 const HINTS: Array<[RegExp, string]> = [
+  [/^environments\.\d+\.from/, 'Name an environment listed before this one, e.g. { name: "2.3", branch: branch-2.3, from: main } (docs/history.md)'],
   [/^environments(\.|$)/, 'List the promotion chain in order, e.g. environments: [{ name: dev, branch: develop }, { name: qa, branch: test }]'],
+  [/^tickets/, 'Write tickets: { ownedBy: [subject, trailers, branch, pr], trailers: [Ticket, Jira] } (docs/history.md)'],
+  [/^backflow/, 'Write backflow: warn, block or ignore'],
   [/^repositories\.\d+\.branches/, 'Override a branch per environment, e.g. branches: { dev: dev }'],
   [/^repositories\.\d+$/, 'Give the repository a local clone: { name: orders-service, path: ./repos/orders-service }, or a url to mirror'],
   [/^repositories(\.|$)/, 'List each repository with a name and a path, e.g. { name: orders-service, path: ./repos/orders-service }'],
@@ -295,11 +341,23 @@ export function parseConfig(text: string, file: string): GigConfig {
 
 function resolveConfig(raw: RawConfig, file: string): GigConfig {
   const dir = path.dirname(path.resolve(file));
+  const environments = raw.environments.map((env, index) => ({
+    name: env.name,
+    branch: env.branch,
+    from: env.from ?? (index === 0 ? null : raw.environments[index - 1]!.name),
+    backflow: env.backflow ?? raw.backflow,
+  }));
   return {
     file: path.resolve(file),
     dir,
-    tickets: { pattern: raw.ticketPattern, projects: raw.projects?.map((key) => key.toUpperCase()) ?? null },
-    environments: raw.environments,
+    tickets: {
+      pattern: raw.ticketPattern,
+      projects: raw.projects?.map((key) => key.toUpperCase()) ?? null,
+      ownedBy: [...new Set(raw.tickets.ownedBy)],
+      trailers: raw.tickets.trailers,
+    },
+    environments,
+    topology: { order: environments.map((env) => env.name), feeder: Object.fromEntries(environments.map((env) => [env.name, env.from])) },
     repositories: raw.repositories.map((repo) => ({
       name: repo.name,
       source:

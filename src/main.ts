@@ -42,7 +42,7 @@ export interface AppOptions {
 export function openApp(options: AppOptions): App {
   const config = loadConfig(options.configFile);
   const db = openDatabase(options.dbFile);
-  const store = new IndexStore(db);
+  const store = new IndexStore(db, { ownedBy: config.tickets.ownedBy });
   const git = createGitRunner();
   const now = options.now ?? (() => new Date());
   const mirrorDir = path.join(path.dirname(options.dbFile), 'mirrors');

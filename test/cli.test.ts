@@ -103,7 +103,7 @@ describe('gig sync and init', () => {
   it('prints a one-line summary when not on a terminal', async () => {
     const run = await gig(root, [...demoArgs, 'sync']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^synced 4 repositories, 0 new commits, 0 changed, \d+ git processes, [\d.]+ s\n$/);
+    expect(run.stdout).toMatch(/^synced 4 repositories, 0 new commits, 0 with branches that moved, \d+ git processes, [\d.]+ s\n$/);
   });
 
   it('writes a starter configuration that gig can read, and will not overwrite it', async () => {

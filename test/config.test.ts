@@ -28,7 +28,13 @@ function configError(text: string): ConfigError {
 describe('configuration', () => {
   it('resolves paths against the config file and applies per-repository branch overrides', () => {
     const config = parseConfig(VALID, '/team/gig.config.yaml');
-    expect(config.tickets).toEqual({ pattern: '[A-Z][A-Z0-9]+-[0-9]+', projects: ['ABC', 'PAY'] });
+    expect(config.tickets).toEqual({
+      pattern: '[A-Z][A-Z0-9]+-[0-9]+',
+      projects: ['ABC', 'PAY'],
+      ownedBy: ['subject', 'trailers', 'branch', 'pr'],
+      trailers: ['Ticket', 'Jira', 'Issue', 'Fixes'],
+    });
+    expect(config.topology).toEqual({ order: ['dev', 'qa'], feeder: { dev: null, qa: 'dev' } });
     expect(config.repositories[0]).toEqual({
       name: 'orders-service',
       source: { kind: 'path', path: path.resolve('/team/repos/orders-service') },
@@ -66,5 +72,32 @@ describe('configuration', () => {
   it('refuses an invalid ticket pattern and invalid YAML', () => {
     expect(configError(`ticketPattern: "[A-Z"\n${VALID}`).message).toContain('ticketPattern: is not a valid regular expression');
     expect(configError('environments: [ { name: dev').message).toContain('is not valid YAML');
+  });
+
+  it('reads release lines fed from a mainline, with a backflow setting per environment', () => {
+    const config = parseConfig(
+      `environments:
+  - { name: main, branch: main }
+  - { name: "2.3", branch: branch-2.3, from: main, backflow: ignore }
+  - { name: "2.2", branch: branch-2.2, from: main }
+backflow: block
+tickets: { ownedBy: [subject], trailers: [Ticket] }
+repositories:
+  - { name: orc, path: ./orc }
+`,
+      '/team/gig.config.yaml',
+    );
+    expect(config.topology.feeder).toEqual({ main: null, '2.3': 'main', '2.2': 'main' });
+    expect(config.environments.map((env) => env.backflow)).toEqual(['block', 'ignore', 'block']);
+    expect(config.tickets.ownedBy).toEqual(['subject']);
+  });
+
+  it('refuses an environment fed from one listed after it, or from none that exists', () => {
+    const lines = (from: string) => VALID.replace('{ name: qa,   branch: test }', `{ name: qa,   branch: test }\n  - { name: uat, branch: uat, from: ${from} }`);
+    expect(configError(lines('prod')).message).toContain('environments[2].from: names environment "prod", which is not in "environments"');
+    expect(configError(VALID.replace('{ name: dev,  branch: develop }', '{ name: dev,  branch: develop, from: qa }')).message).toContain(
+      'environments[0].from: names "qa", which is listed after "dev"',
+    );
+    expect(configError(`tickets: { ownedBy: [title] }\n${VALID}`).message).toContain('tickets.ownedBy[0]: must be one of subject, trailers, branch, pr, body');
   });
 });

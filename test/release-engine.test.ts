@@ -92,10 +92,11 @@ describe('verdicts of single tickets', () => {
 
   it('counts a cherry-picked and a squash-merged change as present, not missing', () => {
     const { evaluation } = runStatus(shared.loop.app.context, 'PAY-12', { to: 'uat' });
-    expect(commitIn(evaluation, shared.loop.shas.pay12api)?.presence.qa).toBe('equivalent');
-    expect(commitIn(evaluation, shared.loop.shas.pay12a)?.presence.qa).toBe('squashed');
-    expect(commitIn(evaluation, shared.loop.shas.pay12b)?.presence.qa).toBe('squashed');
-    expect(commitIn(evaluation, shared.loop.shas.pay12squash)?.presence.dev).toBe('squashed');
+    expect(commitIn(evaluation, shared.loop.shas.pay12api)).toMatchObject({ presence: { qa: 'equivalent' }, evidence: { qa: 'patch' } });
+    // The squash commit took the title of the first commit: the same ticket and subject make it that change's copy…
+    expect(commitIn(evaluation, shared.loop.shas.pay12a)).toMatchObject({ presence: { qa: 'equivalent' }, evidence: { qa: 'subject' }, copies: [shared.loop.shas.pay12squash] });
+    // …and the second commit's own content is what test holds.
+    expect(commitIn(evaluation, shared.loop.shas.pay12b)).toMatchObject({ presence: { qa: 'squashed' }, evidence: { qa: 'content' } });
     const states = evaluation.status.repositories.map((repository) => [repository.name, repository.environments.slice(0, 2).map((env) => env.state)]);
     expect(states).toEqual([
       ['api', ['complete', 'complete']],
@@ -107,9 +108,10 @@ describe('verdicts of single tickets', () => {
     expect(evaluation.reasons).toEqual([expect.stringMatching(/^api: merged to qa but not deployed there/)]);
   });
 
-  it('reports a reverted pair as reverted, with nothing to promote', () => {
+  it('reports a change reverted where it was made as reverted there, owed nowhere, with nothing to promote', () => {
     const { evaluation } = runStatus(shared.loop.app.context, 'PAY-13', { to: 'qa' });
-    expect(evaluation.status.repositories[0]?.commits.map((commit) => commit.presence.qa)).toEqual(['reverted', 'reverted']);
+    expect(evaluation.status.repositories[0]?.commits.map((commit) => [commit.presence.dev, commit.presence.qa, commit.expected.qa])).toEqual([['reverted', 'absent', false]]);
+    expect(evaluation.status.repositories[0]?.environments.map((env) => env.state)).toEqual(['reverted', 'absent', 'absent', 'absent']);
     expect(evaluation.toPromote).toEqual([]);
     expect(evaluation.verdict).toBe('safe');
     expect(evaluation.risks.map((risk) => [risk.code, risk.level])).toEqual([['revert', 'info']]);

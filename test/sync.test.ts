@@ -101,18 +101,24 @@ describe('presence of a change in each environment', () => {
     expect(orders?.commits[0]).toMatchObject({ sha: backport, copies: [hotfix], presence: { dev: 'reachable', qa: 'equivalent' } });
   });
 
-  it('reports a reverted pair as reverted, never as missing', async () => {
+  it('reads a change and its revert on one branch as reverted there, and owed nowhere else', async () => {
     const root = tempDir();
     const repo = envRepository(root, 'orders');
     const change = repo.commit('ABC-4 cache lookups', { 'cache.java': 'v1\n' }, { date: nov(2) });
-    repo.revert(change, { date: nov(3) });
+    const revert = repo.revert(change, { date: nov(3) });
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
     const [orders] = status(app, 'ABC-4');
-    expect(orders?.commits.map((commit) => commit.presence.dev)).toEqual(['reverted', 'reverted']);
-    expect(orders?.commits.map((commit) => commit.presence.qa)).toEqual(['reverted', 'reverted']);
-    expect(orders?.commits[1]?.reverts).toBe(change);
-    expect(states(orders)).toEqual({ dev: 'complete', qa: 'complete', uat: 'complete', prod: 'complete' });
+    expect(orders?.commits).toHaveLength(1);
+    expect(orders?.commits[0]).toMatchObject({
+      sha: change,
+      revertedBy: revert,
+      presence: { dev: 'reverted', qa: 'absent', uat: 'absent', prod: 'absent' },
+      expected: { dev: true, qa: false, uat: false, prod: false },
+      locations: { dev: revert },
+    });
+    // A branch that never had the change nor its revert holds nothing of the ticket: absent, not complete.
+    expect(states(orders)).toEqual({ dev: 'reverted', qa: 'absent', uat: 'absent', prod: 'absent' });
   });
 
   it('shows a change that was reverted upstream but is still live downstream', async () => {
@@ -127,8 +133,11 @@ describe('presence of a change in each environment', () => {
     await app.context.sync();
     const [orders] = status(app, 'ABC-5');
     expect(commitBySubject(orders, 'ABC-5 risky change').presence).toMatchObject({ dev: 'reverted', qa: 'equivalent' });
-    expect(commitBySubject(orders, 'Revert "ABC-5 risky change"').presence).toMatchObject({ dev: 'reverted', qa: 'absent' });
-    expect(states(orders)).toMatchObject({ dev: 'complete', qa: 'partial' });
+    expect(orders?.commits).toHaveLength(1);
+    expect(states(orders)).toMatchObject({ dev: 'reverted', qa: 'complete', uat: 'absent' });
+    const { evaluation } = runStatus(app.context, 'ABC-5', { to: 'qa' });
+    expect(evaluation.reasons).toContain(`orders: ${change.slice(0, 8)} was reverted in dev by ${orders!.commits[0]!.revertedBy!.slice(0, 8)}, but qa still has it`);
+    expect(evaluation.toPromote).toMatchObject([{ kind: 'revert', sha: orders!.commits[0]!.revertedBy }]);
   });
 
   it('marks an environment whose branch does not exist as no-branch', async () => {

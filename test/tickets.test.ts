@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TICKET_PATTERN } from '../src/config.js';
 import { createTicketMatcher } from '../src/engine/tickets.js';
+import { ticketsOfMessage } from '../src/engine/ownership.js';
+import { normaliseSubject } from '../src/engine/subjects.js';
 import { parseMessageFacts } from '../src/engine/trailers.js';
 
 const anyProject = createTicketMatcher({ pattern: DEFAULT_TICKET_PATTERN, projects: null });
@@ -62,8 +64,8 @@ describe('commit message facts', () => {
     ]);
   });
 
-  it('does not count a dependency as a ticket the commit works on', () => {
-    expect(abcOnly.find(parseMessageFacts(message).ticketText)).toEqual(['ABC-1']);
+  it('does not count a dependency as a ticket the commit works on, nor as a mention', () => {
+    expect(ticketsOfMessage(message, false, abcOnly, ['Ticket']).refs).toEqual([{ ticket: 'ABC-1', source: 'subject' }]);
   });
 
   it('reads cherry-pick and revert references', () => {
@@ -71,5 +73,52 @@ describe('commit message facts', () => {
     expect(parseMessageFacts('Revert "ABC-1 x"\n\nThis reverts commit ABCDEF0123456789abcdef0123456789abcdef01.').reverts).toEqual([
       'abcdef0123456789abcdef0123456789abcdef01',
     ]);
+  });
+});
+
+describe('where a message names a ticket (docs/history.md §2)', () => {
+  const trailers = ['Ticket', 'Jira', 'Issue', 'Fixes'];
+  const refs = (message: string, isMerge = false) => ticketsOfMessage(message, isMerge, abcOnly, trailers);
+
+  it('owns by the subject and by owning trailers, and only mentions in the rest of the body', () => {
+    const message = ['ABC-1 round totals', '', 'A follow-up to ABC-7; see also PAY-3.', 'Refs: ABC-8', 'jira: PAY-9'].join('\n');
+    expect(refs(message).refs).toEqual([
+      { ticket: 'ABC-1', source: 'subject' },
+      { ticket: 'ABC-7', source: 'body' },
+      { ticket: 'PAY-3', source: 'body' },
+      { ticket: 'ABC-8', source: 'body' },
+      { ticket: 'PAY-9', source: 'trailer' },
+    ]);
+    expect(refs(message).namesItself).toBe(true);
+  });
+
+  it('reads a pull request merge: its subject lends the branch, its first body line is the title', () => {
+    const merge = refs(['Merge pull request #42 from org/fix-totals', '', 'ABC-5 fix totals', '', 'Reviewed with ABC-6 in mind'].join('\n'), true);
+    expect(merge.lends).toEqual([{ ticket: 'ABC-5', source: 'pr' }]);
+    expect(merge.refs).toContainEqual({ ticket: 'ABC-6', source: 'body' });
+    expect(refs("Merge branch 'feature/ABC-7' into develop", true).lends).toEqual([{ ticket: 'ABC-7', source: 'merge' }]);
+    expect(refs('ABC-5 not a merge', false).lends).toEqual([]);
+    // A back-merge of main into the ticket's branch lends the ticket nothing: main's commits are not its work.
+    expect(refs("Merge branch 'main' into feature/ABC-7", true).lends).toEqual([]);
+    expect(refs("Merge remote-tracking branch 'origin/ABC-8-fix' into develop", true).lends).toEqual([{ ticket: 'ABC-8', source: 'merge' }]);
+  });
+
+  it('says a commit names no ticket of its own when it only mentions one', () => {
+    expect(refs('fix typo\n\nsee ABC-1').namesItself).toBe(false);
+  });
+});
+
+describe('normalised subjects recognise a backport re-done by hand', () => {
+  it('drops pull request numbers, branch tags, Backport prefixes, case and a final period', () => {
+    const original = normaliseSubject('PHOENIX-7953 Add addPhoenixDependencyJars utility for MapReduce jobs (#2564)');
+    expect(normaliseSubject('PHOENIX-7953 Add addPhoenixDependencyJars utility for MapReduce jobs (#2564) (#2568)')).toBe(original);
+    expect(normaliseSubject('[branch-2.3] phoenix-7953 add  addPhoenixDependencyJars utility for MapReduce jobs.')).toBe(original);
+    expect(normaliseSubject('[5.2] Backport: "PHOENIX-7953 Add addPhoenixDependencyJars utility for MapReduce jobs"')).toBe(original);
+    expect(normaliseSubject('Cherry-pick of PHOENIX-7953 Add addPhoenixDependencyJars utility for MapReduce jobs')).toBe(original);
+  });
+
+  it('keeps words that make a different change: an addendum is not the original', () => {
+    expect(normaliseSubject('ABC-1 fix totals (addendum)')).not.toBe(normaliseSubject('ABC-1 fix totals'));
+    expect(normaliseSubject('[ABC-1][core] fix totals')).not.toBe(normaliseSubject('[core] fix totals'));
   });
 });

@@ -1,18 +1,21 @@
 import { GigError } from '../errors.js';
 import type { DependencyGraph } from '../engine/dependencies.js';
-import { evaluateTicket, type TicketEvaluation } from '../engine/evaluate.js';
+import type { GigConfig } from '../config.js';
+import { evaluateTicket, type EvaluationSettings, type TicketEvaluation } from '../engine/evaluate.js';
 import type { DependencyEdge, TicketFacts, TicketStatus } from '../engine/model.js';
 import { computeTicketStatus } from '../engine/status.js';
+import { describeTopology, feeds } from '../engine/topology.js';
 import type { CommandContext } from './context.js';
 
-/** The facts of a ticket over the configured chain and repositories. */
+/** The facts of a ticket over the configured environments (and how they feed each other) and repositories. */
 export function factsOf(context: CommandContext, ticket: string): TicketFacts {
   const { config } = context;
-  return context.index.ticketFacts(
+  const facts = context.index.ticketFacts(
     ticket,
     config.environments.map((env) => env.name),
     config.repositories.map((repo) => repo.name),
   );
+  return { ...facts, topology: config.topology };
 }
 
 /** Reads dependency edges and dependency statuses from the index, each ticket once per command. */
@@ -34,12 +37,34 @@ export function dependencyGraph(context: CommandContext): DependencyGraph {
   };
 }
 
+export function evaluationSettings(config: GigConfig): EvaluationSettings {
+  return {
+    rules: config.risks,
+    policy: config.policy,
+    largeChange: config.largeChange,
+    backflow: Object.fromEntries(config.environments.map((env) => [env.name, env.backflow])),
+  };
+}
+
 /** Checks an environment name given on the command line or in chat. */
 export function parseEnvironment(context: CommandContext, raw: string, what: string): string {
   const names = context.config.environments.map((env) => env.name);
   const name = raw.trim();
   if (names.includes(name)) return name;
   throw new GigError('USAGE', `${what} "${raw}" is not a configured environment.`, { hint: `Use one of: ${names.join(', ')}.` });
+}
+
+/**
+ * A promotion runs along the environment edges or across release lines, never backwards: the
+ * target must not feed the source (uat → qa), and source and target differ.
+ */
+export function checkPromotionDirection(context: CommandContext, source: string, target: string): void {
+  const { topology } = context.config;
+  if (source === target || feeds(topology, target, source)) {
+    throw new GigError('USAGE', `${source} does not come before ${target} (${describeTopology(topology)}).`, {
+      hint: 'Promote from an environment to one it feeds, e.g. --from qa --to uat.',
+    });
+  }
 }
 
 export interface Promotion {
@@ -52,6 +77,6 @@ export function evaluate(context: CommandContext, ticket: string, promotion: Pro
   const { config } = context;
   return evaluateTicket(
     { facts: factsOf(context, ticket), graph, ...promotion },
-    { rules: config.risks, policy: config.policy, largeChange: config.largeChange },
+    evaluationSettings(config),
   );
 }

@@ -4,7 +4,7 @@ import { approvalState, type ApprovalState } from '../engine/approvals.js';
 import { buildManifest, manifestDrift, type Manifest } from '../engine/manifest.js';
 import { createTicketMatcher } from '../engine/tickets.js';
 import type { CommandContext } from './context.js';
-import { dependencyGraph, evaluate, parseEnvironment } from './evaluation.js';
+import { checkPromotionDirection, dependencyGraph, evaluate, parseEnvironment } from './evaluation.js';
 import { parseTicket } from './status.js';
 
 export interface ReleaseRequest {
@@ -48,10 +48,7 @@ export function runRelease(context: CommandContext, request: ReleaseRequest, opt
   }
   const from = parseEnvironment(context, request.from ?? saved?.source ?? '', 'Source');
   const to = parseEnvironment(context, request.to ?? saved?.target ?? '', 'Target');
-  const names = context.config.environments.map((env) => env.name);
-  if (names.indexOf(from) >= names.indexOf(to)) {
-    throw new GigError('USAGE', `${from} does not come before ${to} in the promotion chain (${names.join(' → ')}).`);
-  }
+  checkPromotionDirection(context, from, to);
   const tickets = defining ? [...new Set(request.tickets!.map((ticket) => parseTicket(context, ticket)))] : saved!.tickets;
   if (tickets.length === 0) throw new GigError('USAGE', `Release ${id} names no tickets.`, { hint: 'Give --tickets ABC-1,ABC-2 or --tickets-file <file>.' });
 

@@ -1,10 +1,12 @@
 import type { RepositoryStatus, TicketStatus } from './model.js';
-import { SETTLED } from './status.js';
+import { isMissing, isPresent } from './status.js';
+import { ancestorsOf, feeds } from './topology.js';
 
 /**
- * The blocking inconsistencies of DESIGN §4.3. The target environment is where a gap is expected
- * (that is what the promotion fills), so it is exempt from the late follow-up and missed repository
- * checks; every other environment must hold a consistent version of the ticket.
+ * The inconsistencies of docs/history.md §7, along the environment edges. The target is where a
+ * gap is expected (that is what the promotion fills), so it is exempt from the missed follow-up
+ * and missed repository checks. Each anomaly names the environment it is in, so the verdict can
+ * tell one on the way to the target from one elsewhere.
  */
 export type AnomalyKind = 'out-of-order' | 'late-follow-up' | 'missed-repository';
 
@@ -12,6 +14,7 @@ export interface Anomaly {
   kind: AnomalyKind;
   repository: string;
   sha: string | null;
+  /** The environment with the gap first, then the ones the message compares it with. */
   environments: string[];
   message: string;
 }
@@ -20,67 +23,75 @@ const short = (sha: string): string => sha.slice(0, 8);
 
 export function findAnomalies(status: TicketStatus, target: string | null): Anomaly[] {
   return [
-    ...status.repositories.flatMap((repository) => [...outOfOrder(repository, status.environments), ...lateFollowUps(repository, status.environments, target)]),
+    ...status.repositories.flatMap((repository) => [...outOfOrder(repository, status), ...lateFollowUps(repository, status, target)]),
     ...missedRepositories(status, target),
   ];
 }
 
-function hasBranch(repository: RepositoryStatus, env: string): boolean {
-  return repository.environments.find((candidate) => candidate.name === env)?.state !== 'no-branch';
+/** Whether an anomaly stands between the ticket and the target: in the target or an environment feeding it. */
+export function onTheWay(anomaly: Anomaly, status: TicketStatus, target: string | null): boolean {
+  const where = anomaly.environments[0]!;
+  return target === null || where === target || feeds(status.topology, where, target);
 }
 
-function outOfOrder(repository: RepositoryStatus, environments: string[]): Anomaly[] {
+function stateOf(repository: RepositoryStatus, env: string): string | undefined {
+  return repository.environments.find((candidate) => candidate.name === env)?.state;
+}
+
+/** A change in an environment whose feeder lacks it, while an environment further up has it: it skipped a step. */
+function outOfOrder(repository: RepositoryStatus, status: TicketStatus): Anomaly[] {
   const anomalies: Anomaly[] = [];
-  const chain = environments.filter((env) => hasBranch(repository, env));
   for (const commit of repository.commits) {
-    for (let later = chain.length - 1; later > 0; later -= 1) {
-      const laterEnv = chain[later]!;
-      if (!SETTLED.has(commit.presence[laterEnv]!) || commit.presence[laterEnv] === 'reverted') continue;
-      const skipped = chain.slice(0, later).filter((env) => commit.presence[env] === 'absent');
-      if (skipped.length > 0) {
-        anomalies.push({
-          kind: 'out-of-order',
-          repository: repository.name,
-          sha: commit.sha,
-          environments: [laterEnv, ...skipped],
-          message: `${repository.name}: ${short(commit.sha)} "${commit.subject}" is in ${laterEnv} but not in ${skipped.join(', ')} (promoted out of order)`,
-        });
-      }
-      break;
-    }
-  }
-  return anomalies;
-}
-
-function lateFollowUps(repository: RepositoryStatus, environments: string[], target: string | null): Anomaly[] {
-  const anomalies: Anomaly[] = [];
-  const chain = environments.filter((env) => hasBranch(repository, env));
-  for (let index = 1; index < chain.length; index += 1) {
-    const earlier = chain[index - 1]!;
-    const env = chain[index]!;
-    const state = (name: string): string | undefined => repository.environments.find((candidate) => candidate.name === name)?.state;
-    if (env === target || state(earlier) !== 'complete' || state(env) !== 'partial') continue;
-    for (const commit of repository.commits.filter((candidate) => candidate.presence[env] === 'absent')) {
+    for (const env of status.topology.order) {
+      if (!isPresent(commit, env)) continue;
+      const ancestors = ancestorsOf(status.topology, env).filter((ancestor) => stateOf(repository, ancestor) !== 'no-branch');
+      const feeder = ancestors[0];
+      if (feeder === undefined || commit.presence[feeder] !== 'absent') continue;
+      const holder = ancestors.findIndex((ancestor) => isPresent(commit, ancestor));
+      if (holder < 0) continue;
+      const skipped = ancestors.slice(0, holder).reverse();
       anomalies.push({
-        kind: 'late-follow-up',
+        kind: 'out-of-order',
         repository: repository.name,
         sha: commit.sha,
-        environments: [env, earlier],
-        message: `${repository.name}: ${env} lacks ${short(commit.sha)} "${commit.subject}" (${commit.committedAt.slice(0, 10)}), which ${earlier} has: a follow-up was missed`,
+        environments: [env, ...skipped],
+        message: `${repository.name}: ${short(commit.sha)} "${commit.subject}" is in ${env} but not in ${skipped.join(', ')} (promoted out of order)`,
       });
     }
   }
   return anomalies;
 }
 
+/** An environment partial while the one feeding it is complete: a follow-up was missed. */
+function lateFollowUps(repository: RepositoryStatus, status: TicketStatus, target: string | null): Anomaly[] {
+  const anomalies: Anomaly[] = [];
+  for (const env of status.topology.order) {
+    const feeder = status.topology.feeder[env] ?? null;
+    if (feeder === null || env === target || stateOf(repository, feeder) !== 'complete' || stateOf(repository, env) !== 'partial') continue;
+    for (const commit of repository.commits.filter((candidate) => isMissing(candidate, env) && isPresent(candidate, feeder))) {
+      anomalies.push({
+        kind: 'late-follow-up',
+        repository: repository.name,
+        sha: commit.sha,
+        environments: [env, feeder],
+        message: `${repository.name}: ${env} lacks ${short(commit.sha)} "${commit.subject}" (${commit.committedAt.slice(0, 10)}), which ${feeder} has: a follow-up was missed`,
+      });
+    }
+  }
+  return anomalies;
+}
+
+/** One repository of the ticket arrived in an environment while another misses all it owes there. */
 function missedRepositories(status: TicketStatus, target: string | null): Anomaly[] {
   const anomalies: Anomaly[] = [];
   for (const env of status.environments) {
     if (env === target) continue;
-    const stateOf = (repository: RepositoryStatus): string | undefined => repository.environments.find((candidate) => candidate.name === env)?.state;
-    const arrived = status.repositories.filter((repository) => ['complete', 'partial'].includes(stateOf(repository) ?? ''));
+    const arrived = status.repositories.filter((repository) => ['complete', 'partial'].includes(stateOf(repository, env) ?? ''));
     if (arrived.length === 0) continue;
-    for (const repository of status.repositories.filter((candidate) => stateOf(candidate) === 'absent')) {
+    const missed = status.repositories.filter(
+      (repository) => stateOf(repository, env) === 'absent' && repository.commits.some((commit) => isMissing(commit, env)),
+    );
+    for (const repository of missed) {
       anomalies.push({
         kind: 'missed-repository',
         repository: repository.name,

@@ -1,5 +1,5 @@
 import type { DependencyEdge, DependencyKind, TicketStatus } from './model.js';
-import { SETTLED } from './status.js';
+import { isMissing } from './status.js';
 
 /** A dependency towards a target environment (DESIGN §4.5). */
 export type DependencyStatus = 'satisfied' | 'missing' | 'unknown';
@@ -20,13 +20,13 @@ export interface DependencyGraph {
   statusOf(ticket: string): TicketStatus | null;
 }
 
-/** Whether everything of `status` is already in `target` (or, with no target, at the end of the chain). */
+/** Whether `target` (or, with no target, the last environment) owes nothing of `status`. */
 export function dependencyStatus(status: TicketStatus | null, target: string | null): DependencyStatus {
   if (status === null || status.repositories.length === 0) return 'unknown';
   const env = target ?? status.environments.at(-1)!;
   const settled = status.repositories.every((repository) => {
     const state = repository.environments.find((candidate) => candidate.name === env)?.state;
-    return state === 'no-branch' || repository.commits.every((commit) => SETTLED.has(commit.presence[env]!));
+    return state === 'no-branch' || !repository.commits.some((commit) => isMissing(commit, env));
   });
   return settled ? 'satisfied' : 'missing';
 }

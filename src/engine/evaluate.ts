@@ -1,11 +1,16 @@
-import { findAnomalies, type Anomaly } from './anomalies.js';
+import { findAnomalies, onTheWay, type Anomaly } from './anomalies.js';
 import { resolveDependencies, type Dependency, type DependencyGraph } from './dependencies.js';
 import type { RejectionFact, TicketFacts, TicketStatus, TrackerFact } from './model.js';
 import { historyRisks, manualSteps, pathRisks, type ManualStep, type Risk } from './risks.js';
 import type { RiskRule } from './risk-rules.js';
-import { computeTicketStatus, SETTLED } from './status.js';
+import { computeTicketStatus, isMissing, isPresent } from './status.js';
 import { defaultSource, defaultTarget } from './targets.js';
+import { ancestorsOf } from './topology.js';
 import { decide, type Finding, type Verdict, type VerdictPolicy } from './verdict.js';
+
+/** Whether a change made directly on a later environment must flow back to the ones before it. */
+export type Backflow = 'warn' | 'block' | 'ignore';
+const BACKFLOW_VERDICT: Record<Backflow, Verdict> = { warn: 'risky', block: 'blocked', ignore: 'safe' };
 
 /** One change a promotion must carry: the SHA to cherry-pick is the copy in the source environment. */
 export interface PromotionCommit {
@@ -14,6 +19,10 @@ export interface PromotionCommit {
   sha: string;
   /** The change's SHA as `status` lists it (the copy that stands first in the chain). */
   change: string;
+  /** `revert` when what must travel is the revert that undid the change in the source. */
+  kind: 'change' | 'revert';
+  /** The environments that hold the change (for what is not in the source yet). */
+  presentIn: string[];
   subject: string;
   author: string;
   committedAt: string;
@@ -47,11 +56,13 @@ export interface EvaluationSettings {
   rules: RiskRule[];
   policy: VerdictPolicy;
   largeChange: { lines: number; files: number };
+  /** Per environment; environments not listed use `warn`. */
+  backflow?: Record<string, Backflow>;
 }
 
 export interface EvaluationRequest {
   facts: TicketFacts;
-  /** Defaults: the environment after the furthest one the ticket completely reached; its predecessor. */
+  /** Defaults: the first environment still owed part of the ticket whose feeder owes nothing; its feeder. */
   target?: string | null;
   source?: string | null;
   graph: DependencyGraph;
@@ -66,15 +77,15 @@ export function evaluateTicket(request: EvaluationRequest, settings: EvaluationS
   const { facts } = request;
   const status = computeTicketStatus(facts);
   const target = request.target === undefined ? defaultTarget(status) : request.target;
-  const source = request.source === undefined ? defaultSource(facts.environments, target) : request.source;
+  const source = request.source === undefined ? defaultSource(status.topology, target) : request.source;
   const lastRejection = facts.rejections.at(-1) ?? null;
 
   const anomalies = findAnomalies(status, target);
   const risks = [
-    ...pathRisks(status.repositories, target, settings.rules),
+    ...pathRisks(status.repositories, target, source, settings.rules),
     ...historyRisks({ ticket: facts.ticket, repositories: status.repositories, source, target, lastRejection, lastApproval: facts.lastApproval ?? null, largeChange: settings.largeChange }),
   ];
-  const steps = manualSteps(facts, status.repositories, target, settings.rules);
+  const steps = manualSteps(facts, status.repositories, target, source, settings.rules);
   const { dependencies, cycles } = resolveDependencies(facts.ticket, request.graph, target, request.travellingTogether ?? new Set());
   const { toPromote, notInSource } = promotion(status, source, target);
   const sinceRejection = lastRejection
@@ -91,7 +102,27 @@ export function evaluateTicket(request: EvaluationRequest, settings: EvaluationS
       }
     }
   }
-  for (const anomaly of anomalies) findings.push({ rule: 'anomaly', reason: anomaly.message });
+  for (const anomaly of anomalies) {
+    if (onTheWay(anomaly, status, target)) findings.push({ rule: 'anomaly', reason: anomaly.message });
+    else findings.push({ rule: 'anomalyElsewhere', reason: `beyond ${target}: ${anomaly.message}` });
+  }
+  if (source !== null && target !== null && toPromote.length === 0 && notInSource.length > 0) {
+    findings.push({ rule: 'notInSource', reason: `${facts.ticket} has not reached ${source}: there is nothing of it to promote to ${target}` });
+  }
+  for (const repository of status.repositories) {
+    for (const commit of repository.commits) {
+      for (const origin of commit.branchLocal) {
+        const setting = settings.backflow?.[origin] ?? 'warn';
+        const before = ancestorsOf(status.topology, origin).filter((env) => repository.environments.find((candidate) => candidate.name === env)?.state !== 'no-branch');
+        if (setting === 'ignore' || before.length === 0) continue;
+        findings.push({
+          rule: 'backflow',
+          verdict: BACKFLOW_VERDICT[setting],
+          reason: `${repository.name}: ${short(commit.sha)} "${commit.subject}" was made on ${origin} and is not in ${before.reverse().join(', ')}: it has not flowed back`,
+        });
+      }
+    }
+  }
   for (const dependency of dependencies.filter((candidate) => candidate.direction === 'needs' && candidate.status !== 'satisfied')) {
     const where = target ?? 'the last environment';
     const how = dependency.kind === 'companion' ? 'is named in the same commits' : dependency.via ? `is needed through ${dependency.via}` : 'is a declared dependency';
@@ -110,14 +141,11 @@ export function evaluateTicket(request: EvaluationRequest, settings: EvaluationS
   }
   for (const repository of status.repositories) {
     if (source === null || target === null) continue;
-    for (const revert of repository.commits.filter((commit) => commit.reverts !== undefined)) {
-      const reverted = repository.commits.find((commit) => commit.sha === revert.reverts);
-      if (reverted && revert.presence[source] === 'reverted' && SETTLED.has(reverted.presence[target]!) && reverted.presence[target] !== 'reverted') {
-        findings.push({
-          rule: 'revertNotInTarget',
-          reason: `${repository.name}: ${short(reverted.sha)} was reverted in ${source} by ${short(revert.sha)}, but ${target} still has it`,
-        });
-      }
+    for (const commit of repository.commits.filter((candidate) => candidate.presence[source] === 'reverted' && isPresent(candidate, target))) {
+      findings.push({
+        rule: 'revertNotInTarget',
+        reason: `${repository.name}: ${short(commit.sha)} was reverted in ${source} by ${short(commit.locations[source] ?? commit.revertedBy ?? '')}, but ${target} still has it`,
+      });
     }
   }
   for (const risk of risks) {
@@ -151,26 +179,34 @@ export function evaluateTicket(request: EvaluationRequest, settings: EvaluationS
   };
 }
 
+/**
+ * What a promotion from `source` to `target` carries: each change the target lacks that the source
+ * has (the source's copy is what to cherry-pick), and each revert the source made of a change the
+ * target still holds. Changes the target owes that the source does not have yet are `notInSource`.
+ */
 function promotion(status: TicketStatus, source: string | null, target: string | null): { toPromote: PromotionCommit[]; notInSource: PromotionCommit[] } {
   const toPromote: PromotionCommit[] = [];
   const notInSource: PromotionCommit[] = [];
   if (target === null) return { toPromote, notInSource };
   for (const repository of status.repositories) {
     for (const commit of repository.commits) {
-      if (SETTLED.has(commit.presence[target]!)) continue;
-      const location = source === null ? undefined : commit.locations[source];
-      const entry: PromotionCommit = {
+      const entry = (sha: string, kind: PromotionCommit['kind']): PromotionCommit => ({
         repository: repository.name,
         ticket: status.ticket,
-        sha: location ?? commit.sha,
+        sha,
         change: commit.sha,
+        kind,
+        presentIn: status.environments.filter((env) => isPresent(commit, env)),
         subject: commit.subject,
         author: commit.author,
         committedAt: commit.committedAt,
         files: commit.files,
-      };
-      if (location !== undefined) toPromote.push(entry);
-      else if (source === null || commit.presence[source] === 'absent') notInSource.push(entry);
+      });
+      const lacking = commit.presence[target] === 'absent';
+      if (source !== null && lacking && isPresent(commit, source)) toPromote.push(entry(commit.locations[source] ?? commit.sha, 'change'));
+      else if (source !== null && commit.presence[source] === 'reverted' && isPresent(commit, target) && commit.locations[source]) {
+        toPromote.push(entry(commit.locations[source]!, 'revert'));
+      } else if (isMissing(commit, target)) notInSource.push(entry(commit.sha, 'change'));
     }
   }
   return { toPromote, notInSource };

@@ -1,7 +1,16 @@
+import type { Topology } from './topology.js';
+
 /** The engine's vocabulary (DESIGN §2). Plain data: no I/O, no SDK types. */
 
 export type Presence = 'reachable' | 'equivalent' | 'squashed' | 'reverted' | 'absent';
-export type EnvironmentState = 'complete' | 'partial' | 'absent' | 'no-branch';
+export type EnvironmentState = 'complete' | 'partial' | 'reverted' | 'absent' | 'no-branch';
+
+/**
+ * What a copy's presence rests on (docs/history.md §3–4): the same patch-id, a `(cherry picked from
+ * commit …)` line, the same owning ticket and normalised subject (re-done by hand, weaker), a pull
+ * request merged into the branch, or the branch holding exactly the content the commit wrote.
+ */
+export type Evidence = 'patch' | 'cherry-pick' | 'subject' | 'pr' | 'content';
 
 /** A commit as the index knows it, with the environments whose branch contains it. */
 export interface IndexedCommit {
@@ -12,8 +21,9 @@ export interface IndexedCommit {
   authorName: string;
   authorEmail: string;
   committedAt: string;
+  /** The paths the commit wrote or deleted (a renamed file under its new path). */
   files: string[];
-  /** Each file's blob after the commit; null when the commit deleted it. */
+  /** Each file's blob after the commit; null when the commit deleted it (or renamed it away). */
   blobs: Record<string, string | null>;
   additions: number;
   deletions: number;
@@ -91,10 +101,20 @@ export interface BranchFact {
   exists: boolean;
 }
 
+/** A commit that names a ticket without owning it (docs/history.md §2): "see ABC-7", `Refs: ABC-7`. */
+export interface Mention {
+  repository: string;
+  sha: string;
+  subject: string;
+  committedAt: string;
+  /** The tickets that own the mentioning commit. */
+  owners: string[];
+}
+
 export interface RepositoryFacts {
   name: string;
   branches: BranchFact[];
-  /** Non-merge commits that name the ticket, or that a merge naming it brought in. */
+  /** Non-merge commits the ticket owns (subject, trailers, merged branch, pull request title). */
   ticketCommits: IndexedCommit[];
   /** For each environment, the blob of every path the ticket's commits touch (absent: not in the tree). */
   trees: Record<string, Record<string, string>>;
@@ -112,7 +132,11 @@ export interface TicketFacts {
   ticket: string;
   asOf: string | null;
   environments: string[];
+  /** How the environments feed each other; the plain chain when absent. */
+  topology?: Topology;
   repositories: RepositoryFacts[];
+  /** Commits that mention the ticket without owning it, newest first (a few). */
+  mentions?: Mention[];
   rejections: RejectionFact[];
   dependencies: DependencyEdge[];
   manualSteps: { added: AddedManualStep[]; states: Record<string, ManualStepState> };
@@ -134,15 +158,26 @@ export interface CommitStatus {
   additions: number;
   deletions: number;
   presence: Record<string, Presence>;
-  /** Per environment, the SHA that carries the change there (the commit itself or a copy). */
+  /** For `equivalent` and `squashed` presences, what they rest on. */
+  evidence: Record<string, Evidence>;
+  /**
+   * Per environment, whether the change counts there (docs/history.md §5): true where it is, or
+   * where the nearest ancestor holding it has it; false where nothing is owed (a branch-local change
+   * elsewhere, a change reverted upstream).
+   */
+  expected: Record<string, boolean>;
+  /** Per environment, the SHA that carries the change there (the commit, a copy, or the revert that undid it). */
   locations: Record<string, string>;
   deployment: Record<string, DeploymentState>;
   /** Cherry-picked or re-applied copies of this change, folded into it. */
   copies: string[];
+  /** How each copy is known to be this change. */
+  copyEvidence: Record<string, Evidence>;
+  /** The environments where the change was made locally, none of whose ancestors has it (empty when it came from a root). */
+  branchLocal: string[];
   manualSteps: string[];
-  /** The commit this one reverts, or that reverts it, when the pair is in the change set. */
+  /** The first commit that undid this change, when one did (where, `locations` tells). */
   revertedBy?: string;
-  reverts?: string;
 }
 
 export interface RepositoryEnvironmentStatus {
@@ -162,5 +197,7 @@ export interface TicketStatus {
   ticket: string;
   asOf: string | null;
   environments: string[];
+  topology: Topology;
   repositories: RepositoryStatus[];
+  mentions: Mention[];
 }

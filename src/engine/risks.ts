@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CommitStatus, ManualStepState, RejectionFact, RepositoryStatus, TicketFacts } from './model.js';
 import { compileRule, type RiskLevel, type RiskRule } from './risk-rules.js';
-import { SETTLED } from './status.js';
+import { isMissing, isPresent } from './status.js';
 
 /** A risk signal (DESIGN §4.4): a finding with a level, naming the repository and files behind it. */
 export interface Risk {
@@ -23,17 +23,22 @@ export interface ManualStep {
   doneAt: string | null;
 }
 
-/** The changes of one repository that a promotion to `target` would still have to carry. */
-export function inScope(repository: RepositoryStatus, target: string | null): CommitStatus[] {
+/**
+ * The changes of one repository that a promotion to `target` would still have to carry: those the
+ * target owes, and those the source has that the target lacks.
+ */
+export function inScope(repository: RepositoryStatus, target: string | null, source: string | null = null): CommitStatus[] {
   if (target === null) return [];
-  return repository.commits.filter((commit) => !SETTLED.has(commit.presence[target]!));
+  return repository.commits.filter(
+    (commit) => isMissing(commit, target) || (source !== null && commit.presence[target] === 'absent' && isPresent(commit, source)),
+  );
 }
 
 /** Path-rule risks: every matching rule applies, once per repository, with the files that matched. */
-export function pathRisks(repositories: RepositoryStatus[], target: string | null, rules: RiskRule[]): Risk[] {
+export function pathRisks(repositories: RepositoryStatus[], target: string | null, source: string | null, rules: RiskRule[]): Risk[] {
   const risks: Risk[] = [];
   for (const repository of repositories) {
-    const files = [...new Set(inScope(repository, target).flatMap((commit) => commit.files))].sort();
+    const files = [...new Set(inScope(repository, target, source).flatMap((commit) => commit.files))].sort();
     for (const rule of rules) {
       const matches = compileRule(rule);
       const matched = files.filter(matches);
@@ -69,7 +74,7 @@ export function historyRisks(context: HistoryContext): Risk[] {
         ? { at: rejectionAt, what: `${context.lastRejection.stage} rejection` }
         : null;
   for (const repository of repositories) {
-    const scope = inScope(repository, target);
+    const scope = inScope(repository, target, source);
     if (review) {
       const late = scope.filter((commit) => commit.committedAt > review.at);
       if (late.length > 0) {
@@ -82,16 +87,16 @@ export function historyRisks(context: HistoryContext): Risk[] {
         });
       }
     }
-    const reverts = repository.commits.filter((commit) => commit.reverts !== undefined);
-    if (reverts.length > 0) {
-      // A pair that is reverted in the target too leaves nothing to promote: worth knowing, no risk.
-      const live = target !== null && reverts.some((commit) => commit.presence[target] !== 'reverted');
+    const reverted = repository.commits.filter((commit) => commit.revertedBy !== undefined);
+    if (reverted.length > 0) {
+      // Reverted work that the promotion does not carry (reverted, or owed nowhere) is worth knowing, no risk.
+      const live = target !== null && reverted.some((commit) => isPresent(commit, target) || scope.includes(commit));
       risks.push({
         code: 'revert',
         level: live ? 'warning' : 'info',
         repository: repository.name,
-        files: [...new Set(reverts.flatMap((commit) => commit.files))].sort(),
-        summary: `reverted work: ${reverts.map((commit) => `${commit.reverts!.slice(0, 8)} reverted by ${commit.sha.slice(0, 8)}`).join(', ')}`,
+        files: [...new Set(reverted.flatMap((commit) => commit.files))].sort(),
+        summary: `reverted work: ${reverted.map((commit) => `${commit.sha.slice(0, 8)} reverted by ${commit.revertedBy!.slice(0, 8)}`).join(', ')}`,
       });
     }
     const lines = scope.reduce((sum, commit) => sum + commit.additions + commit.deletions, 0);
@@ -123,11 +128,11 @@ export function historyRisks(context: HistoryContext): Risk[] {
 }
 
 /** The manual steps of a promotion: from path rules, from Manual-Step lines, and added by hand. */
-export function manualSteps(facts: TicketFacts, repositories: RepositoryStatus[], target: string | null, rules: RiskRule[]): ManualStep[] {
+export function manualSteps(facts: TicketFacts, repositories: RepositoryStatus[], target: string | null, source: string | null, rules: RiskRule[]): ManualStep[] {
   const steps: Array<Omit<ManualStep, 'status' | 'doneBy' | 'doneAt'>> = [];
   const targetName = target ?? 'the next environment';
   for (const repository of repositories) {
-    const scope = inScope(repository, target);
+    const scope = inScope(repository, target, source);
     const ownerOf = (file: string): string | null => authorName([...scope].reverse().find((commit) => commit.files.includes(file))?.author);
     for (const rule of rules.filter((candidate) => candidate.manualStep !== undefined)) {
       const matches = compileRule(rule);

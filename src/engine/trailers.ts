@@ -5,8 +5,6 @@
  */
 export interface MessageFacts {
   trailers: Array<{ key: string; value: string }>;
-  /** The message without dependency lines: a ticket named in `Depends-On:` is not worked on here. */
-  ticketText: string;
   cherryPickedFrom: string[];
   reverts: string[];
 }
@@ -22,19 +20,16 @@ const REVERT = /This reverts commit ([0-9a-f]{7,64})/gi;
 
 export function parseMessageFacts(message: string): MessageFacts {
   const trailers: MessageFacts['trailers'] = [];
-  const [subject = '', ...body] = message.split('\n');
-  const kept = [subject];
+  const [, ...body] = message.split('\n');
   // Lines are read anywhere in the body, not only in git's final trailer block: people write
   // "Manual-Step:" in the middle of a message as often as at its end.
   for (const line of body) {
     const match = TRAILER_LINE.exec(line.trim());
     const key = match ? TRAILER_KEYS.get(match[1]!.toLowerCase()) : undefined;
     if (match && key) trailers.push({ key, value: match[2]! });
-    if (key !== 'Depends-On') kept.push(line);
   }
   return {
     trailers,
-    ticketText: kept.join('\n'),
     cherryPickedFrom: [...message.matchAll(CHERRY_PICK)].map((match) => match[1]!.toLowerCase()),
     reverts: [...message.matchAll(REVERT)].map((match) => match[1]!.toLowerCase()),
   };

@@ -7,6 +7,8 @@ export type Verdict = 'safe' | 'risky' | 'manual-only' | 'blocked';
 
 export type PolicyRule =
   | 'anomaly'
+  | 'anomalyElsewhere'
+  | 'notInSource'
   | 'missingBranch'
   | 'missingDependency'
   | 'openRejection'
@@ -19,6 +21,8 @@ export type VerdictPolicy = Record<PolicyRule, Verdict>;
 
 export const DEFAULT_POLICY: VerdictPolicy = {
   anomaly: 'blocked',
+  anomalyElsewhere: 'risky',
+  notInSource: 'blocked',
   missingBranch: 'blocked',
   missingDependency: 'blocked',
   openRejection: 'blocked',
@@ -29,8 +33,10 @@ export const DEFAULT_POLICY: VerdictPolicy = {
 };
 
 export interface Finding {
-  rule: PolicyRule | 'notFound';
+  rule: PolicyRule | 'notFound' | 'backflow';
   reason: string;
+  /** Set when the finding's weight comes from elsewhere than the policy (the backflow setting of an environment). */
+  verdict?: Verdict;
 }
 
 const SEVERITY: Record<Verdict, number> = { safe: 0, risky: 1, 'manual-only': 2, blocked: 3 };
@@ -42,7 +48,7 @@ export function worstVerdict(verdicts: Verdict[]): Verdict {
 /** The verdict and its reasons, most severe first; findings the policy maps to safe are dropped. */
 export function decide(findings: Finding[], policy: VerdictPolicy): { verdict: Verdict; reasons: string[] } {
   const weighed = findings
-    .map((finding) => ({ finding, verdict: finding.rule === 'notFound' ? ('blocked' as const) : policy[finding.rule] }))
+    .map((finding) => ({ finding, verdict: finding.verdict ?? (finding.rule === 'notFound' || finding.rule === 'backflow' ? ('blocked' as const) : policy[finding.rule]) }))
     .filter((entry) => entry.verdict !== 'safe');
   weighed.sort((a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict]);
   return { verdict: worstVerdict(weighed.map((entry) => entry.verdict)), reasons: weighed.map((entry) => entry.finding.reason) };

@@ -2,13 +2,13 @@ import type { GigConfig, RepositoryConfig } from '../config.js';
 import { toGigError } from '../errors.js';
 import type { GraphNode } from '../engine/merge-attribution.js';
 import type { SourceSyncResult } from '../engine/ports.js';
-import { createTicketMatcher, type TicketMatcher } from '../engine/tickets.js';
+import type { TicketRef } from '../engine/ownership.js';
 import { githubRepositoryOf, type GitHubSource } from '../sources/github/github-source.js';
 import type { GitRunner } from '../sources/git/runner.js';
 import type { IndexStore, MembershipChange, NewCommit } from '../store/index-store.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import type { TrackerStore } from '../store/tracker-store.js';
-import { attributeMerges, toNewCommit } from './sync.js';
+import { attributeMerges, ticketReader, toNewCommit, type TicketReader } from './sync.js';
 
 /** GitHub allows a handful of concurrent GETs per token; more only earns secondary rate limits. */
 const DETAIL_CONCURRENCY = 6;
@@ -45,7 +45,7 @@ export interface GitHubSyncOptions {
  * own source: one that fails keeps its last good data and is marked stale.
  */
 export async function syncGitHub(options: GitHubSyncOptions): Promise<SourceSyncResult[]> {
-  const matcher = createTicketMatcher(options.config.tickets);
+  const reader = ticketReader(options.config);
   const results: SourceSyncResult[] = [];
   for (const repository of options.config.repositories) {
     const target = await githubTarget(repository, options);
@@ -54,10 +54,10 @@ export async function syncGitHub(options: GitHubSyncOptions): Promise<SourceSync
     const at = options.now().toISOString();
     try {
       let items = 0;
-      if (repository.source.kind === 'github') items += await indexThroughApi(repository, target, options, matcher);
+      if (repository.source.kind === 'github') items += await indexThroughApi(repository, target, options, reader);
       const repositoryId = options.store.upsertRepository(repository.name, `${target.owner}/${target.repo}`, repository.source.kind);
       const pulls = await options.github.mergedPullRequests(target.owner, target.repo, options.store.knownPullRequests(repositoryId));
-      options.store.savePullRequests(repositoryId, pulls, (text) => matcher.find(text));
+      options.store.savePullRequests(repositoryId, pulls, (text) => reader.matcher.find(text));
       items += pulls.length;
       items += await recordDeployments(repository, target, options);
       options.trackers.sourceSucceeded(source, null, at);
@@ -103,7 +103,7 @@ async function recordDeployments(repository: RepositoryConfig, target: { owner: 
  * branch's tree for net-change checks. No patch-ids: equivalence comes from cherry-pick lines and
  * pull requests.
  */
-async function indexThroughApi(repository: RepositoryConfig, target: { owner: string; repo: string }, options: GitHubSyncOptions, matcher: TicketMatcher): Promise<number> {
+async function indexThroughApi(repository: RepositoryConfig, target: { owner: string; repo: string }, options: GitHubSyncOptions, reader: TicketReader): Promise<number> {
   const { store, github } = options;
   const repositoryId = store.upsertRepository(repository.name, `${target.owner}/${target.repo}`, 'github');
   const storedTips = store.tips(repositoryId);
@@ -111,7 +111,7 @@ async function indexThroughApi(repository: RepositoryConfig, target: { owner: st
   const fresh = new Map<string, GraphNode>();
   const lookup = (sha: string): GraphNode | undefined => fresh.get(sha) ?? store.graphNode(repositoryId, sha);
   const membership: MembershipChange[] = [];
-  const merges: Array<{ sha: string; tickets: string[] }> = [];
+  const merges: Array<{ sha: string; lends: TicketRef[] }> = [];
   const ticketless = new Set<string>();
   let newCommits = 0;
   for (const env of options.config.environments) {
@@ -132,10 +132,10 @@ async function indexThroughApi(repository: RepositoryConfig, target: { owner: st
     const details = await mapConcurrently(unseen, DETAIL_CONCURRENCY, (sha) => github.commit(target.owner, target.repo, sha));
     const batch: NewCommit[] = [];
     for (const logged of details) {
-      const commit = toNewCommit(logged, lookup, matcher);
+      const commit = toNewCommit(logged, lookup, reader);
       fresh.set(commit.sha, { parents: commit.parents, generation: commit.generation });
-      if (commit.parents.length > 1 && commit.tickets.length > 0) merges.push({ sha: commit.sha, tickets: commit.tickets });
-      if (commit.tickets.length === 0) ticketless.add(commit.sha);
+      if (commit.lends.length > 0) merges.push({ sha: commit.sha, lends: commit.lends });
+      if (!commit.namesItself) ticketless.add(commit.sha);
       batch.push(commit);
     }
     store.insertCommits(repositoryId, batch, ids);

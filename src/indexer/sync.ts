@@ -3,11 +3,12 @@ import type { GigConfig, RepositoryConfig } from '../config.js';
 import { GigError, toGigError } from '../errors.js';
 import { commitsBroughtInByMerge, type GraphNode } from '../engine/merge-attribution.js';
 import { createTicketMatcher, type TicketMatcher } from '../engine/tickets.js';
+import { ticketsOfMessage, type TicketRef } from '../engine/ownership.js';
 import { parseMessageFacts } from '../engine/trailers.js';
 import type { LoggedCommit } from '../sources/git/log-parser.js';
 import { GitRepository, RefNameChecker, resolveBranch } from '../sources/git/repository.js';
 import type { GitRunner } from '../sources/git/runner.js';
-import type { IndexStore, MembershipChange, NewCommit } from '../store/index-store.js';
+import type { IndexStore, MembershipChange, MergeRef, NewCommit } from '../store/index-store.js';
 import type { RepositorySyncResult, SyncProgress, SyncResult } from '../engine/ports.js';
 
 export interface SyncOptions {
@@ -28,7 +29,7 @@ const BATCH_SIZE = 2000;
 export async function syncAll(options: SyncOptions): Promise<SyncResult> {
   const started = Date.now();
   const spawnedBefore = options.git.spawned;
-  const matcher = createTicketMatcher(options.config.tickets);
+  const matcher = ticketReader(options.config);
   const refChecker = new RefNameChecker(options.git);
   const results: RepositorySyncResult[] = [];
   // Repositories read through the GitHub API are indexed by indexer/github-sync.ts.
@@ -52,7 +53,7 @@ export async function syncAll(options: SyncOptions): Promise<SyncResult> {
 async function syncRepository(
   repository: RepositoryConfig,
   options: SyncOptions,
-  matcher: TicketMatcher,
+  matcher: TicketReader,
   refChecker: RefNameChecker,
 ): Promise<RepositorySyncResult> {
   const { store, git, config } = options;
@@ -97,7 +98,7 @@ async function syncRepository(
   const ids = store.commitIds(repositoryId);
   const fresh = new Map<string, GraphNode>();
   const lookup = (sha: string): GraphNode | undefined => fresh.get(sha) ?? store.graphNode(repositoryId, sha);
-  const merges: Array<{ sha: string; tickets: string[] }> = [];
+  const merges: Array<{ sha: string; lends: TicketRef[] }> = [];
   const ticketless = new Set<string>();
   const patchIds = new Map<string, string>();
   let batch: NewCommit[] = [];
@@ -113,8 +114,8 @@ async function syncRepository(
     repo.log(include, exclude, (logged) => {
       const commit = toNewCommit(logged, lookup, matcher);
       fresh.set(commit.sha, { parents: commit.parents, generation: commit.generation });
-      if (commit.parents.length > 1 && commit.tickets.length > 0) merges.push({ sha: commit.sha, tickets: commit.tickets });
-      if (commit.tickets.length === 0) ticketless.add(commit.sha);
+      if (commit.lends.length > 0) merges.push({ sha: commit.sha, lends: commit.lends });
+      if (!commit.namesItself) ticketless.add(commit.sha);
       batch.push(commit);
       if (batch.length >= BATCH_SIZE) flush();
     }),
@@ -155,8 +156,19 @@ async function syncRepository(
   };
 }
 
-export function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => GraphNode | undefined, matcher: TicketMatcher): NewCommit {
+/** How the indexer reads tickets out of messages: the matcher and the trailer keys that own. */
+export interface TicketReader {
+  matcher: TicketMatcher;
+  owningTrailers: string[];
+}
+
+export function ticketReader(config: GigConfig): TicketReader {
+  return { matcher: createTicketMatcher(config.tickets), owningTrailers: config.tickets.trailers };
+}
+
+export function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => GraphNode | undefined, reader: TicketReader): NewCommit {
   const facts = parseMessageFacts(logged.message);
+  const tickets = ticketsOfMessage(logged.message, logged.parents.length > 1, reader.matcher, reader.owningTrailers);
   const newline = logged.message.indexOf('\n');
   const generation = 1 + Math.max(0, ...logged.parents.map((parent) => lookup(parent)?.generation ?? 0));
   return {
@@ -172,31 +184,33 @@ export function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => Graph
     subject: newline === -1 ? logged.message : logged.message.slice(0, newline),
     body: newline === -1 ? '' : logged.message.slice(newline + 1).trim(),
     files: logged.files,
-    tickets: matcher.find(facts.ticketText),
+    refs: tickets.refs,
+    lends: tickets.lends,
+    namesItself: tickets.namesItself,
     links: [
       ...facts.cherryPickedFrom.map((target) => ({ kind: 'cherry-pick' as const, target })),
       ...facts.reverts.map((target) => ({ kind: 'revert' as const, target })),
     ],
     trailers: facts.trailers,
-    dependencies: facts.trailers.filter((trailer) => trailer.key === 'Depends-On').flatMap((trailer) => matcher.find(trailer.value)),
+    dependencies: facts.trailers.filter((trailer) => trailer.key === 'Depends-On').flatMap((trailer) => reader.matcher.find(trailer.value)),
   };
 }
 
 /**
- * Ticket references for commits brought in by merges that name tickets (DESIGN §4.1), limited to
- * commits naming no ticket themselves.
+ * Ticket references for commits brought in by merges that name tickets (docs/history.md §2),
+ * limited to commits naming no ticket themselves.
  */
 export function attributeMerges(
-  merges: Array<{ sha: string; tickets: string[] }>,
+  merges: Array<{ sha: string; lends: TicketRef[] }>,
   graph: { fresh: Map<string, GraphNode>; ticketless: Set<string>; ids: Map<string, number>; lookup: (sha: string) => GraphNode | undefined; store: IndexStore },
-): Array<[string, number]> {
-  const refs: Array<[string, number]> = [];
+): MergeRef[] {
+  const refs: MergeRef[] = [];
   for (const merge of merges) {
     for (const sha of commitsBroughtInByMerge(graph.lookup(merge.sha)!, graph.lookup)) {
       const id = graph.ids.get(sha);
       if (id === undefined) continue;
       const ticketless = graph.ticketless.has(sha) || (!graph.fresh.has(sha) && !graph.store.namesAnyTicket(id));
-      if (ticketless) for (const ticket of merge.tickets) refs.push([ticket, id]);
+      if (ticketless) for (const lent of merge.lends) refs.push({ ...lent, commitId: id });
     }
   }
   return refs;

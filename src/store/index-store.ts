@@ -1,5 +1,6 @@
 import { commitsNotIn } from '../engine/merge-attribution.js';
-import type { DeploymentFact, IndexedCommit, RepositoryFacts, TicketFacts, TrackerFact } from '../engine/model.js';
+import type { DeploymentFact, IndexedCommit, Mention, RepositoryFacts, TicketFacts, TrackerFact } from '../engine/model.js';
+import { SOURCES_OF_PLACE, type TicketRef } from '../engine/ownership.js';
 import { LedgerStore } from './ledger-store.js';
 import { TrackerStore } from './tracker-store.js';
 import type { IndexReader, SourceHealth } from '../engine/ports.js';
@@ -17,8 +18,13 @@ export interface NewCommit {
   committedAt: string;
   subject: string;
   body: string;
-  files: Array<{ path: string; additions: number | null; deletions: number | null; blob: string | null }>;
-  tickets: string[];
+  files: Array<{ path: string; additions: number | null; deletions: number | null; blob: string | null; renamedFrom?: string | null }>;
+  /** Every place the message names a ticket. */
+  refs: TicketRef[];
+  /** For a merge: the tickets it lends to the commits it brings in. */
+  lends: TicketRef[];
+  /** Whether the commit names a ticket itself (merges then leave it alone). */
+  namesItself: boolean;
   links: Array<{ kind: 'cherry-pick' | 'revert'; target: string }>;
   trailers: Array<{ key: string; value: string }>;
   /** Tickets the commit's Depends-On lines name. */
@@ -47,20 +53,38 @@ export interface MembershipChange {
   wholeTree?: boolean;
 }
 
+/** A ticket a merge lends to a commit it brought in. */
+export interface MergeRef extends TicketRef {
+  commitId: number;
+}
+
+/** Which places of a message make a commit a ticket's (config `tickets.ownedBy`). */
+export interface IndexStoreOptions {
+  ownedBy: Array<keyof typeof SOURCES_OF_PLACE>;
+}
+
+const MENTION_LIMIT = 10;
+
+/** How far back the running SHA of an environment may lie behind its branch before gig stops counting. */
+const DEPLOYMENT_WALK_LIMIT = 20_000;
+
 /**
  * The index half of the store: what git, trackers and CI say. Writes come from the indexer in
  * short transactions so that chat commands and approvals are never kept waiting by a long sync.
  */
-/** How far back the running SHA of an environment may lie behind its branch before gig stops counting. */
-const DEPLOYMENT_WALK_LIMIT = 20_000;
-
 export class IndexStore implements IndexReader {
   private readonly ledger: LedgerStore;
   private readonly trackers: TrackerStore;
+  /** The ref sources that own, as a JSON array for `IN (SELECT value FROM json_each(?))`. */
+  private readonly owning: string;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    options: IndexStoreOptions = { ownedBy: ['subject', 'trailers', 'branch', 'pr'] },
+  ) {
     this.ledger = new LedgerStore(db);
     this.trackers = new TrackerStore(db);
+    this.owning = JSON.stringify(options.ownedBy.map((place) => SOURCES_OF_PLACE[place]));
   }
 
   upsertRepository(name: string, location: string, kind: string): number {
@@ -122,7 +146,11 @@ export class IndexStore implements IndexReader {
 
   /** Whether the commit's own message names a ticket (merge attribution leaves those alone). */
   namesAnyTicket(commitId: number): boolean {
-    return this.db.prepare<[number], { one: number }>("SELECT 1 AS one FROM ticket_refs WHERE commit_id = ? AND source = 'message' LIMIT 1").get(commitId) !== undefined;
+    return (
+      this.db
+        .prepare<[number], { one: number }>("SELECT 1 AS one FROM ticket_refs WHERE commit_id = ? AND source IN ('subject', 'trailer', 'pr') LIMIT 1")
+        .get(commitId) !== undefined
+    );
   }
 
   /** Inserts a batch of new commits in one transaction; records each one's id in `ids`. */
@@ -134,8 +162,8 @@ export class IndexStore implements IndexReader {
        ON CONFLICT (repository_id, sha) DO UPDATE SET generation = excluded.generation
        RETURNING id`,
     );
-    const insertFile = this.db.prepare('INSERT OR IGNORE INTO commit_files (commit_id, path, additions, deletions, blob) VALUES (?, ?, ?, ?, ?)');
-    const insertRef = this.db.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'message')");
+    const insertFile = this.db.prepare('INSERT OR IGNORE INTO commit_files (commit_id, path, additions, deletions, blob, renamed_from) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertRef = this.db.prepare('INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, ?)');
     const insertLink = this.db.prepare('INSERT OR IGNORE INTO commit_links (commit_id, kind, target_sha) VALUES (?, ?, ?)');
     const insertTrailer = this.db.prepare('INSERT OR REPLACE INTO commit_trailers (commit_id, position, key, value) VALUES (?, ?, ?, ?)');
     const insertDependency = this.db.prepare('INSERT OR IGNORE INTO ticket_dependencies (ticket, depends_on, kind, commit_id) VALUES (?, ?, ?, ?)');
@@ -149,13 +177,14 @@ export class IndexStore implements IndexReader {
           additions, deletions,
         ) as { id: number };
         ids.set(commit.sha, id);
-        for (const file of commit.files) insertFile.run(id, file.path, file.additions, file.deletions, file.blob);
-        for (const ticket of commit.tickets) insertRef.run(ticket, id);
+        for (const file of commit.files) insertFile.run(id, file.path, file.additions, file.deletions, file.blob, file.renamedFrom ?? null);
+        for (const ref of commit.refs) insertRef.run(ref.ticket, id, ref.source);
         for (const link of commit.links) insertLink.run(id, link.kind, link.target);
         commit.trailers.forEach((trailer, position) => insertTrailer.run(id, position, trailer.key, trailer.value));
-        for (const ticket of commit.tickets) {
+        // Companions are not stored: they follow from ownership, which is read with the configuration (dependencyEdges).
+        const declaring = new Set(commit.refs.filter((ref) => ref.source !== 'body').map((ref) => ref.ticket));
+        for (const ticket of declaring) {
           for (const dependency of commit.dependencies) if (dependency !== ticket) insertDependency.run(ticket, dependency, 'declared', id);
-          for (const companion of commit.tickets) if (companion !== ticket) insertDependency.run(ticket, companion, 'companion', id);
         }
       }
     })();
@@ -172,7 +201,7 @@ export class IndexStore implements IndexReader {
    * Makes a repository's new state visible at once: membership, merge attributions, tips and the
    * removal of commits no branch holds any more (after a force-push), in one transaction.
    */
-  publish(repositoryId: number, changes: MembershipChange[], mergeRefs: Array<[ticket: string, commitId: number]>, syncedAt: string): number {
+  publish(repositoryId: number, changes: MembershipChange[], mergeRefs: MergeRef[], syncedAt: string): number {
     const reset = this.db.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ?');
     const add = this.db.prepare('INSERT OR IGNORE INTO branch_commits (repository_id, environment, commit_id) VALUES (?, ?, ?)');
     const remove = this.db.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ? AND commit_id = ?');
@@ -180,7 +209,7 @@ export class IndexStore implements IndexReader {
       `INSERT INTO branch_tips (repository_id, environment, branch, ref, sha, synced_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (repository_id, environment) DO UPDATE SET branch = excluded.branch, ref = excluded.ref, sha = excluded.sha, synced_at = excluded.synced_at`,
     );
-    const mergeRef = this.db.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'merge')");
+    const mergeRef = this.db.prepare('INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, ?)');
     const resetFiles = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ?');
     const putFile = this.db.prepare('INSERT OR REPLACE INTO branch_files (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
     const dropFile = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ? AND path = ?');
@@ -198,7 +227,7 @@ export class IndexStore implements IndexReader {
         tip.run(repositoryId, change.environment, change.branch, change.ref, change.sha, syncedAt);
         removedAny ||= change.reset || change.remove.length > 0;
       }
-      for (const [ticket, commitId] of mergeRefs) mergeRef.run(ticket, commitId);
+      for (const ref of mergeRefs) mergeRef.run(ref.ticket, ref.commitId, ref.source);
       const orphans = removedAny
         ? this.db
             .prepare(
@@ -236,6 +265,7 @@ export class IndexStore implements IndexReader {
       repositories: repoRows
         .map((repo) => this.repositoryFacts(repo.id, repo.name, ticket))
         .filter((facts) => facts.ticketCommits.length > 0),
+      mentions: this.mentionsOf(ticket, repoRows),
       rejections: this.ledger.rejections(ticket),
       lastApproval: this.ledger.lastApprovalOf(ticket),
       dependencies: this.dependencyEdges(ticket),
@@ -280,15 +310,46 @@ export class IndexStore implements IndexReader {
     return rows.length === 1 ? rows[0]!.sha : null;
   }
 
+  /**
+   * Declared and tracker edges as stored; companions from ownership: the tickets that own a commit
+   * together with this one (a mere mention makes no companion).
+   */
   dependencyEdges(ticket: string): TicketFacts['dependencies'] {
     const rows = this.db
-      .prepare<[string, string], { other: string; kind: 'declared' | 'companion' | 'tracker'; direction: 'needs' | 'needed-by' }>(
-        `SELECT DISTINCT depends_on AS other, kind, 'needs' AS direction FROM ticket_dependencies WHERE ticket = ?
+      .prepare<[string, string, string, string, string], { other: string; kind: 'declared' | 'companion' | 'tracker'; direction: 'needs' | 'needed-by' }>(
+        `SELECT DISTINCT depends_on AS other, kind, 'needs' AS direction FROM ticket_dependencies WHERE ticket = ? AND kind <> 'companion'
          UNION SELECT DISTINCT ticket AS other, kind, 'needed-by' AS direction FROM ticket_dependencies WHERE depends_on = ? AND kind <> 'companion'
+         UNION SELECT DISTINCT other.ticket AS other, 'companion' AS kind, 'needs' AS direction
+           FROM ticket_refs mine JOIN ticket_refs other ON other.commit_id = mine.commit_id
+           JOIN commits c ON c.id = mine.commit_id
+           WHERE mine.ticket = ? AND other.ticket <> mine.ticket AND instr(c.parents, ' ') = 0
+             AND mine.source IN (SELECT value FROM json_each(?)) AND other.source IN (SELECT value FROM json_each(?))
          ORDER BY direction DESC, other, kind`,
       )
-      .all(ticket, ticket);
+      .all(ticket, ticket, ticket, this.owning, this.owning);
     return rows.map((row) => ({ ticket: row.other, kind: row.kind, direction: row.direction }));
+  }
+
+  /** Commits naming the ticket in a place that does not own (a body mention), newest first. */
+  private mentionsOf(ticket: string, repositories: Array<{ id: number; name: string }>): Mention[] {
+    const names = new Map(repositories.map((repo) => [repo.id, repo.name]));
+    const rows = this.db
+      .prepare<[{ ticket: string; repositories: string; owning: string; limit: number }], { id: number; repository_id: number; sha: string; subject: string; committed_at: string; owners: string }>(
+        `SELECT c.id, c.repository_id, c.sha, c.subject, c.committed_at,
+           (SELECT json_group_array(DISTINCT o.ticket) FROM ticket_refs o WHERE o.commit_id = c.id AND o.source IN (SELECT value FROM json_each(@owning))) AS owners
+         FROM ticket_refs t JOIN commits c ON c.id = t.commit_id
+         WHERE t.ticket = @ticket AND c.repository_id IN (SELECT value FROM json_each(@repositories)) AND instr(c.parents, ' ') = 0
+           AND NOT EXISTS (SELECT 1 FROM ticket_refs own WHERE own.commit_id = c.id AND own.ticket = @ticket AND own.source IN (SELECT value FROM json_each(@owning)))
+         GROUP BY c.id ORDER BY c.committed_at DESC LIMIT @limit`,
+      )
+      .all({ ticket, repositories: JSON.stringify([...names.keys()]), owning: this.owning, limit: MENTION_LIMIT });
+    return rows.map((row) => ({
+      repository: names.get(row.repository_id)!,
+      sha: row.sha,
+      subject: row.subject,
+      committedAt: row.committed_at,
+      owners: JSON.parse(row.owners) as string[],
+    }));
   }
 
   /** The latest deployment of each environment, with what the running SHA lacks of the branch. */
@@ -342,11 +403,11 @@ export class IndexStore implements IndexReader {
 
   private repositoryFacts(repositoryId: number, name: string, ticket: string): RepositoryFacts {
     const ticketIds = this.db
-      .prepare<[number, string], { id: number }>(
+      .prepare<[number, string, string], { id: number }>(
         `SELECT DISTINCT c.id FROM ticket_refs t JOIN commits c ON c.id = t.commit_id
-         WHERE c.repository_id = ? AND t.ticket = ? AND instr(c.parents, ' ') = 0`,
+         WHERE c.repository_id = ? AND t.ticket = ? AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))`,
       )
-      .all(repositoryId, ticket)
+      .all(repositoryId, ticket, this.owning)
       .map((row) => row.id);
     const tips = this.tips(repositoryId);
     const branches = [...tips].map(([environment, tip]) => ({ environment, branch: tip.branch, exists: tip.sha !== null }));
@@ -354,12 +415,13 @@ export class IndexStore implements IndexReader {
 
     const ticketCommits = this.commitsById(ticketIds);
     const relativeIds = this.relativeIds(repositoryId, ticketCommits).filter((id) => !ticketIds.includes(id));
+    const relatives = this.commitsById(relativeIds);
     return {
       name,
       branches,
       ticketCommits,
-      relatives: this.commitsById(relativeIds),
-      trees: this.trees(repositoryId, tips.keys(), ticketCommits.flatMap((commit) => commit.files)),
+      relatives,
+      trees: this.trees(repositoryId, tips.keys(), [...ticketCommits, ...relatives].flatMap((commit) => Object.keys(commit.blobs))),
       deployments: this.deployments(repositoryId, name, tips),
       pullRequests: this.pullRequestsOf(repositoryId, ticketCommits.map((commit) => commit.sha)),
     };
@@ -398,7 +460,7 @@ export class IndexStore implements IndexReader {
     const rows = this.db
       .prepare<[string], CommitRow>(
         `SELECT c.sha, c.parents, c.generation, c.subject, c.author_name, c.author_email, c.committed_at, c.patch_id, c.additions, c.deletions,
-           (SELECT json_group_array(json_array(path, blob)) FROM (SELECT path, blob FROM commit_files f WHERE f.commit_id = c.id ORDER BY path)) AS files,
+           (SELECT json_group_array(json_array(path, blob, renamed_from)) FROM (SELECT path, blob, renamed_from FROM commit_files f WHERE f.commit_id = c.id ORDER BY path)) AS files,
            (SELECT json_group_array(value) FROM (SELECT value FROM commit_trailers t WHERE t.commit_id = c.id AND t.key = 'Manual-Step' ORDER BY position)) AS manual_steps,
            (SELECT json_group_array(environment) FROM branch_commits b WHERE b.commit_id = c.id) AS environments,
            (SELECT json_group_array(json_array(kind, target_sha)) FROM commit_links l WHERE l.commit_id = c.id) AS links
@@ -407,7 +469,11 @@ export class IndexStore implements IndexReader {
       .all(JSON.stringify(ids));
     return rows.map((row) => {
       const links = JSON.parse(row.links) as Array<[string, string]>;
-      const files = JSON.parse(row.files) as Array<[string, string | null]>;
+      const files = JSON.parse(row.files) as Array<[string, string | null, string | null]>;
+      // A rename wrote the new path and removed the old one.
+      const blobs: Record<string, string | null> = {};
+      for (const [, , renamedFrom] of files) if (renamedFrom !== null && !(renamedFrom in blobs)) blobs[renamedFrom] = null;
+      for (const [path, blob] of files) blobs[path] = blob;
       return {
         sha: row.sha,
         parents: splitParents(row.parents),
@@ -417,7 +483,7 @@ export class IndexStore implements IndexReader {
         authorEmail: row.author_email,
         committedAt: row.committed_at,
         files: files.map(([path]) => path),
-        blobs: Object.fromEntries(files),
+        blobs,
         additions: row.additions,
         deletions: row.deletions,
         manualSteps: JSON.parse(row.manual_steps) as string[],

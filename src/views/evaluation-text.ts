@@ -1,4 +1,4 @@
-import type { TicketEvaluation } from '../engine/evaluate.js';
+import type { PromotionCommit, TicketEvaluation } from '../engine/evaluate.js';
 import type { Verdict } from '../engine/verdict.js';
 import { humanTime, pad, plural, shortSha, truncate } from './format.js';
 
@@ -46,15 +46,26 @@ export function renderDetails(evaluation: TicketEvaluation): string[] {
     );
   }
   if (evaluation.target !== null && (evaluation.toPromote.length > 0 || evaluation.notInSource.length > 0)) {
-    lines.push('', `To promote ${evaluation.source ?? '(nothing before)'} → ${evaluation.target}`);
-    for (const commit of evaluation.toPromote) lines.push(`  ${pad(commit.repository, 16)} ${shortSha(commit.sha)} ${truncate(commit.subject, 60)}`);
+    lines.push('', evaluation.source === null ? `Owed to ${evaluation.target}` : `To promote ${evaluation.source} → ${evaluation.target}`);
+    for (const commit of evaluation.toPromote) lines.push(`  ${pad(commit.repository, 16)} ${shortSha(commit.sha)} ${truncate(promotedSubject(commit), 60)}`);
     for (const commit of evaluation.notInSource) {
-      lines.push(`  ${pad(commit.repository, 16)} ${shortSha(commit.change)} ${truncate(commit.subject, 60)}  (not in ${evaluation.source ?? 'any environment'} yet)`);
+      lines.push(`  ${pad(commit.repository, 16)} ${shortSha(commit.change)} ${truncate(commit.subject, 60)}  (${whereInstead(commit, evaluation.source)})`);
     }
   } else if (evaluation.target !== null) {
     lines.push('', `Nothing to promote to ${evaluation.target}: ${plural(evaluation.status.repositories.length, 'repository', 'repositories')} already there.`);
   }
   return lines;
+}
+
+/** What a promotion line says it carries: the change, or the revert that undid it in the source. */
+export function promotedSubject(commit: PromotionCommit): string {
+  return commit.kind === 'revert' ? `Revert "${commit.subject}"` : commit.subject;
+}
+
+/** "not in qa yet: in dev" — where a change the target owes is, when the source does not have it. */
+export function whereInstead(commit: PromotionCommit, source: string | null): string {
+  const where = commit.presentIn.length > 0 ? `in ${commit.presentIn.join(', ')}` : 'in no environment';
+  return source === null ? where : `not in ${source} yet: ${where}`;
 }
 
 /** The manual steps of a ticket, with how to tick one off. */

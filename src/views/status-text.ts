@@ -1,41 +1,59 @@
 import type { TicketEvaluation } from '../engine/evaluate.js';
-import type { EnvironmentState, Presence, TicketStatus } from '../engine/model.js';
+import type { CommitStatus, EnvironmentState, Mention, Presence, TicketStatus } from '../engine/model.js';
+import { PRESENT } from '../engine/status.js';
 import { renderDetails, renderVerdict } from './evaluation-text.js';
 import { humanTime, pad, plural, shortSha, truncate } from './format.js';
 
-const PRESENCE_MARK: Record<Presence, string> = {
+/** One cell of the table: how the change stands in one environment. */
+type Cell = Presence | 'subject-copy' | 'not-owed';
+
+const CELL_MARK: Record<Cell, string> = {
   reachable: '✓',
   equivalent: '≈',
+  'subject-copy': '≃',
   squashed: '⇊',
   reverted: '↺',
   absent: '·',
+  'not-owed': '–',
 };
 
-const PRESENCE_LEGEND: Record<Presence, string> = {
+const CELL_LEGEND: Record<Cell, string> = {
   reachable: 'on the branch',
-  equivalent: 'a cherry-picked copy is on the branch',
+  equivalent: 'a copy is on the branch (same patch or cherry-picked)',
+  'subject-copy': 're-done by hand (same ticket and subject)',
   squashed: 'arrived in a squash merge',
-  reverted: 'reverted pair, nothing to promote',
+  reverted: 'undone there by a revert',
   absent: 'missing',
+  'not-owed': 'not owed there',
 };
 
-const PRESENCE_ORDER: Presence[] = ['reachable', 'equivalent', 'squashed', 'reverted', 'absent'];
+const CELL_ORDER: Cell[] = ['reachable', 'equivalent', 'subject-copy', 'squashed', 'reverted', 'absent', 'not-owed'];
 
 const STATE_LABEL: Record<EnvironmentState, string> = {
   complete: 'complete',
   partial: 'PARTIAL',
+  reverted: 'reverted',
   absent: 'absent',
   'no-branch': 'no branch',
 };
 
 const SUBJECT_WIDTH = 46;
 const NOT_DEPLOYED_MARK = '⚑';
+const MENTIONS_SHOWN = 5;
 
 /** What `gig status` prints: the verdict, the table, then risks, steps, dependencies and rejections. */
 export function renderStatusText(evaluation: TicketEvaluation): string {
   const tracker = evaluation.tracker ? [`${evaluation.tracker.summary} [${evaluation.tracker.status}]${evaluation.tracker.fixVersions.length > 0 ? ` · fix version ${evaluation.tracker.fixVersions.join(', ')}` : ''}`] : [];
   const warnings = evaluation.warnings.map((warning) => `⚠ ${warning}`);
-  return [renderHeader(evaluation.status), ...tracker, ...warnings, ...renderVerdict(evaluation), renderTable(evaluation.status), ...renderDetails(evaluation)].join('\n');
+  return [
+    renderHeader(evaluation.status),
+    ...tracker,
+    ...warnings,
+    ...renderVerdict(evaluation),
+    renderTable(evaluation.status),
+    ...renderDetails(evaluation),
+    ...renderMentions(evaluation.status.mentions),
+  ].join('\n');
 }
 
 function renderHeader(status: TicketStatus): string {
@@ -43,39 +61,72 @@ function renderHeader(status: TicketStatus): string {
   return `${status.ticket} · ${plural(status.repositories.length, 'repository', 'repositories')} · ${asOf}`;
 }
 
+function cellOf(commit: CommitStatus, env: string): Cell {
+  const presence = commit.presence[env]!;
+  if (presence === 'absent') return commit.expected[env] ? 'absent' : 'not-owed';
+  if (presence === 'equivalent' && commit.evidence[env] === 'subject') return 'subject-copy';
+  return presence;
+}
+
+/** "+2 copies", "reverted by 1a2b3c4d", "made on prod": what the subject column adds to a change. */
+function changeNotes(commit: CommitStatus): string[] {
+  return [
+    commit.copies.length > 0 ? `+${plural(commit.copies.length, 'copy', 'copies')}` : '',
+    commit.revertedBy ? `reverted by ${shortSha(commit.revertedBy)}` : '',
+    commit.branchLocal.length > 0 ? `made on ${commit.branchLocal.join(', ')}` : '',
+  ].filter(Boolean);
+}
+
 /** The compact table: one block per repository, one row per change, one column per environment. */
 export function renderTable(status: TicketStatus): string {
   const lines: string[] = [];
   const columnWidth = Math.max(10, ...status.environments.map((env) => env.length + 2));
   const leftWidth = 2 + 9 + 11 + SUBJECT_WIDTH + 2;
+  const used = new Set<Cell>();
+  let undeployed = false;
   for (const repository of status.repositories) {
     lines.push('');
     lines.push(pad(repository.name, leftWidth) + status.environments.map((env) => pad(env, columnWidth)).join('').trimEnd());
     lines.push(pad('', leftWidth) + repository.environments.map((env) => pad(STATE_LABEL[env.state], columnWidth)).join('').trimEnd());
     for (const commit of repository.commits) {
-      const extra = [
-        commit.copies.length > 0 ? `+${plural(commit.copies.length, 'copy', 'copies')}` : '',
-        commit.reverts ? `reverts ${shortSha(commit.reverts)}` : '',
-      ].filter(Boolean);
-      const subject = extra.length > 0 ? `${commit.subject} (${extra.join(', ')})` : commit.subject;
+      const notes = changeNotes(commit);
+      const subject = notes.length > 0 ? `${commit.subject} (${notes.join(', ')})` : commit.subject;
       const left = `  ${shortSha(commit.sha)} ${commit.committedAt.slice(0, 10)} ${truncate(subject, SUBJECT_WIDTH)}`;
-      const cell = (env: string): string =>
-        PRESENCE_MARK[commit.presence[env]!] + (commit.presence[env] !== 'absent' && commit.deployment[env] === 'not-deployed' ? ' ' + NOT_DEPLOYED_MARK : '');
+      const cell = (env: string): string => {
+        const kind = cellOf(commit, env);
+        used.add(kind);
+        const waiting = PRESENT.has(commit.presence[env]!) && commit.deployment[env] === 'not-deployed';
+        undeployed ||= waiting;
+        return CELL_MARK[kind] + (waiting ? ' ' + NOT_DEPLOYED_MARK : '');
+      };
       lines.push(pad(left, leftWidth) + status.environments.map((env) => pad(cell(env), columnWidth)).join('').trimEnd());
     }
   }
-  const used = new Set(status.repositories.flatMap((repository) => repository.commits.flatMap((commit) => Object.values(commit.presence))));
   lines.push('');
-  const legend = PRESENCE_ORDER.filter((presence) => used.has(presence)).map((presence) => `${PRESENCE_MARK[presence]} ${PRESENCE_LEGEND[presence]}`);
-  const undeployed = status.repositories.some((repository) =>
-    repository.commits.some((commit) => status.environments.some((env) => commit.presence[env] !== 'absent' && commit.deployment[env] === 'not-deployed')),
-  );
+  const legend = CELL_ORDER.filter((kind) => used.has(kind)).map((kind) => `${CELL_MARK[kind]} ${CELL_LEGEND[kind]}`);
   if (undeployed) legend.push(`${NOT_DEPLOYED_MARK} on the branch, not deployed`);
   lines.push(legend.join('   '));
   return lines.join('\n');
 }
 
+/** Commits that name the ticket without being part of it: "see ABC-7" in another ticket's message. */
+function renderMentions(mentions: Mention[]): string[] {
+  if (mentions.length === 0) return [];
+  const lines = ['', 'Mentioned by (not part of the ticket)'];
+  for (const mention of mentions.slice(0, MENTIONS_SHOWN)) {
+    const owners = mention.owners.length > 0 ? ` (${mention.owners.join(', ')})` : '';
+    lines.push(`  ${pad(mention.repository, 16)} ${shortSha(mention.sha)} ${mention.committedAt.slice(0, 10)} ${truncate(mention.subject, 60)}${owners}`);
+  }
+  if (mentions.length > MENTIONS_SHOWN) lines.push(`  …and ${mentions.length - MENTIONS_SHOWN} more`);
+  return lines;
+}
+
 export function renderNotFound(status: TicketStatus, repositories: number): string {
   if (status.asOf === null) return `${status.ticket}: the index is empty or incomplete. Run \`gig sync\` first.`;
-  return `${status.ticket} is not named by any commit in ${plural(repositories, 'repository', 'repositories')} (index as of ${humanTime(status.asOf)}).\nCheck the id, or run \`gig sync\` if the work is new.`;
+  const lines = [`${status.ticket} is not named by any commit in ${plural(repositories, 'repository', 'repositories')} (index as of ${humanTime(status.asOf)}).`];
+  if (status.mentions.length > 0) {
+    lines.push(`No commit belongs to it, but ${plural(status.mentions.length, 'commit')} ${status.mentions.length === 1 ? 'mentions' : 'mention'} it:`);
+    lines.push(...renderMentions(status.mentions).slice(2));
+  } else lines.push('Check the id, or run `gig sync` if the work is new.');
+  return lines.join('\n');
 }

@@ -12,7 +12,7 @@ export function renderSyncSummary(result: SyncResult): string {
     `synced ${plural(ok.length, 'repository', 'repositories')}`,
     `${plural(added, 'new commit')}`,
     ...(removed > 0 ? [`${plural(removed, 'commit')} dropped after force-push`] : []),
-    `${changed} changed`,
+    `${changed} with branches that moved`,
     `${result.gitProcesses} git processes`,
     `${(result.durationMs / 1000).toFixed(1)} s`,
   ];

@@ -42,12 +42,15 @@ export interface Workspace {
   open(now?: () => Date): App;
 }
 
-/** Writes a config listing `repositories` (name → extra YAML) under ./repos and returns the workspace. */
-export function workspace(root: string, repositories: string[], extra = 'projects: [ABC, PAY]\n'): Workspace {
+/**
+ * Writes a config listing `repositories` under ./repos and returns the workspace; `extra` is YAML
+ * put first, `environments` replaces the dev → qa → uat → prod chain.
+ */
+export function workspace(root: string, repositories: string[], extra = 'projects: [ABC, PAY]\n', environments = ENVIRONMENTS_YAML): Workspace {
   const configFile = path.join(root, 'gig.config.yaml');
   writeFileSync(
     configFile,
-    `${extra}${ENVIRONMENTS_YAML}repositories:\n${repositories.map((name) => `  - { name: ${name}, path: ./repos/${name} }`).join('\n')}\n`,
+    `${extra}${environments}repositories:\n${repositories.map((name) => `  - { name: ${name}, path: ./repos/${name} }`).join('\n')}\n`,
   );
   const dbFile = path.join(root, '.gig', 'gig.db');
   return {

@@ -1,11 +1,12 @@
 /**
  * A streaming parser for `git log` output in the format below. Records start with RS (0x1e), fields
- * are separated by US (0x1f); the message is the last field, so what follows it is the --numstat
- * block. Records are handed on as soon as the next one starts, so memory stays flat however long
- * the history is.
+ * are separated by US (0x1f); the message is the last field, so what follows it is the --raw and
+ * --numstat block, NUL-separated (-z: no path quoting, renames as two paths). Records are handed on
+ * as soon as the next one starts, so memory stays flat however long the history is.
  */
 export const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1f';
-export const LOG_DIFF_ARGS = ['--raw', '--no-abbrev', '--numstat', '--no-renames', '--no-ext-diff', '--no-textconv'];
+// -M: a renamed file is one change of a few lines, not a deletion and an addition of all of it.
+export const LOG_DIFF_ARGS = ['--raw', '--no-abbrev', '--numstat', '-z', '--find-renames', '--no-ext-diff', '--no-textconv'];
 
 export interface LoggedCommit {
   sha: string;
@@ -26,6 +27,8 @@ export interface LoggedFile {
   deletions: number | null;
   /** The file's blob after the commit; null when the commit deleted it. */
   blob: string | null;
+  /** The path the file had before, when the commit renamed it. */
+  renamedFrom: string | null;
 }
 
 const RS = '\x1e';
@@ -78,27 +81,43 @@ function toUtc(isoWithOffset: string): string {
 }
 
 const NULL_BLOB = /^0+$/;
+const RAW_HEADER = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) ([A-Z])\d*$/;
+const NUMSTAT = /^(\d+|-)\t(\d+|-)\t(.*)$/s;
 
-/** Reads the --raw lines (blob after the change) and the --numstat lines (sizes) of one commit. */
+/**
+ * Reads the -z --raw entries (blob after the change; `R`/`C` entries carry two paths) and the -z
+ * --numstat entries (sizes; a rename writes an empty path, then both paths) of one commit.
+ */
 function parseFileStats(block: string): LoggedFile[] {
   const files = new Map<string, LoggedFile>();
   const entry = (path: string): LoggedFile => {
     let file = files.get(path);
     if (!file) {
-      file = { path, additions: null, deletions: null, blob: null };
+      file = { path, additions: null, deletions: null, blob: null, renamedFrom: null };
       files.set(path, file);
     }
     return file;
   };
-  for (const line of block.split('\n')) {
-    const raw = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) [A-Z]\d*\t(.+)$/.exec(line);
+  const tokens = block.split('\0');
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index]!.replace(/^\n+/, '');
+    const raw = RAW_HEADER.exec(token);
     if (raw) {
-      entry(unquotePath(raw[2]!)).blob = NULL_BLOB.test(raw[1]!) ? null : raw[1]!;
+      const twoPaths = raw[2] === 'R' || raw[2] === 'C';
+      const from = twoPaths ? tokens[++index]! : null;
+      const file = entry(tokens[++index]!);
+      file.blob = NULL_BLOB.test(raw[1]!) ? null : raw[1]!;
+      if (raw[2] === 'R') file.renamedFrom = from;
       continue;
     }
-    const stat = /^(\d+|-)\t(\d+|-)\t(.+)$/.exec(line);
+    const stat = NUMSTAT.exec(token);
     if (stat) {
-      const file = entry(unquotePath(stat[3]!));
+      let path = stat[3]!;
+      if (path === '') {
+        index += 1;
+        path = tokens[++index]!;
+      }
+      const file = entry(path);
       file.additions = stat[1] === '-' ? null : Number(stat[1]);
       file.deletions = stat[2] === '-' ? null : Number(stat[2]);
     }

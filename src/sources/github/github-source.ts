@@ -120,7 +120,13 @@ export class GitHubSource {
       committerEmail: committer.email ?? '',
       committedAt: new Date(committer.date ?? 0).toISOString(),
       message: data.commit.message,
-      files: (data.files ?? []).map((file) => ({ path: file.filename, additions: file.additions, deletions: file.deletions, blob: file.status === 'removed' ? null : file.sha ?? null })),
+      files: (data.files ?? []).map((file) => ({
+        path: file.filename,
+        additions: file.additions,
+        deletions: file.deletions,
+        blob: file.status === 'removed' ? null : (file.sha ?? null),
+        renamedFrom: file.status === 'renamed' ? (file.previous_filename ?? null) : null,
+      })),
     };
   }
 

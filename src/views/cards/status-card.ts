@@ -1,6 +1,6 @@
 import type { TicketEvaluation } from '../../engine/evaluate.js';
 import type { EnvironmentState } from '../../engine/model.js';
-import { VERDICT_LABEL } from '../evaluation-text.js';
+import { promotedSubject, VERDICT_LABEL, whereInstead } from '../evaluation-text.js';
 import { humanTime, shortSha, truncate } from '../format.js';
 import { ACTIONS, type Card, type CardBlock, type ManualDoneValue } from './model.js';
 
@@ -11,7 +11,7 @@ export const VERDICT_BADGE = {
   blocked: '🔴 BLOCKED',
 } as const;
 
-const STATE_MARK: Record<EnvironmentState, string> = { complete: '✓', partial: '◐', absent: '·', 'no-branch': '–' };
+const STATE_MARK: Record<EnvironmentState, string> = { complete: '✓', partial: '◐', reverted: '↺', absent: '·', 'no-branch': '–' };
 
 /** The answer to `status <TICKET>`: verdict, the repositories × environments grid, and what stands in the way. */
 export function statusCard(evaluation: TicketEvaluation): Card {
@@ -25,7 +25,7 @@ export function statusCard(evaluation: TicketEvaluation): Card {
   if (evaluation.reasons.length > 0) blocks.push({ kind: 'list', title: 'Why', items: evaluation.reasons });
   blocks.push({
     kind: 'grid',
-    title: 'Repositories × environments (✓ complete · ◐ partial · · absent · – no branch)',
+    title: 'Repositories × environments (✓ complete · ◐ partial · ↺ reverted · · absent · – no branch)',
     columns: status.environments,
     rows: status.repositories.map((repository) => ({ label: repository.name, cells: repository.environments.map((env) => STATE_MARK[env.state]) })),
   });
@@ -38,8 +38,8 @@ export function statusCard(evaluation: TicketEvaluation): Card {
 export function evaluationBlocks(evaluation: TicketEvaluation): CardBlock[] {
   const blocks: CardBlock[] = [];
   const missing = [
-    ...evaluation.toPromote.map((commit) => `\`${shortSha(commit.sha)}\` ${commit.repository} — ${truncate(commit.subject, 80)}`),
-    ...evaluation.notInSource.map((commit) => `\`${shortSha(commit.change)}\` ${commit.repository} — ${truncate(commit.subject, 80)} (not in ${evaluation.source ?? 'any environment'} yet)`),
+    ...evaluation.toPromote.map((commit) => `\`${shortSha(commit.sha)}\` ${commit.repository} — ${truncate(promotedSubject(commit), 80)}`),
+    ...evaluation.notInSource.map((commit) => `\`${shortSha(commit.change)}\` ${commit.repository} — ${truncate(commit.subject, 80)} (${whereInstead(commit, evaluation.source)})`),
   ];
   if (evaluation.target && missing.length > 0) blocks.push({ kind: 'list', title: `Missing in ${evaluation.target}`, items: missing });
   if (evaluation.risks.length > 0) {
