@@ -94,7 +94,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('status')
     .description('where a ticket changed what, which environment each change reached, and its verdict')
     .argument('<ticket>', 'ticket id, e.g. ABC-123')
-    .option('--to <env>', 'the target environment (default: the one after the furthest the ticket fully reached)')
+    .option('--to <env>', 'the target environment (default: the first one still owed part of the ticket, docs/verdicts.md)')
     .option('--json', 'machine-readable output (docs/json.md)')
     .addHelpText('after', '\nExamples:\n  gig status ABC-123\n  gig status abc-123 --to uat --json')
     .action(async (ticket: string, options: { to?: string; json?: boolean }, command: Command) => {

@@ -275,6 +275,18 @@ export class IndexStore implements IndexReader {
     };
   }
 
+  /** Every ticket that owns a non-merge commit in the given repositories, sorted. */
+  ownedTickets(repositories: string[]): string[] {
+    return this.db
+      .prepare<[string, string], { ticket: string }>(
+        `SELECT DISTINCT t.ticket FROM ticket_refs t JOIN commits c ON c.id = t.commit_id JOIN repositories r ON r.id = c.repository_id
+         WHERE r.name IN (SELECT value FROM json_each(?)) AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))
+         ORDER BY t.ticket`,
+      )
+      .all(JSON.stringify(repositories), this.owning)
+      .map((row) => row.ticket);
+  }
+
   trackerTicket(ticket: string): TrackerFact | null {
     const row = this.db
       .prepare<[string], { summary: string | null; status: string | null; type: string | null; assignee: string | null; fix_versions: string; url: string | null }>(
