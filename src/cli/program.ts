@@ -357,9 +357,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         print(
           [
             '',
-            'What to notice: ABC-101 is blocked. UAT runs it without the follow-up QA asked for, without its SQL script',
-            'and without its UI change; QA\'s server still runs the build from before the follow-up. ABC-103 needs ABC-101',
-            'and a Mendix deployment by hand. ABC-104 was reverted: nothing of it is missing.',
+            'What to notice: ABC-101\'s next step is its UI change into qa, but UAT already runs it without the follow-up',
+            'QA asked for and without its SQL script (towards uat it is blocked); QA\'s server still runs the build from',
+            'before the follow-up. ABC-103 needs ABC-101 and a Mendix deployment by hand. ABC-104 was reverted on dev:',
+            'nothing of it is owed anywhere.',
             '',
             'Try next (in a clone of gig, `npm run gig --` stands for `gig`):',
             `  export ${exports.join(' ')}`,

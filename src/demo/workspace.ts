@@ -160,7 +160,8 @@ function buildWebUi(dir: string): void {
     { date: at(3, 16), author: CHLOE },
   );
   const badge = repo.commit(
-    'ABC-102 add payment method badge',
+    // A mention, not ownership: this commit is ABC-102's, and ABC-101 lists it under "Mentioned by".
+    'ABC-102 add payment method badge\n\nShown next to the total errors of ABC-101.',
     { 'src/app/checkout/payment-badge.component.ts': 'export class PaymentBadgeComponent {}\n' },
     { date: at(8), author: CHLOE },
   );

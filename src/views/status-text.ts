@@ -109,15 +109,26 @@ export function renderTable(status: TicketStatus): string {
   return lines.join('\n');
 }
 
-/** Commits that name the ticket without being part of it: "see ABC-7" in another ticket's message. */
+/**
+ * Commits that name the ticket without being part of it: "see ABC-7" in another ticket's message.
+ * Copies of one mentioning commit (same subject in one repository) are shown once.
+ */
 function renderMentions(mentions: Mention[]): string[] {
   if (mentions.length === 0) return [];
-  const lines = ['', 'Mentioned by (not part of the ticket)'];
-  for (const mention of mentions.slice(0, MENTIONS_SHOWN)) {
-    const owners = mention.owners.length > 0 ? ` (${mention.owners.join(', ')})` : '';
-    lines.push(`  ${pad(mention.repository, 16)} ${shortSha(mention.sha)} ${mention.committedAt.slice(0, 10)} ${truncate(mention.subject, 60)}${owners}`);
+  const distinct = new Map<string, { mention: Mention; copies: number }>();
+  for (const mention of mentions) {
+    const key = `${mention.repository}\u0000${mention.subject}`;
+    const known = distinct.get(key);
+    if (known) known.copies += 1;
+    else distinct.set(key, { mention, copies: 0 });
   }
-  if (mentions.length > MENTIONS_SHOWN) lines.push(`  …and ${mentions.length - MENTIONS_SHOWN} more`);
+  const lines = ['', 'Mentioned by (not part of the ticket)'];
+  const shown = [...distinct.values()];
+  for (const { mention, copies } of shown.slice(0, MENTIONS_SHOWN)) {
+    const notes = [...mention.owners, ...(copies > 0 ? [`+${plural(copies, 'copy', 'copies')}`] : [])];
+    lines.push(`  ${pad(mention.repository, 16)} ${shortSha(mention.sha)} ${mention.committedAt.slice(0, 10)} ${truncate(mention.subject, 60)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
+  }
+  if (shown.length > MENTIONS_SHOWN) lines.push(`  …and ${shown.length - MENTIONS_SHOWN} more`);
   return lines;
 }
 
@@ -125,7 +136,7 @@ export function renderNotFound(status: TicketStatus, repositories: number): stri
   if (status.asOf === null) return `${status.ticket}: the index is empty or incomplete. Run \`gig sync\` first.`;
   const lines = [`${status.ticket} is not named by any commit in ${plural(repositories, 'repository', 'repositories')} (index as of ${humanTime(status.asOf)}).`];
   if (status.mentions.length > 0) {
-    lines.push(`No commit belongs to it, but ${plural(status.mentions.length, 'commit')} ${status.mentions.length === 1 ? 'mentions' : 'mention'} it:`);
+    lines.push('No commit belongs to it, but other tickets\' commits mention it:');
     lines.push(...renderMentions(status.mentions).slice(2));
   } else lines.push('Check the id, or run `gig sync` if the work is new.');
   return lines.join('\n');
