@@ -107,6 +107,19 @@ describe('a backport re-done by hand is the same change', () => {
     expect(towards23.anomalies).toEqual([]);
   });
 
+  it('does not count an empty commit (one that fixes a Jira id) as a change to promote', async () => {
+    const root = tempDir();
+    const repo = releaseLines(root);
+    const fix = repo.commit('ABC-21 fix bulk load (#2063)', { 'load.java': 'fixed\n' }, { date: nov(2) });
+    repo.commit('ABC-21 fix bulk load (#2063) (addendum: empty commit with correct Jira ID)', {}, { date: nov(3) });
+    repo.checkout('branch-2.3');
+    repo.cherryPick(fix, { record: true, date: nov(4) });
+    const app = await open(root, RELEASE_LINES);
+    const core = repositoryOf(app, 'ABC-21');
+    expect(core.commits.map((commit) => commit.sha)).toEqual([fix]);
+    expect(states(core)).toMatchObject({ main: 'complete', '2.3': 'complete' });
+  });
+
   it('never folds two commits with one subject on the same branch into one change', async () => {
     const root = tempDir();
     const repo = releaseLines(root);

@@ -212,6 +212,16 @@ describe('oracle: changes (§3)', () => {
     expect((await statesOf(repo, RELEASE_LINES))['ABC-1']).toBe('main=complete 2.3=complete 2.2=absent');
   });
 
+  it('an empty commit (a Jira id fixed after the fact) is no change', async () => {
+    const repo = releaseRepo();
+    repo.checkout('main');
+    const fix = repo.commit('ABC-4 fix load (#20)', { 'load.txt': 'fixed\n' });
+    repo.commit('ABC-4 fix load (#20) (addendum: empty commit with correct Jira ID)', {});
+    repo.checkout('branch-2.3');
+    repo.cherryPick(fix);
+    expect((await statesOf(repo, RELEASE_LINES))['ABC-4']).toBe('main=complete 2.3=complete 2.2=absent');
+  });
+
   it('two same-subject commits on one branch are two changes, even with a re-done copy elsewhere', async () => {
     const repo = releaseRepo();
     repo.checkout('main');

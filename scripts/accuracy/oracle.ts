@@ -266,7 +266,7 @@ async function readRepository(repoPath: string, environments: Environment[], tic
   await lendMergeTickets(repoPath, history, tickets);
 
   for (const commit of history.commits.values()) {
-    if (commit.parents.length > 1) continue; // merges are never changes (§2)
+    if (commit.parents.length > 1 || commit.writes.length === 0) continue; // merges and empty commits are never changes (§2)
     for (const ticket of new Set([...commit.owners, ...commit.lent])) push(history.ownedBy, ticket, commit.sha);
   }
   return history;
@@ -475,7 +475,7 @@ function groupChanges(owned: string[], history: History): Change[] {
     const sha = queue.pop()!;
     for (const other of linkedTo(sha, history)) {
       const commit = history.commits.get(other);
-      if (!commit || commit.parents.length > 1) continue; // merges are never changes
+      if (!commit || commit.parents.length > 1 || commit.writes.length === 0) continue; // merges and empty commits are never changes
       if (!parent.has(other)) {
         parent.set(other, other);
         queue.push(other);

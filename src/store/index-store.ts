@@ -281,6 +281,7 @@ export class IndexStore implements IndexReader {
       .prepare<[string, string], { ticket: string }>(
         `SELECT DISTINCT t.ticket FROM ticket_refs t JOIN commits c ON c.id = t.commit_id JOIN repositories r ON r.id = c.repository_id
          WHERE r.name IN (SELECT value FROM json_each(?)) AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))
+           AND EXISTS (SELECT 1 FROM commit_files f WHERE f.commit_id = c.id)
          ORDER BY t.ticket`,
       )
       .all(JSON.stringify(repositories), this.owning)
@@ -413,11 +414,13 @@ export class IndexStore implements IndexReader {
     return trees;
   }
 
+  /** The ticket's own commits are its non-merge, non-empty commits (docs/history.md §2): an empty commit changes nothing to promote. */
   private repositoryFacts(repositoryId: number, name: string, ticket: string): RepositoryFacts {
     const ticketIds = this.db
       .prepare<[number, string, string], { id: number }>(
         `SELECT DISTINCT c.id FROM ticket_refs t JOIN commits c ON c.id = t.commit_id
-         WHERE c.repository_id = ? AND t.ticket = ? AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))`,
+         WHERE c.repository_id = ? AND t.ticket = ? AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))
+           AND EXISTS (SELECT 1 FROM commit_files f WHERE f.commit_id = c.id)`,
       )
       .all(repositoryId, ticket, this.owning)
       .map((row) => row.id);
