@@ -3,6 +3,8 @@ import { runCheck } from '../src/commands/check.js';
 import { runStatus } from '../src/commands/status.js';
 import type { CommitStatus, RepositoryStatus } from '../src/engine/model.js';
 import type { App } from '../src/main.js';
+import { statusCard } from '../src/views/cards/status-card.js';
+import { renderStatusText } from '../src/views/status-text.js';
 import { envRepository, nov, tempDir, workspace, type GitBuilder } from './helpers/workspace.js';
 
 /**
@@ -56,6 +58,8 @@ describe('ownership: a key in the body of another ticket’s commit is a mention
     const { evaluation } = runStatus(app.context, 'ABC-7');
     expect(evaluation.status.repositories[0]!.commits.map((commit) => commit.sha)).toEqual([own]);
     expect(evaluation.status.mentions).toEqual([{ repository: 'core', sha: other, subject: 'ABC-8 round totals', committedAt: nov(3).replace('Z', '.000Z'), owners: ['ABC-8'] }]);
+    expect(renderStatusText(evaluation)).toContain(`Mentioned by (not part of the ticket)\n  core             ${other.slice(0, 8)} 2026-11-03 ABC-8 round totals (ABC-8)`);
+    expect(statusCard(evaluation).blocks).toContainEqual({ kind: 'list', title: 'Mentioned by (not part of the ticket)', items: [`\`${other.slice(0, 8)}\` core — ABC-8 round totals (ABC-8)`] });
     // A mention makes no companion: neither ticket blocks the other.
     expect(evaluation.dependencies).toEqual([]);
     expect(runStatus(app.context, 'ABC-8').evaluation.dependencies).toEqual([]);

@@ -30,6 +30,13 @@ export function statusCard(evaluation: TicketEvaluation): Card {
     rows: status.repositories.map((repository) => ({ label: repository.name, cells: repository.environments.map((env) => STATE_MARK[env.state]) })),
   });
   blocks.push(...evaluationBlocks(evaluation));
+  if (status.mentions.length > 0) {
+    blocks.push({
+      kind: 'list',
+      title: 'Mentioned by (not part of the ticket)',
+      items: status.mentions.map((mention) => `\`${shortSha(mention.sha)}\` ${mention.repository} — ${truncate(mention.subject, 80)}${mention.owners.length > 0 ? ` (${mention.owners.join(', ')})` : ''}`),
+    });
+  }
   blocks.push({ kind: 'context', text: status.asOf ? `index as of ${humanTime(status.asOf)}` : 'index never synced' });
   return { summary: `${status.ticket}: ${VERDICT_LABEL[evaluation.verdict]}${towards}`, blocks };
 }
