@@ -14,6 +14,9 @@ export type GigErrorCode =
   | 'GIT_FAILED'
   | 'STORE_NEWER'
   | 'STORE_CORRUPT'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_FOREIGN'
+  | 'SYNC_RUNNING'
   | 'INTERNAL';
 
 /** Process exit codes by error code: 2 for what the caller must correct, 3 for "nothing found". */
@@ -28,6 +31,9 @@ const EXIT_CODES: Record<GigErrorCode, number> = {
   GIT_FAILED: 5,
   STORE_NEWER: 6,
   STORE_CORRUPT: 6,
+  STORE_UNAVAILABLE: 6,
+  STORE_FOREIGN: 6,
+  SYNC_RUNNING: 7,
   INTERNAL: 1,
 };
 

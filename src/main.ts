@@ -13,6 +13,11 @@ import { createGitRunner, type GitRunner } from './sources/git/runner.js';
 import { openDatabase, type Db } from './store/database.js';
 import { IndexStore } from './store/index-store.js';
 import { LedgerStore } from './store/ledger-store.js';
+import { SyncRuns } from './store/sync-runs.js';
+import type { SyncProgress, SyncResult } from './engine/ports.js';
+
+/** How often a long sync renews its lease (it goes stale after 10 minutes without one). */
+const LEASE_RENEWAL_MS = 30_000;
 
 /**
  * The composition root: configuration → store → sources → command context. Surfaces (CLI, bots,
@@ -59,26 +64,46 @@ export function openApp(options: AppOptions): App {
     ledger,
     now,
     async sync(onProgress, extra = {}) {
-      const onRepositoryResult = (source: string, ok: boolean, error: string | null): void => {
-        if (ok) trackers.sourceSucceeded(source, null, now().toISOString());
-        else trackers.sourceFailed(source, error ?? 'unknown error', now().toISOString());
-      };
-      const result = await syncAll({ config, store, git, mirrorDir, now, onRepositoryResult, ...(onProgress ? { onProgress } : {}) });
-      const sources = [];
-      if (config.jira) {
-        try {
-          jira ??= new JiraSource(config.jira, env, options.retry);
-          sources.push(await syncJira(jira, trackers, config, now(), extra.fixVersions ?? []));
-        } catch (error) {
-          // Missing credentials make the tracker stale, not the whole sync a failure.
-          const gigError = toGigError(error);
-          trackers.sourceFailed('jira', gigError.message, now().toISOString());
-          sources.push({ source: 'jira', ok: false, items: 0, error: gigError });
+      const lease = syncRuns.begin();
+      let renewedAt = Date.now();
+      const progress = (event: SyncProgress): void => {
+        if (Date.now() - renewedAt > LEASE_RENEWAL_MS) {
+          lease.renew();
+          renewedAt = Date.now();
         }
+        onProgress?.(event);
+      };
+      try {
+        const result = await syncSources(progress, extra);
+        lease.finish(result.repositories.every((repo) => repo.ok) ? 'ok' : 'failed', { repositories: result.repositories.length, ms: result.durationMs });
+        return result;
+      } catch (error) {
+        lease.finish('failed', { error: toGigError(error).message });
+        throw error;
       }
-      if (github) sources.push(...(await syncGitHub({ config, github, store, ledger, trackers, git, apiUrl: env.GITHUB_API_URL, now })));
-      return { ...result, sources };
     },
   };
+  const syncRuns = new SyncRuns(db, now);
+  async function syncSources(onProgress: (event: SyncProgress) => void, extra: { fixVersions?: string[] }): Promise<SyncResult> {
+    const onRepositoryResult = (source: string, ok: boolean, error: string | null): void => {
+      if (ok) trackers.sourceSucceeded(source, null, now().toISOString());
+      else trackers.sourceFailed(source, error ?? 'unknown error', now().toISOString());
+    };
+    const result = await syncAll({ config, store, git, mirrorDir, now, onRepositoryResult, onProgress });
+    const sources = [];
+    if (config.jira) {
+      try {
+        jira ??= new JiraSource(config.jira, env, options.retry);
+        sources.push(await syncJira(jira, trackers, config, now(), extra.fixVersions ?? []));
+      } catch (error) {
+        // Missing credentials make the tracker stale, not the whole sync a failure.
+        const gigError = toGigError(error);
+        trackers.sourceFailed('jira', gigError.message, now().toISOString());
+        sources.push({ source: 'jira', ok: false, items: 0, error: gigError });
+      }
+    }
+    if (github) sources.push(...(await syncGitHub({ config, github, store, ledger, trackers, git, apiUrl: env.GITHUB_API_URL, now })));
+    return { ...result, sources };
+  }
   return { config, db, git, github, context, close: () => db.close() };
 }

@@ -106,6 +106,7 @@ async function recordDeployments(repository: RepositoryConfig, target: { owner: 
 async function indexThroughApi(repository: RepositoryConfig, target: { owner: string; repo: string }, options: GitHubSyncOptions, reader: TicketReader): Promise<number> {
   const { store, github } = options;
   const repositoryId = store.upsertRepository(repository.name, `${target.owner}/${target.repo}`, 'github');
+  store.dropUnpublished(repositoryId);
   const storedTips = store.tips(repositoryId);
   const ids = store.commitIds(repositoryId);
   const fresh = new Map<string, GraphNode>();
@@ -152,6 +153,6 @@ async function indexThroughApi(repository: RepositoryConfig, target: { owner: st
       wholeTree: true,
     });
   }
-  store.publish(repositoryId, membership, attributeMerges(merges, { fresh, ticketless, ids, lookup, store }), options.now().toISOString());
+  store.publishAll([{ repositoryId, changes: membership, mergeRefs: attributeMerges(merges, { fresh, ticketless, ids, lookup, store }) }], options.now().toISOString());
   return newCommits;
 }

@@ -8,7 +8,8 @@ import { parseMessageFacts } from '../engine/trailers.js';
 import type { LoggedCommit } from '../sources/git/log-parser.js';
 import { GitRepository, RefNameChecker, resolveBranch } from '../sources/git/repository.js';
 import type { GitRunner } from '../sources/git/runner.js';
-import type { IndexStore, MembershipChange, MergeRef, NewCommit } from '../store/index-store.js';
+import type { IndexStore, MembershipChange, MergeRef, NewCommit, Publication } from '../store/index-store.js';
+import { failpoint } from './failpoints.js';
 import type { RepositorySyncResult, SyncProgress, SyncResult } from '../engine/ports.js';
 
 export interface SyncOptions {
@@ -31,23 +32,43 @@ export async function syncAll(options: SyncOptions): Promise<SyncResult> {
   const spawnedBefore = options.git.spawned;
   const matcher = ticketReader(options.config);
   const refChecker = new RefNameChecker(options.git);
-  const results: RepositorySyncResult[] = [];
+  const read: Array<{ result: RepositorySyncResult; publication: Publication | null }> = [];
   // Repositories read through the GitHub API are indexed by indexer/github-sync.ts.
   const repositories = options.config.repositories.filter((repository) => repository.source.kind !== 'github');
   const total = repositories.length;
   for (const [index, repository] of repositories.entries()) {
     options.onProgress?.({ kind: 'repository', repository: repository.name, index, total });
-    let result: RepositorySyncResult;
     try {
-      result = await syncRepository(repository, options, matcher, refChecker);
+      read.push(await syncRepository(repository, options, matcher, refChecker));
     } catch (error) {
-      result = { repository: repository.name, ok: false, newCommits: 0, removedCommits: 0, changedBranches: [], missingBranches: [], error: toGigError(error) };
+      read.push({ result: failed(repository.name, error), publication: null });
     }
-    results.push(result);
-    options.onRepositoryResult?.(`git:${repository.name}`, result.ok, result.error?.message ?? null);
-    options.onProgress?.({ kind: 'done', repository: repository.name, result });
+  }
+  failpoint('sync:before-publish');
+  // Everything read becomes visible in one transaction: readers see the old index or the new one.
+  const publications = read.flatMap((entry) => (entry.publication ? [entry.publication] : []));
+  let removed = new Map<number, number>();
+  let publishError: unknown = null;
+  try {
+    removed = options.store.publishAll(publications, (options.now ?? (() => new Date()))().toISOString());
+  } catch (error) {
+    publishError = error;
+  }
+  failpoint('sync:after-publish');
+  const results = read.map(({ result, publication }) => {
+    if (publication === null) return result;
+    if (publishError !== null) return failed(result.repository, publishError);
+    return { ...result, removedCommits: removed.get(publication.repositoryId) ?? 0 };
+  });
+  for (const result of results) {
+    options.onRepositoryResult?.(`git:${result.repository}`, result.ok, result.error?.message ?? null);
+    options.onProgress?.({ kind: 'done', repository: result.repository, result });
   }
   return { repositories: results, gitProcesses: options.git.spawned - spawnedBefore, durationMs: Date.now() - started };
+}
+
+function failed(repository: string, error: unknown): RepositorySyncResult {
+  return { repository, ok: false, newCommits: 0, removedCommits: 0, changedBranches: [], missingBranches: [], error: toGigError(error) };
 }
 
 async function syncRepository(
@@ -55,9 +76,8 @@ async function syncRepository(
   options: SyncOptions,
   matcher: TicketReader,
   refChecker: RefNameChecker,
-): Promise<RepositorySyncResult> {
+): Promise<{ result: RepositorySyncResult; publication: Publication }> {
   const { store, git, config } = options;
-  const now = options.now ?? (() => new Date());
   const source = repository.source;
   if (source.kind === 'github') throw new GigError('INTERNAL', `${repository.name} is read through the GitHub API, not git`);
   const repo =
@@ -65,6 +85,8 @@ async function syncRepository(
       ? await GitRepository.open(git, source.path)
       : await GitRepository.mirror(git, source.url, path.join(options.mirrorDir, `${repository.name}.git`));
   const repositoryId = store.upsertRepository(repository.name, repo.dir, source.kind);
+  // What an earlier, interrupted sync stored but never published is dropped before anything is read.
+  store.dropUnpublished(repositoryId);
   const storedTips = store.tips(repositoryId);
   const refs = await repo.refs();
 
@@ -85,8 +107,10 @@ async function syncRepository(
   });
   const missingBranches = targets.filter((target) => target.sha === null).map((target) => target.environment);
   if (changed.length === 0) {
-    store.publish(repositoryId, [], [], now().toISOString());
-    return { repository: repository.name, ok: true, newCommits: 0, removedCommits: 0, changedBranches: [], missingBranches };
+    return {
+      result: { repository: repository.name, ok: true, newCommits: 0, removedCommits: 0, changedBranches: [], missingBranches },
+      publication: { repositoryId, changes: [], mergeRefs: [] },
+    };
   }
 
   // Everything reachable from a tip indexed before is already in the index (or was removed with it).
@@ -122,6 +146,7 @@ async function syncRepository(
     repo.patchIds(include, exclude, (sha, patchId) => patchIds.set(sha, patchId)),
   ]);
   flush();
+  failpoint('sync:commits-stored');
   store.setPatchIds([...patchIds].flatMap(([sha, patchId]) => (ids.has(sha) ? [[ids.get(sha)!, patchId] as [number, string]] : [])));
 
   const mergeRefs = attributeMerges(merges, { fresh, ticketless, ids, lookup, store });
@@ -145,14 +170,9 @@ async function syncRepository(
       });
     }
   }
-  const removedCommits = store.publish(repositoryId, membership, mergeRefs, now().toISOString());
   return {
-    repository: repository.name,
-    ok: true,
-    newCommits,
-    removedCommits,
-    changedBranches: changed.map((target) => target.environment),
-    missingBranches,
+    result: { repository: repository.name, ok: true, newCommits, removedCommits: 0, changedBranches: changed.map((target) => target.environment), missingBranches },
+    publication: { repositoryId, changes: membership, mergeRefs },
   };
 }
 

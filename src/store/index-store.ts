@@ -53,6 +53,13 @@ export interface MembershipChange {
   wholeTree?: boolean;
 }
 
+/** What one repository's sync makes visible when it is published. */
+export interface Publication {
+  repositoryId: number;
+  changes: MembershipChange[];
+  mergeRefs: MergeRef[];
+}
+
 /** A ticket a merge lends to a commit it brought in. */
 export interface MergeRef extends TicketRef {
   commitId: number;
@@ -198,10 +205,23 @@ export class IndexStore implements IndexReader {
   }
 
   /**
-   * Makes a repository's new state visible at once: membership, merge attributions, tips and the
-   * removal of commits no branch holds any more (after a force-push), in one transaction.
+   * Makes the new state of every repository of a sync visible at once, in one transaction:
+   * membership, merge attributions, tips, and the removal of commits no branch holds any more
+   * (after a force-push). Until then, commits a sync stored are invisible: readers only see commits
+   * that are on an environment branch. Returns, per repository, how many commits were dropped.
    */
-  publish(repositoryId: number, changes: MembershipChange[], mergeRefs: MergeRef[], syncedAt: string): number {
+  publishAll(publications: Publication[], syncedAt: string): Map<number, number> {
+    return this.db.transaction(() => new Map(publications.map((publication) => [publication.repositoryId, this.publishOne(publication, syncedAt)])))();
+  }
+
+  /** Commits an interrupted sync stored but never published: on no branch, so nobody saw them. */
+  dropUnpublished(repositoryId: number): number {
+    return this.db
+      .prepare('DELETE FROM commits WHERE repository_id = ? AND NOT EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = commits.id)')
+      .run(repositoryId).changes;
+  }
+
+  private publishOne({ repositoryId, changes, mergeRefs }: Publication, syncedAt: string): number {
     const reset = this.db.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ?');
     const add = this.db.prepare('INSERT OR IGNORE INTO branch_commits (repository_id, environment, commit_id) VALUES (?, ?, ?)');
     const remove = this.db.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ? AND commit_id = ?');
@@ -213,32 +233,23 @@ export class IndexStore implements IndexReader {
     const resetFiles = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ?');
     const putFile = this.db.prepare('INSERT OR REPLACE INTO branch_files (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
     const dropFile = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ? AND path = ?');
-    return this.db.transaction(() => {
-      let removedAny = false;
-      for (const change of changes) {
-        if (change.reset) reset.run(repositoryId, change.environment);
-        for (const id of change.remove) remove.run(repositoryId, change.environment, id);
-        for (const id of change.add) add.run(repositoryId, change.environment, id);
-        if (change.reset || change.wholeTree) resetFiles.run(repositoryId, change.environment);
-        for (const [file, blob] of change.files) {
-          if (blob === null) dropFile.run(repositoryId, change.environment, file);
-          else putFile.run(repositoryId, change.environment, file, blob);
-        }
-        tip.run(repositoryId, change.environment, change.branch, change.ref, change.sha, syncedAt);
-        removedAny ||= change.reset || change.remove.length > 0;
+    let removedAny = false;
+    for (const change of changes) {
+      if (change.reset) reset.run(repositoryId, change.environment);
+      for (const id of change.remove) remove.run(repositoryId, change.environment, id);
+      for (const id of change.add) add.run(repositoryId, change.environment, id);
+      if (change.reset || change.wholeTree) resetFiles.run(repositoryId, change.environment);
+      for (const [file, blob] of change.files) {
+        if (blob === null) dropFile.run(repositoryId, change.environment, file);
+        else putFile.run(repositoryId, change.environment, file, blob);
       }
-      for (const ref of mergeRefs) mergeRef.run(ref.ticket, ref.commitId, ref.source);
-      const orphans = removedAny
-        ? this.db
-            .prepare(
-              `DELETE FROM commits WHERE repository_id = ?
-               AND NOT EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = commits.id)`,
-            )
-            .run(repositoryId).changes
-        : 0;
-      this.db.prepare('UPDATE repositories SET synced_at = ? WHERE id = ?').run(syncedAt, repositoryId);
-      return orphans;
-    })();
+      tip.run(repositoryId, change.environment, change.branch, change.ref, change.sha, syncedAt);
+      removedAny ||= change.reset || change.remove.length > 0;
+    }
+    for (const ref of mergeRefs) mergeRef.run(ref.ticket, ref.commitId, ref.source);
+    const orphans = removedAny ? this.dropUnpublished(repositoryId) : 0;
+    this.db.prepare('UPDATE repositories SET synced_at = ? WHERE id = ?').run(syncedAt, repositoryId);
+    return orphans;
   }
 
   /** The moment the configured repositories were all last synced: the oldest of their sync times. */
@@ -281,7 +292,7 @@ export class IndexStore implements IndexReader {
       .prepare<[string, string], { ticket: string }>(
         `SELECT DISTINCT t.ticket FROM ticket_refs t JOIN commits c ON c.id = t.commit_id JOIN repositories r ON r.id = c.repository_id
          WHERE r.name IN (SELECT value FROM json_each(?)) AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))
-           AND EXISTS (SELECT 1 FROM commit_files f WHERE f.commit_id = c.id)
+           AND EXISTS (SELECT 1 FROM commit_files f WHERE f.commit_id = c.id) AND EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = c.id)
          ORDER BY t.ticket`,
       )
       .all(JSON.stringify(repositories), this.owning)
@@ -317,7 +328,8 @@ export class IndexStore implements IndexReader {
     if (!/^[0-9a-f]{4,64}$/.test(prefix)) return null;
     const rows = this.db
       .prepare<[string, string, string], { sha: string }>(
-        `SELECT c.sha FROM commits c JOIN repositories r ON r.id = c.repository_id WHERE r.name = ? AND c.sha >= ? AND c.sha < ? LIMIT 2`,
+        `SELECT c.sha FROM commits c JOIN repositories r ON r.id = c.repository_id WHERE r.name = ? AND c.sha >= ? AND c.sha < ?
+           AND EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = c.id) LIMIT 2`,
       )
       .all(repository, prefix, `${prefix}g`);
     return rows.length === 1 ? rows[0]!.sha : null;
@@ -330,12 +342,12 @@ export class IndexStore implements IndexReader {
   dependencyEdges(ticket: string): TicketFacts['dependencies'] {
     const rows = this.db
       .prepare<[string, string, string, string, string], { other: string; kind: 'declared' | 'companion' | 'tracker'; direction: 'needs' | 'needed-by' }>(
-        `SELECT DISTINCT depends_on AS other, kind, 'needs' AS direction FROM ticket_dependencies WHERE ticket = ? AND kind <> 'companion'
-         UNION SELECT DISTINCT ticket AS other, kind, 'needed-by' AS direction FROM ticket_dependencies WHERE depends_on = ? AND kind <> 'companion'
+        `SELECT DISTINCT depends_on AS other, kind, 'needs' AS direction FROM ticket_dependencies d WHERE ticket = ? AND kind <> 'companion' AND (d.commit_id IS NULL OR EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = d.commit_id))
+         UNION SELECT DISTINCT ticket AS other, kind, 'needed-by' AS direction FROM ticket_dependencies d WHERE depends_on = ? AND kind <> 'companion' AND (d.commit_id IS NULL OR EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = d.commit_id))
          UNION SELECT DISTINCT other.ticket AS other, 'companion' AS kind, 'needs' AS direction
            FROM ticket_refs mine JOIN ticket_refs other ON other.commit_id = mine.commit_id
            JOIN commits c ON c.id = mine.commit_id
-           WHERE mine.ticket = ? AND other.ticket <> mine.ticket AND instr(c.parents, ' ') = 0
+           WHERE mine.ticket = ? AND other.ticket <> mine.ticket AND instr(c.parents, ' ') = 0 AND EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = c.id)
              AND mine.source IN (SELECT value FROM json_each(?)) AND other.source IN (SELECT value FROM json_each(?))
          ORDER BY direction DESC, other, kind`,
       )
@@ -351,7 +363,7 @@ export class IndexStore implements IndexReader {
         `SELECT c.id, c.repository_id, c.sha, c.subject, c.committed_at,
            (SELECT json_group_array(DISTINCT o.ticket) FROM ticket_refs o WHERE o.commit_id = c.id AND o.source IN (SELECT value FROM json_each(@owning))) AS owners
          FROM ticket_refs t JOIN commits c ON c.id = t.commit_id
-         WHERE t.ticket = @ticket AND c.repository_id IN (SELECT value FROM json_each(@repositories)) AND instr(c.parents, ' ') = 0
+         WHERE t.ticket = @ticket AND c.repository_id IN (SELECT value FROM json_each(@repositories)) AND instr(c.parents, ' ') = 0 AND EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = c.id)
            AND NOT EXISTS (SELECT 1 FROM ticket_refs own WHERE own.commit_id = c.id AND own.ticket = @ticket AND own.source IN (SELECT value FROM json_each(@owning)))
          GROUP BY c.id ORDER BY c.committed_at DESC LIMIT @limit`,
       )
@@ -420,7 +432,7 @@ export class IndexStore implements IndexReader {
       .prepare<[number, string, string], { id: number }>(
         `SELECT DISTINCT c.id FROM ticket_refs t JOIN commits c ON c.id = t.commit_id
          WHERE c.repository_id = ? AND t.ticket = ? AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))
-           AND EXISTS (SELECT 1 FROM commit_files f WHERE f.commit_id = c.id)`,
+           AND EXISTS (SELECT 1 FROM commit_files f WHERE f.commit_id = c.id) AND EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = c.id)`,
       )
       .all(repositoryId, ticket, this.owning)
       .map((row) => row.id);
@@ -430,7 +442,8 @@ export class IndexStore implements IndexReader {
 
     const ticketCommits = this.commitsById(ticketIds);
     const relativeIds = this.relativeIds(repositoryId, ticketCommits).filter((id) => !ticketIds.includes(id));
-    const relatives = this.commitsById(relativeIds);
+    // A relative on no branch is one an unfinished sync stored: not published, not seen.
+    const relatives = this.commitsById(relativeIds).filter((commit) => commit.environments.length > 0);
     return {
       name,
       branches,
