@@ -41,12 +41,16 @@ export class LogParser {
   constructor(private readonly onCommit: (commit: LoggedCommit) => void) {}
 
   push(chunk: string): void {
+    // Look for the next record only in what arrived: rescanning a huge record (a commit touching
+    // thousands of files) from its start on every chunk would make reading it quadratic.
+    let from = Math.max(1, this.buffer.length);
     this.buffer += chunk;
-    let end = this.buffer.indexOf(RS, 1);
+    let end = this.buffer.indexOf(RS, from);
     while (end !== -1) {
       this.emit(this.buffer.slice(0, end));
       this.buffer = this.buffer.slice(end);
-      end = this.buffer.indexOf(RS, 1);
+      from = 1;
+      end = this.buffer.indexOf(RS, from);
     }
   }
 

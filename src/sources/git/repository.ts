@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GigError } from '../../errors.js';
 import { LOG_DIFF_ARGS, LOG_FORMAT, LogParser, PatchIdParser, unquotePath, type LoggedCommit } from './log-parser.js';
-import type { GitRunner } from './runner.js';
+import type { GitRunner, TimeLimit } from './runner.js';
 
 /**
  * Reads one git repository with a fixed number of git processes, whatever the number of commits:
@@ -16,14 +16,19 @@ export class GitRepository {
     readonly dir: string,
   ) {}
 
-  /** Clones a mirror of `url` into `dir` the first time, and fetches it afterwards. */
-  static async mirror(git: GitRunner, url: string, dir: string): Promise<GitRepository> {
+  /**
+   * Clones a mirror of `url` into `dir` the first time, and fetches it afterwards. The runner limits
+   * transports and stalls and stops git after `timeoutMs` (its default for remote operations unless
+   * given); a clone stopped that way removes its half-made mirror.
+   */
+  static async mirror(git: GitRunner, url: string, dir: string, options: TimeLimit = {}): Promise<GitRepository> {
     if (url.startsWith('-')) throw new GigError('CONFIG_INVALID', `The repository url "${url}" must not start with "-".`);
+    const remote = { remote: { url }, timeoutMs: options.timeoutMs };
     if (existsSync(path.join(dir, 'HEAD'))) {
-      await git.run(dir, ['-c', 'protocol.ext.allow=never', 'fetch', '--prune', '--quiet', 'origin']);
+      await git.run(dir, ['fetch', '--prune', '--quiet', 'origin'], remote);
     } else {
       mkdirSync(path.dirname(dir), { recursive: true });
-      await git.run(path.dirname(dir), ['-c', 'protocol.ext.allow=never', 'clone', '--mirror', '--quiet', '--', url, dir]);
+      await git.run(path.dirname(dir), ['clone', '--mirror', '--quiet', '--', url, dir], remote);
     }
     return new GitRepository(git, dir);
   }
