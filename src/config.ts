@@ -6,6 +6,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { ConfigError } from './errors.js';
 import { effectiveRules, type RiskRule } from './engine/risk-rules.js';
 import { DEFAULT_POLICY, type VerdictPolicy } from './engine/verdict.js';
+import { ticketPatternProblem } from './engine/ticket-pattern.js';
 import type { Topology } from './engine/topology.js';
 
 export const DEFAULT_TICKET_PATTERN = '[A-Z][A-Z0-9]+-[0-9]+';
@@ -69,11 +70,8 @@ const configSchema = z
       .string()
       .default(DEFAULT_TICKET_PATTERN)
       .superRefine((pattern, ctx) => {
-        try {
-          new RegExp(pattern, 'iu');
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: `is not a valid regular expression (${(error as Error).message})` });
-        }
+        const problem = ticketPatternProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     tickets: z
       .strictObject({
@@ -186,6 +184,11 @@ const configSchema = z
         });
       }
     });
+    try {
+      CronExpressionParser.parse(config.sync.cron);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['sync', 'cron'], message: `is not a cron expression: ${(error as Error).message}` });
+    }
     config.digests.forEach((digest, index) => {
       if (!known.has(digest.target)) ctx.addIssue({ code: 'custom', path: ['digests', index, 'target'], message: `names environment "${digest.target}", which is not in "environments"` });
       try {
@@ -327,7 +330,14 @@ export function parseConfig(text: string, file: string): GigConfig {
     const first = document.errors[0]!;
     throw new ConfigError(`${file}: is not valid YAML: ${first.message.split('\n')[0]}`, 'Fix the YAML syntax at the line named above.');
   }
-  const result = configSchema.safeParse(document.toJS() ?? {});
+  let value: unknown;
+  try {
+    // The yaml library refuses documents whose aliases would expand without bound ("billion laughs").
+    value = document.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot be read as configuration: ${(error as Error).message}`, 'Write the configuration without YAML aliases (&anchor / *alias) expanding into each other.');
+  }
+  const result = configSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const key = formatKey(issue.path);
@@ -408,7 +418,17 @@ export function loadConfig(file: string): GigConfig {
       'CONFIG_NOT_FOUND',
     );
   }
-  return parseConfig(readFileSync(file, 'utf8'), file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `Cannot read the configuration ${file}: ${code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'this user may not read it' : (error as Error).message}.`,
+      'Point --config (or GIG_CONFIG) at the gig.config.yaml file itself.',
+    );
+  }
+  return parseConfig(text, file);
 }
 
 export function dbPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string {

@@ -16,6 +16,7 @@ export type GigErrorCode =
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
   | 'STORE_FOREIGN'
+  | 'FILE_UNAVAILABLE'
   | 'SYNC_RUNNING'
   | 'INTERNAL';
 
@@ -33,6 +34,7 @@ const EXIT_CODES: Record<GigErrorCode, number> = {
   STORE_CORRUPT: 6,
   STORE_UNAVAILABLE: 6,
   STORE_FOREIGN: 6,
+  FILE_UNAVAILABLE: 2,
   SYNC_RUNNING: 7,
   INTERNAL: 1,
 };
@@ -81,12 +83,65 @@ export class UpstreamError extends GigError {
   }
 }
 
-/** Wraps anything thrown into a GigError so surfaces never show a raw exception or stack. */
+/**
+ * Wraps anything thrown into a GigError so surfaces never show a raw exception or stack. Problems
+ * of the machine gig runs on (a file that cannot be read or written, a database that is locked,
+ * read-only or damaged) get their own codes and say what to check; anything else is a bug.
+ */
 export function toGigError(error: unknown): GigError {
   if (error instanceof GigError) return error;
+  return fileError(error) ?? storeError(error) ?? internalError(error);
+}
+
+function internalError(error: unknown): GigError {
   const detail = error instanceof Error ? error.message : String(error);
   return new GigError('INTERNAL', `gig hit an unexpected problem: ${detail}`, {
     hint: 'Run the command again with GIG_DEBUG=1 to see the details, and report it if it persists.',
     cause: error,
   });
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'does not exist (or its folder does not)',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'goes through something that is not a folder',
+  EACCES: 'may not be read or written by this user',
+  EPERM: 'may not be read or written by this user',
+  EROFS: 'is on a read-only file system',
+  ENOSPC: 'cannot be written: the disk is full',
+  EEXIST: 'is in the way: something else already has that name',
+};
+
+/** An error of the file system naming a path: what is wrong with that path. */
+function fileError(error: unknown): GigError | null {
+  const candidate = error as NodeJS.ErrnoException;
+  const problem = candidate?.code ? FILE_PROBLEMS[candidate.code] : undefined;
+  if (!problem || typeof candidate.path !== 'string') return null;
+  return new GigError('FILE_UNAVAILABLE', `${candidate.path} ${problem}.`, { hint: 'Check the path given on the command line or in the configuration, and its permissions.', cause: error });
+}
+
+/** better-sqlite3 reports SQLite's own result codes (SQLITE_BUSY, …) on its errors. */
+function storeError(error: unknown): GigError | null {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  if (!code.startsWith('SQLITE_')) return null;
+  const message = (error as Error).message;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new GigError('STORE_UNAVAILABLE', `The database is locked by another process: ${message}`, {
+      hint: 'Another gig (a sync, gig serve) or a tool holding the file is writing; try again when it is done.',
+      cause: error,
+    });
+  }
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_PERM')) {
+    return new GigError('STORE_UNAVAILABLE', `The database cannot be written here: ${message}`, {
+      hint: 'Point --db (or GIG_DB) at a file this user may write, on a disk with room.',
+      cause: error,
+    });
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB') || /no such (table|column)/.test(message)) {
+    return new GigError('STORE_CORRUPT', `The database is damaged or incomplete: ${message}`, {
+      hint: 'Restore it from a backup, or move it aside and run `gig sync` to rebuild the index (the approval ledger is in that file: keep it).',
+      cause: error,
+    });
+  }
+  return null;
 }

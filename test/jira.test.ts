@@ -158,7 +158,7 @@ describe('Jira Data Center', () => {
       { attempts: 1, baseMs: 1, maxWaitMs: 1 },
     );
     const before = jira.requests.length;
-    const tickets = await dataCenter.fetch(['PAY-7', 'PAY-8', 'PAY-10'], [], null);
+    const { tickets } = await dataCenter.fetch(['PAY-7', 'PAY-8', 'PAY-10'], [], null);
     expect(tickets.map((ticket) => ticket.key).sort()).toEqual(['PAY-10', 'PAY-7', 'PAY-8']);
     expect(tickets.find((ticket) => ticket.key === 'PAY-8')?.rejections).toHaveLength(1);
     const searches = jira.requests.slice(before).filter((request) => request.path === '/rest/api/2/search');

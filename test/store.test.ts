@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { GigError } from '../src/errors.js';
-import { openDatabase, SCHEMA_VERSION } from '../src/store/database.js';
+import { GIG_APPLICATION_ID, openDatabase, SCHEMA_VERSION } from '../src/store/database.js';
 import { tempDir } from './helpers/workspace.js';
 
 describe('the store', () => {
@@ -31,6 +31,7 @@ describe('the store', () => {
   it('refuses a database written by a newer gig, and says what to do', () => {
     const file = path.join(tempDir(), 'gig.db');
     const newer = new Database(file);
+    newer.pragma(`application_id = ${GIG_APPLICATION_ID}`);
     newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     newer.close();
     expect(() => openDatabase(file)).toThrowError(

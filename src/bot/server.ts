@@ -1,10 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App as BoltApp, ExpressReceiver, LogLevel } from '@slack/bolt';
 import express, { type Request, type Response } from 'express';
 import cron from 'node-cron';
-import { runDeployed } from '../commands/record.js';
 import type { GigEnvironment } from '../config.js';
 import type { DigestSenders } from '../commands/digest.js';
 import { verifyPacketLink } from '../commands/packet-links.js';
@@ -13,12 +11,21 @@ import { ConfigError, toGigError } from '../errors.js';
 import type { Card } from '../views/cards/model.js';
 import { renderReleaseMarkdown } from '../views/release.js';
 import { startDigestScheduler } from '../schedule/digests.js';
-import { slackChannelSender } from './slack/sender.js';
+import { ReplayStore } from '../store/replay-store.js';
+import { slackChannelSender, slackClient } from './slack/sender.js';
 import { createTeamsAdapter, teamsProactiveSender, teamsSettings, type TeamsSettings } from './teams/adapter.js';
 import { GigTeamsBot } from './teams/bot.js';
+import { teamsRoute } from './teams/route.js';
 import type { App } from '../main.js';
 import { boltLogger, type Logger } from './log.js';
-import { registerSlackHandlers } from './slack/handlers.js';
+import { registerSlackHandlers, SLACK_ROUTES } from './slack/handlers.js';
+import { boltErrorAnswer, boltUnacknowledged } from './slack/bolt-answers.js';
+import { slackRequestGate } from './slack/request-gate.js';
+import type { ReplayGuard } from './replay-guard.js';
+import { deploymentHook } from './http/deployment-hook.js';
+import { errorHandler, notFound, sendError } from './http/errors.js';
+import { healthCheck } from './http/health.js';
+import { refusals } from '../views/http-refusals.js';
 
 export interface ServeOptions {
   app: App;
@@ -51,12 +58,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { slack, teams } = platformSettings(env);
   if (!teams) logger.warn('Teams is off: MICROSOFT_APP_ID is not set (GIG_TEAMS_DEV=1 serves /api/messages without authentication, for the emulator and tests only)');
   else if (teams.dev) logger.warn('Teams runs WITHOUT authentication (GIG_TEAMS_DEV=1): never expose this server');
+  // Signed requests already acted on, kept in the database so a replay after a restart is still refused.
+  const replays = new ReplayStore(app.db);
   const http = express();
   http.disable('x-powered-by');
-  http.get('/healthz', (_request, response) => {
-    response.json({ ok: true, asOf: app.context.index.asOf(app.config.repositories.map((repo) => repo.name)) });
-  });
-  http.post('/hooks/deployments', express.json({ limit: '64kb' }), (request, response) => deploymentHook(app, env, logger, request, response));
+  http.get('/healthz', healthCheck(app, logger));
+  http.post('/hooks/deployments', ...deploymentHook(app, env, logger));
   http.get('/packets/:file', (request, response) => packet(app, request, response));
 
   const clientOptions = {
@@ -64,53 +71,83 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     retryConfig: { factor: 2, randomize: false, ...(options.slackRetries ?? { retries: 3, minTimeout: 500, maxTimeout: 5000 }) },
   };
   let socketApp: InstanceType<typeof BoltApp> | null = null;
-  let slackApp: InstanceType<typeof BoltApp> | null = null;
   if (slack?.mode === 'http') {
-    // Slack refuses requests more than 5 minutes old; gig refuses those from the future too.
-    http.use('/slack/events', (request, response, next) => {
-      const timestamp = Number(request.headers['x-slack-request-timestamp']);
-      if (!Number.isFinite(timestamp) || timestamp > Date.now() / 1000 + 300) {
-        response.status(401).send();
-        return;
-      }
-      next();
+    // Mounted before the receiver, so nothing reaches Bolt without passing the gate.
+    http.use('/slack/events', ...slackRequestGate({ signingSecret: slack.signingSecret, routes: SLACK_ROUTES, replays, logger }));
+    const receiver = new ExpressReceiver({
+      signingSecret: slack.signingSecret,
+      // The gate verified the signature over the body Slack sent and hands Bolt the validated body
+      // re-encoded, which that signature does not cover.
+      signatureVerification: false,
+      app: http,
+      endpoints: '/slack/events',
+      processEventErrorHandler: boltErrorAnswer(logger),
+      unhandledRequestHandler: boltUnacknowledged(logger),
+      logger: boltLogger(logger) as never,
+      logLevel: LogLevel.WARN,
     });
-    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, app: http, endpoints: '/slack/events', logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
-    slackApp = new BoltApp({ receiver, token: slack.token, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
+    const slackApp = new BoltApp({ receiver, authorize: authorizeWith(slack.token), clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
     registerSlackHandlers(slackApp, app.context, logger);
   } else if (slack?.mode === 'socket') {
-    socketApp = new BoltApp({ token: slack.token, appToken: slack.appToken, socketMode: true, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
+    socketApp = new BoltApp({ authorize: authorizeWith(slack.token), appToken: slack.appToken, socketMode: true, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
     registerSlackHandlers(socketApp, app.context, logger);
     await socketApp.start();
   }
 
-  const sendTeams = teams ? mountTeams(http, app, teams, env, logger) : null;
-  const slackClient = slackApp?.client ?? socketApp?.client ?? null;
+  const sendTeams = teams ? mountTeams(http, app, teams, env, logger, replays) : null;
+  // Bolt's own client carries no token (see authorizeWith), so digests get a client of their own.
+  const digestClient = slack ? slackClient(slack.token, env, options.slackRetries) : null;
   const senders = {
-    ...(slackClient ? { slack: slackChannelSender(slackClient) } : {}),
+    ...(digestClient ? { slack: slackChannelSender(digestClient) } : {}),
     ...(sendTeams ? { teams: sendTeams } : {}),
   };
+  // Last: unknown addresses and every error (body-parser's included) answer gig's JSON, never HTML or a stack.
+  http.use(notFound());
+  http.use(errorHandler(logger));
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = http.listen(options.port ?? env.PORT, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  const task = options.schedule === false ? null : scheduleSync(app, logger);
-  const digests = options.schedule === false ? null : startDigestScheduler(app.context, senders, logger);
+  let server: Server;
+  try {
+    const port = options.port ?? env.PORT;
+    server = await new Promise((resolve, reject) => {
+      // Express 5 hands a listen error to this callback too (and it would otherwise "resolve").
+      const listening = http.listen(port, (error?: Error) => (error ? reject(listenError(error, port)) : resolve(listening)));
+    });
+  } catch (error) {
+    await socketApp?.stop().catch(() => undefined);
+    throw error;
+  }
+  // The port is taken from here on: a failure to start the rest gives everything back, so gig serve
+  // exits instead of staying half-alive with its database closed.
+  let task: { stop(): Promise<void> | void } | null = null;
+  let digests: { stop(): Promise<void> } | null = null;
+  const stopAll = async (): Promise<void> => {
+    await task?.stop();
+    await digests?.stop();
+    await socketApp?.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  try {
+    task = options.schedule === false ? null : scheduleSync(app, logger);
+    digests = options.schedule === false ? null : startDigestScheduler(app.context, senders, logger);
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
   logger.info({ url, slack: slack?.mode ?? 'off', teams: teams ? (teams.dev ? 'dev' : 'on') : 'off' }, 'gig is serving');
-  return {
-    url,
-    sendTeams,
-    senders,
-    async close() {
-      await task?.stop();
-      await digests?.stop();
-      await socketApp?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { url, sendTeams, senders, close: stopAll };
+}
+
+/**
+ * Bolt's default check of a bot token calls auth.test once, while the App is constructed, and keeps
+ * that promise: when Slack is unreachable at that moment the rejection is unhandled and gig serve
+ * dies seconds after it started (and had it lived, every request would fail authorization until a
+ * restart). gig has one token and subscribes to no events (whose self-filter needs the bot's ids),
+ * so every request is authorized with that token and no Slack call sits before a decision's write.
+ */
+function authorizeWith(token: string): () => Promise<{ botToken: string }> {
+  return async () => ({ botToken: token });
 }
 
 /** Which chat platforms the environment turns on; at least one must be. */
@@ -144,59 +181,37 @@ function scheduleSync(app: App, logger: Logger): { stop(): Promise<void> | void 
   return cron.schedule(
     app.config.sync.cron,
     async () => {
-      const result = await app.context.sync();
-      const failed = result.repositories.filter((repo) => !repo.ok).map((repo) => repo.repository);
-      logger.info({ newCommits: result.repositories.reduce((sum, repo) => sum + repo.newCommits, 0), failed, ms: result.durationMs }, 'periodic sync');
+      try {
+        const result = await app.context.sync();
+        const failed = result.repositories.filter((repo) => !repo.ok).map((repo) => repo.repository);
+        logger.info({ newCommits: result.repositories.reduce((sum, repo) => sum + repo.newCommits, 0), failed, ms: result.durationMs }, 'periodic sync');
+      } catch (error) {
+        // A sync from a terminal holds the database: this tick waits for the next one.
+        const gigError = toGigError(error);
+        if (gigError.code === 'SYNC_RUNNING') logger.info({ reason: gigError.message }, 'periodic sync skipped');
+        else logger.error({ err: error, code: gigError.code }, 'periodic sync failed');
+      }
     },
     { name: 'gig-sync', noOverlap: true },
   );
 }
 
-/** CI reports `{repository, environment, sha, at}` with `Authorization: Bearer <GIG_DEPLOY_HOOK_SECRET>`. */
-function deploymentHook(app: App, env: GigEnvironment, logger: Logger, request: Request, response: Response): void {
-  const secret = env.GIG_DEPLOY_HOOK_SECRET;
-  if (!secret) {
-    response.status(404).json({ error: { code: 'NOT_FOUND', message: 'The deployment hook is off: set GIG_DEPLOY_HOOK_SECRET to turn it on.' } });
-    return;
-  }
-  const given = Buffer.from(String(request.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
-  const expected = Buffer.from(secret);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    response.status(401).json({ error: { code: 'NOT_ALLOWED', message: 'Missing or wrong deployment hook secret.' } });
-    return;
-  }
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  try {
-    const result = runDeployed(app.context, {
-      repository: String(body.repository ?? ''),
-      environment: String(body.environment ?? ''),
-      sha: String(body.sha ?? ''),
-      ...(typeof body.at === 'string' ? { at: body.at } : {}),
-      ...(typeof body.by === 'string' ? { by: body.by } : {}),
-      source: 'hook',
-    });
-    response.status(201).json(result);
-  } catch (error) {
-    const gigError = toGigError(error);
-    logger.warn({ code: gigError.code }, 'deployment hook refused');
-    response.status(gigError.exitCode === 2 ? 400 : 500).json({ error: { code: gigError.code, message: gigError.message, hint: gigError.hint ?? null } });
-  }
+/** A port already taken is the operator's to fix (exit 2), not an unexpected problem. */
+function listenError(error: Error, port: number): Error {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return new ConfigError(`Port ${port} is already in use.`, 'Stop the program using it, or start gig serve with --port <port> or PORT=<port>.');
+  if ((error as NodeJS.ErrnoException).code === 'EACCES') return new ConfigError(`gig serve may not listen on port ${port}.`, 'Use a port above 1023, or give this user the right to bind it.');
+  return error;
 }
 
-/** POST /api/messages with botbuilder's CloudAdapter; returns the proactive sender. */
-function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger): (conversationId: string, card: Card) => Promise<void> {
+/** POST /api/messages with botbuilder's CloudAdapter (teams/route.ts); returns the proactive sender. */
+function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger, replays: ReplayGuard): (conversationId: string, card: Card) => Promise<void> {
   const adapter = createTeamsAdapter(teams, env);
   adapter.onTurnError = async (turn, error) => {
     logger.error({ err: error }, 'Teams turn failed');
     await turn.sendActivity('gig hit a problem answering this; the details are in its log.').catch(() => undefined);
   };
   const bot = new GigTeamsBot({ context: app.context, logger, tenants: app.config.teams.tenants, publicUrl: env.GIG_PUBLIC_URL });
-  http.post('/api/messages', express.json({ limit: '1mb' }), (request, response) => {
-    adapter.process(request, response, (turn) => bot.run(turn)).catch((error: unknown) => {
-      logger.warn({ err: error }, 'Teams request refused');
-      if (!response.headersSent) response.status(401).end();
-    });
-  });
+  http.post('/api/messages', ...teamsRoute(adapter, bot, { dev: teams.dev, replays, logger }));
   return teamsProactiveSender(adapter, teams, app.context);
 }
 
@@ -205,13 +220,16 @@ function packet(app: App, request: Request, response: Response): void {
   const file = String(request.params.file ?? '');
   const release = file.endsWith('.md') ? file.slice(0, -3) : file;
   if (!verifyPacketLink(app.context, release, String(request.query.sig ?? ''))) {
-    response.status(404).send('Not found');
+    sendError(response, 404, refusals.notFound());
     return;
   }
+  let markdown: string;
   try {
     const answer = runRelease(app.context, { id: release }, { dryRun: true });
-    response.type('text/markdown; charset=utf-8').send(renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals }));
+    markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
   } catch {
-    response.status(404).send('Not found');
+    sendError(response, 404, refusals.notFound());
+    return;
   }
+  response.type('text/markdown; charset=utf-8').send(markdown);
 }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { configPath, dbPath, loadEnvironment } from '../config.js';
@@ -26,8 +27,10 @@ import { errorJson, renderError } from '../views/error-text.js';
 import { renderNotFound, renderStatusText } from '../views/status-text.js';
 import { checkJson, manualStepJson, statusJson } from '../views/status-json.js';
 import { renderSyncSummary, syncJson } from '../views/sync-text.js';
+import { readUserFile, writeUserFile } from './files.js';
 import { INIT_TEMPLATE } from './init-template.js';
-import type { CliIo } from './io.js';
+import { terminalJson } from '../views/escape/terminal.js';
+import { terminalIo, type CliIo } from './io.js';
 import { NO_PROGRESS, syncProgressDisplay } from './progress.js';
 
 interface GlobalOptions {
@@ -36,11 +39,13 @@ interface GlobalOptions {
 }
 
 /** Runs the `gig` command line and returns the exit code; never throws, never prints a stack. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
+  // Every write below goes through the terminal sanitiser; only the progress bar gets rawIo.
+  const io = terminalIo(rawIo);
   let exitCode = 0;
   let json = false;
   const print = (text: string): void => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  const printJson = (value: unknown): void => print(JSON.stringify(value, null, 2));
+  const printJson = (value: unknown): void => print(terminalJson(value));
   const withApp = async <T>(command: Command, action: (app: App) => Promise<T> | T): Promise<T> => {
     const globals = command.optsWithGlobals<GlobalOptions>();
     const app = openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)), env: io.env });
@@ -82,7 +87,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (options: { json?: boolean; fixVersion?: string[] }, command: Command) => {
       json = Boolean(options.json);
       await withApp(command, async (app) => {
-        const display = json ? NO_PROGRESS : syncProgressDisplay(io);
+        const display = json ? NO_PROGRESS : syncProgressDisplay(rawIo);
         const result = await runSync(app.context, display.onProgress, { fixVersions: options.fixVersion ?? [] }).finally(() => display.stop());
         if (json) printJson(syncJson(result));
         else print(renderSyncSummary(result));
@@ -229,7 +234,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (options.ticketsFile !== undefined) {
           const file = path.resolve(io.cwd, options.ticketsFile);
           if (!existsSync(file)) throw new GigError('USAGE', `No tickets file at ${file}.`);
-          tickets = [...(tickets ?? []), ...parseTicketList(app.context, readFileSync(file, 'utf8'))];
+          tickets = [...(tickets ?? []), ...parseTicketList(app.context, readUserFile(file, '--tickets-file'))];
         }
         const answer = runRelease(
           app.context,
@@ -238,9 +243,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         );
         const view = { manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals };
         const rendered =
-          format === 'json' ? `${JSON.stringify(releaseJson(view), null, 2)}\n` : format === 'md' ? renderReleaseMarkdown(view) : format === 'csv' ? renderReleaseCsv(view) : `${renderReleaseText(view)}\n`;
+          format === 'json' ? `${terminalJson(releaseJson(view))}\n` : format === 'md' ? renderReleaseMarkdown(view) : format === 'csv' ? renderReleaseCsv(view) : `${renderReleaseText(view)}\n`;
         if (options.out) {
-          writeFileSync(path.resolve(io.cwd, options.out), rendered);
+          writeUserFile(path.resolve(io.cwd, options.out), '--out', rendered);
           if (!json) print(`wrote ${options.out}: release ${id}, ${VERDICT_LABEL[answer.manifest.verdict]}, manifest ${answer.manifest.hash.slice(0, 12)}`);
         } else {
           io.stdout.write(rendered);
@@ -299,9 +304,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           return;
         }
         const senders = await cliDigestSenders(app, io.env);
-        const result = await deliverOccurrence(app.context, config, occurrence, false, senders, { owner: `cli:${process.pid}`, force: Boolean(options.force) });
+        const result = await deliverOccurrence(app.context, config, occurrence, false, senders, { owner: `${hostname()}:${process.pid}`, force: Boolean(options.force) });
         if (json) printJson(result);
         else print(renderDelivery(result));
+        // An occurrence sent already is what the caller wanted: an external scheduler must not see a failure.
         if (result.status === 'failed') exitCode = 5;
         if (result.status === 'already-claimed') exitCode = 4;
       });
@@ -344,7 +350,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const dbFile = resolve(io, globals.db ?? path.join(dir, '.gig', 'gig.db'));
       const app = openApp({ configFile, dbFile });
       try {
-        const display = syncProgressDisplay(io);
+        const display = syncProgressDisplay(rawIo);
         const result = await runSync(app.context, display.onProgress).finally(() => display.stop());
         recordDemoHistory(app.context);
         print(`Built a demo workspace in ${path.relative(io.cwd, dir) || '.'}: ${app.config.repositories.length} repositories on ${app.config.environments.map((env) => env.name).join(' → ')}.`);

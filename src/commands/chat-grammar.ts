@@ -19,6 +19,23 @@ export type ChatRequest =
   | { verb: 'digest'; name: string }
   | { verb: 'sync' };
 
+/**
+ * Whether answering a request records something in the ledger (a rejection, a manual step or its
+ * state). Surfaces write such requests before they acknowledge them, so an acknowledged request is
+ * never lost; the others (reads, release evaluation, sync) may be acknowledged first because they
+ * can take longer than a platform waits.
+ */
+export function recordsDecision(request: ChatRequest): boolean {
+  switch (request.verb) {
+    case 'reject':
+      return true;
+    case 'manual':
+      return request.action !== 'list';
+    default:
+      return false;
+  }
+}
+
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   const pattern = /"([^"]*)"|“([^”]*)”|'([^']*)'|(\S+)/g;

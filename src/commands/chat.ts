@@ -10,7 +10,7 @@ import { decideRelease, personFor, refusalMessage, type Actor, type DecisionOutc
 import { runCheck } from './check.js';
 import { digestContent, findDigest, occurrenceAt } from './digest.js';
 import { digestCard } from '../views/cards/digest-card.js';
-import { parseChat } from './chat-grammar.js';
+import { parseChat, recordsDecision, type ChatRequest } from './chat-grammar.js';
 import type { CommandContext } from './context.js';
 import { runManualAdd, runManualSetState, runReject } from './record.js';
 import { runRelease } from './release.js';
@@ -30,16 +30,40 @@ export interface ChatOptions {
   prefix: string;
 }
 
-export async function handleChat(context: CommandContext, text: string, actor: Actor, options: ChatOptions): Promise<ChatReply> {
-  try {
-    return await answer(context, text, actor, options);
-  } catch (error) {
-    return { visibility: 'private', card: errorCard(toGigError(error), options.prefix) };
-  }
+/** A chat command read but not yet answered, so a surface can order answering and acknowledging. */
+export interface ChatTurn {
+  /** Answering records a decision: surfaces answer (and so write) before they acknowledge. */
+  records: boolean;
+  /** Runs the command; never throws (errors become an error card for the caller). */
+  answer(): Promise<ChatReply>;
 }
 
-async function answer(context: CommandContext, text: string, actor: Actor, options: ChatOptions): Promise<ChatReply> {
-  const request = parseChat(text);
+export function prepareChat(context: CommandContext, text: string, actor: Actor, options: ChatOptions): ChatTurn {
+  const failed = (error: unknown): ChatReply => ({ visibility: 'private', card: errorCard(toGigError(error), options.prefix) });
+  let request: ChatRequest;
+  try {
+    request = parseChat(text);
+  } catch (error) {
+    const reply = failed(error);
+    return { records: false, answer: async () => reply };
+  }
+  return {
+    records: recordsDecision(request),
+    async answer() {
+      try {
+        return await answer(context, request, actor, options);
+      } catch (error) {
+        return failed(error);
+      }
+    },
+  };
+}
+
+export async function handleChat(context: CommandContext, text: string, actor: Actor, options: ChatOptions): Promise<ChatReply> {
+  return prepareChat(context, text, actor, options).answer();
+}
+
+async function answer(context: CommandContext, request: ChatRequest, actor: Actor, options: ChatOptions): Promise<ChatReply> {
   const channel = (card: Card): ChatReply => ({ visibility: 'channel', card });
   const by = personFor(context, actor)?.name ?? actor.id;
   switch (request.verb) {

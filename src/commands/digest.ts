@@ -1,16 +1,29 @@
 import { GigError, NotFoundError, toGigError } from '../errors.js';
 import type { DigestConfig } from '../config.js';
-import { buildDigest, latestOccurrence, nextOccurrences, planOccurrences, type DeliveryResult, type DigestContent, type DigestOverview } from '../engine/digest.js';
+import { buildDigest, latestOccurrence, nextOccurrences, ON_TIME_MS, planOccurrences, type DeliveryResult, type DigestContent, type DigestOverview } from '../engine/digest.js';
+import { failpoint } from '../failpoints.js';
 import type { Card } from '../views/cards/model.js';
 import { digestCard } from '../views/cards/digest-card.js';
 import type { CommandContext } from './context.js';
 import { dependencyGraph, evaluate } from './evaluation.js';
 import { runRelease } from './release.js';
 
+/**
+ * Which occurrence a post belongs to. A sender marks the post with `id`; when `checkFirst` is set
+ * (a retry after an attempt whose outcome is unknown) it first looks for a post so marked since
+ * `since` and, finding one, does not post again.
+ */
+export interface DeliveryMark {
+  id: string;
+  since: string;
+  checkFirst: boolean;
+}
+
 /** Where digests go; the surfaces (bot/) provide these. A sender throws when the post failed. */
 export interface DigestSenders {
-  slack?: (channel: string, card: Card) => Promise<void>;
-  teams?: (conversation: string, card: Card) => Promise<void>;
+  slack?: (channel: string, card: Card, mark: DeliveryMark) => Promise<void>;
+  /** Teams gives a bot no way to read what it posted, so a retry after an unknown outcome may post twice. */
+  teams?: (conversation: string, card: Card, mark: DeliveryMark) => Promise<void>;
 }
 
 export interface DeliveryOptions {
@@ -60,7 +73,9 @@ export function digestContent(context: CommandContext, digest: DigestConfig, occ
 /**
  * Sends one occurrence exactly once: the ledger row is claimed first (a second process or a rerun
  * finds it taken), each destination is tried with back-off, and what reached where is recorded so
- * a retry never posts twice to the same place.
+ * a retry never posts twice to the same place. A claim whose holder died before delivering, or a
+ * run that gave up, is taken over and finished (`resume`); a post whose outcome was unknown is
+ * looked for before it is made again.
  */
 export async function deliverOccurrence(
   context: CommandContext,
@@ -71,28 +86,47 @@ export async function deliverOccurrence(
   options: DeliveryOptions & { force?: boolean },
 ): Promise<DeliveryResult> {
   const now = (): string => context.now().toISOString();
+  let resumed: string[] | null = null;
   if (options.force) context.ledger.reclaimDigest(digest.name, occurrence, options.owner, now());
-  else if (!context.ledger.claimDigest(digest.name, occurrence, options.owner, now(), late)) return { digest: digest.name, occurrence, status: 'already-claimed' };
+  else if (!context.ledger.claimDigest(digest.name, occurrence, options.owner, now(), late)) {
+    const takeOver = context.ledger.takeOverDigest(digest.name, occurrence, options.owner, now());
+    if (takeOver.outcome !== 'taken') return { digest: digest.name, occurrence, status: takeOver.outcome === 'sent' ? 'already-sent' : 'already-claimed' };
+    resumed = takeOver.delivered;
+  }
+  return send(context, digest, occurrence, late, senders, options, resumed);
+}
 
+async function send(
+  context: CommandContext,
+  digest: DigestConfig,
+  occurrence: string,
+  late: boolean,
+  senders: DigestSenders,
+  options: DeliveryOptions,
+  resumed: string[] | null,
+): Promise<DeliveryResult> {
+  const now = (): string => context.now().toISOString();
   const content = digestContent(context, digest, occurrence, late);
+  const mark = (attempt: number): DeliveryMark => ({ id: `${digest.name}@${occurrence}`, since: occurrence, checkFirst: resumed !== null || attempt > 1 });
   // The drill-in commands are written the way each platform types them.
-  const destinations: Array<{ key: string; send: () => Promise<void> }> = [];
+  const destinations: Array<{ key: string; send: (attempt: number) => Promise<void> }> = [];
   if (digest.slack) {
     const channel = digest.slack.channel;
-    destinations.push({ key: `slack:${channel}`, send: () => requireSender(senders.slack, 'Slack')(channel, digestCard(content, '/gig ')) });
+    destinations.push({ key: `slack:${channel}`, send: (attempt) => requireSender(senders.slack, 'Slack')(channel, digestCard(content, '/gig '), mark(attempt)) });
   }
   if (digest.teams) {
     const conversation = digest.teams.conversation;
-    destinations.push({ key: `teams:${conversation}`, send: () => requireSender(senders.teams, 'Teams')(conversation, digestCard(content, '@gig ')) });
+    destinations.push({ key: `teams:${conversation}`, send: (attempt) => requireSender(senders.teams, 'Teams')(conversation, digestCard(content, '@gig '), mark(attempt)) });
   }
   const attempts = options.attempts ?? 4;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const delivered = new Set<string>();
+  const delivered = new Set<string>(resumed ?? []);
   let lastError = '';
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     for (const destination of destinations.filter((candidate) => !delivered.has(candidate.key))) {
       try {
-        await destination.send();
+        await destination.send(attempt);
+        failpoint('digest:posted');
         delivered.add(destination.key);
       } catch (error) {
         lastError = `${destination.key}: ${toGigError(error).message}`;
@@ -107,12 +141,18 @@ export async function deliverOccurrence(
   return { digest: digest.name, occurrence, status: 'failed', attempts, error: lastError };
 }
 
-function requireSender(sender: ((target: string, card: Card) => Promise<void>) | undefined, platform: string): (target: string, card: Card) => Promise<void> {
+type Sender = (target: string, card: Card, mark: DeliveryMark) => Promise<void>;
+
+function requireSender(sender: Sender | undefined, platform: string): Sender {
   if (!sender) throw new GigError('CONFIG_INVALID', `${platform} is not configured on this gig, so the digest cannot be posted there.`);
   return sender;
 }
 
-/** One scheduler tick: for every digest, record what was missed and send what is due. */
+/**
+ * One scheduler tick: for every digest, record what was skipped, send what is due, finish what an
+ * earlier run claimed and never delivered (within the grace period), and mark as missed what was
+ * never delivered and is beyond it.
+ */
 export async function runDueDigests(context: CommandContext, senders: DigestSenders, options: DeliveryOptions): Promise<DeliveryResult[]> {
   const results: DeliveryResult[] = [];
   const now = context.now();
@@ -122,16 +162,46 @@ export async function runDueDigests(context: CommandContext, senders: DigestSend
       context.ledger.skipDigest(digest.name, occurrence, now.toISOString());
       results.push({ digest: digest.name, occurrence, status: 'skipped' });
     }
-    if (plan.send) {
-      try {
-        results.push(await deliverOccurrence(context, digest, plan.send.occurrence, plan.send.late, senders, options));
-      } catch (error) {
-        results.push({ digest: digest.name, occurrence: plan.send.occurrence, status: 'failed', attempts: 0, error: toGigError(error).message });
-      }
-    }
+    // The due occurrence first: its claim is taken before this tick yields, so a second process's tick finds it taken.
+    if (plan.send) results.push(await guardedDelivery(context, digest, plan.send.occurrence, plan.send.late, senders, options));
+    // What this tick just tried and gave up on waits for the next tick.
+    results.push(...(await retryUnfinished(context, digest, senders, options, plan.send ? [plan.send.occurrence] : [])));
   }
   return results;
 }
+
+/** Claimed-but-never-delivered occurrences: taken over within the grace period, missed beyond it. */
+export async function retryUnfinished(
+  context: CommandContext,
+  digest: DigestConfig,
+  senders: DigestSenders,
+  options: DeliveryOptions,
+  notNow: string[] = [],
+): Promise<DeliveryResult[]> {
+  const now = context.now();
+  const graceStart = new Date(now.getTime() - digest.graceMinutes * 60_000 - ON_TIME_MS).toISOString();
+  const results: DeliveryResult[] = [];
+  for (const run of context.ledger.abandonedDigests(digest.name, now.toISOString())) {
+    if (notNow.includes(run.occurrence)) continue;
+    if (run.occurrence < graceStart) {
+      context.ledger.markDigestMissed(digest.name, run.occurrence, now.toISOString());
+      results.push({ digest: digest.name, occurrence: run.occurrence, status: 'missed' });
+      continue;
+    }
+    results.push(await guardedDelivery(context, digest, run.occurrence, run.late, senders, options));
+  }
+  return results;
+}
+
+async function guardedDelivery(context: CommandContext, digest: DigestConfig, occurrence: string, late: boolean, senders: DigestSenders, options: DeliveryOptions): Promise<DeliveryResult> {
+  try {
+    return await deliverOccurrence(context, digest, occurrence, late, senders, options);
+  } catch (error) {
+    return { digest: digest.name, occurrence, status: 'failed', attempts: 0, error: toGigError(error).message };
+  }
+}
+
+const MISSED_SHOWN = 5;
 
 export function listDigests(context: CommandContext): DigestOverview[] {
   const now = context.now();
@@ -142,6 +212,11 @@ export function listDigests(context: CommandContext): DigestOverview[] {
     target: digest.target,
     next: nextOccurrences(digest.cron, digest.timezone, now, 3).map((date) => date.toISOString()),
     last: context.ledger.digestRuns(digest.name, 1)[0] ?? null,
+    missed: context.ledger
+      .digestRuns(digest.name, MISSED_SHOWN * 5)
+      .filter((run) => run.status === 'missed')
+      .slice(0, MISSED_SHOWN)
+      .map((run) => run.occurrence),
   }));
 }
 

@@ -23,6 +23,17 @@ export async function runDoctor(context: CommandContext, probes: DoctorProbe[]):
       : { area: 'index', ok: false, detail: 'some repositories were never synced', fix: 'Run gig sync.' },
   );
   for (const probe of probes) checks.push(...(await probe()));
+  for (const digest of context.config.digests) {
+    const missed = context.ledger.digestRuns(digest.name, 20).filter((run) => run.status === 'missed');
+    if (missed.length > 0) {
+      checks.push({
+        area: `digest ${digest.name}`,
+        ok: false,
+        detail: `${missed.length} occurrence${missed.length === 1 ? ' was' : 's were'} never delivered: ${missed.map((run) => run.occurrence.slice(0, 16).replace('T', ' ')).join(', ')} UTC`,
+        fix: `See why with gig digest list; send one again with gig digest run ${digest.name} --at <time> --force.`,
+      });
+    }
+  }
   for (const health of context.index.sourceHealth()) {
     if (health.stale) checks.push({ area: health.source, ok: false, detail: `stale since its last sync failed: ${health.error ?? 'unknown error'}`, fix: 'See the check of that source above.' });
   }

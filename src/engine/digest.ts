@@ -24,7 +24,8 @@ export interface OccurrencePlan {
   skip: string[];
 }
 
-const ON_TIME_MS = 60_000;
+/** How late an occurrence may start and still count as on time. */
+export const ON_TIME_MS = 60_000;
 const MAX_CATCH_UP = 500;
 
 /**
@@ -99,6 +100,8 @@ export function buildDigest(
 export type DeliveryResult =
   | { digest: string; occurrence: string; status: 'sent'; attempts: number; late: boolean }
   | { digest: string; occurrence: string; status: 'already-claimed' }
+  | { digest: string; occurrence: string; status: 'already-sent' }
+  | { digest: string; occurrence: string; status: 'missed' }
   | { digest: string; occurrence: string; status: 'failed'; attempts: number; error: string }
   | { digest: string; occurrence: string; status: 'skipped' };
 
@@ -109,5 +112,7 @@ export interface DigestOverview {
   target: string;
   next: string[];
   last: DigestRun | null;
+  /** Recent occurrences that were never delivered and are past their grace period. */
+  missed: string[];
 }
 

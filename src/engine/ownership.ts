@@ -25,7 +25,8 @@ export const SOURCES_OF_PLACE: Record<'subject' | 'trailers' | 'branch' | 'pr' |
 // Bitbucket Server: "Merge pull request #12 in PROJ/repo from feature/ABC-7 to master". Their body's
 // first line is the pull request's title.
 const PULL_REQUEST_MERGE = /^(?:Merge pull request #\d+ (?:from|in) |Merge branch '[^']+' into '[^']+'$)/;
-const TRAILER_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.+?)\s*$/;
+// `(\S.*)` then trim, not `(.+?)\s*$`: the lazy form backtracks quadratically on a line of spaces.
+const TRAILER_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(\S.*)$/;
 
 /**
  * The part of a merge subject that names what was merged: `Merge branch 'feature/ABC-7' into

@@ -41,6 +41,15 @@ export interface Ledger {
   claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): boolean;
   /** Takes an occurrence over again (--force), whatever its state. */
   reclaimDigest(digest: string, occurrence: string, owner: string, at: string): void;
+  /**
+   * Takes over an occurrence nobody is delivering any more (its holder died, or its run gave up):
+   * `taken` with what it already reached, or why not (`sent`, `busy`: a live holder has it).
+   */
+  takeOverDigest(digest: string, occurrence: string, owner: string, at: string): { outcome: 'taken'; delivered: string[]; late: boolean } | { outcome: 'sent' | 'busy' };
+  /** Occurrences that were claimed and never delivered, and that nobody is delivering any more. */
+  abandonedDigests(digest: string, at: string): DigestRun[];
+  /** An occurrence that was never delivered and is now beyond its grace period. */
+  markDigestMissed(digest: string, occurrence: string, at: string): void;
   recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): void;
   skipDigest(digest: string, occurrence: string, at: string): void;
   digestRuns(digest: string, limit: number): DigestRun[];
@@ -111,8 +120,9 @@ export interface SourceHealth {
 export interface DigestRun {
   digest: string;
   occurrence: string;
-  status: 'claimed' | 'sent' | 'failed' | 'skipped';
+  status: 'claimed' | 'sent' | 'failed' | 'skipped' | 'missed';
   claimedBy: string | null;
+  claimedAt: string | null;
   sentAt: string | null;
   attempts: number;
   late: boolean;

@@ -7,7 +7,8 @@
 // `[branch-3.9]`, `[3.9]`, `[2.x]`, `[backport]`, `[branch_9x]`, `[5.2]`: tags that name where a copy went.
 const BRANCH_TAG = /^\s*\[(?:backport|branch[-_ ]?[\w.]*|release[-_ ]?[\w.]*|v?\d+(?:[._]\d+|[._]x)*(?:[-_.]x)?|\d+\.x)\]\s*/i;
 const BACKPORT_PREFIX = /^\s*(?:backport(?:ed)?(?:\s+of)?|cherry[- ]pick(?:ed)?(?:\s+of)?)\s*:?\s*/i;
-const PULL_NUMBER = /\s*\(#\d+\)/g;
+// Without a leading \s*: a run of spaces before no "(#" would make every position rescan the run.
+const PULL_NUMBER = /\(#\d+\)/g;
 
 export function normaliseSubject(subject: string): string {
   let text = subject.replace(PULL_NUMBER, ' ');

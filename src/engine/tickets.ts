@@ -15,6 +15,25 @@ export interface TicketMatcher {
   parse(text: string): string | null;
 }
 
+/**
+ * How much text one match attempt sees. A ticket id is one word; the patterns config accepts
+ * backtrack at most polynomially (ticket-pattern.ts), so bounding the text per attempt bounds the
+ * time a crafted message can cost: long lines are read word by word, and words longer than any
+ * ticket id are skipped.
+ */
+const LINE_LIMIT = 2048;
+const WORD_LIMIT = 256;
+
+function* matchableSpans(text: string): Generator<string> {
+  for (const line of text.split('\n')) {
+    if (line.length <= LINE_LIMIT) {
+      yield line;
+      continue;
+    }
+    for (const word of line.split(/\s+/)) if (word.length <= WORD_LIMIT) yield word;
+  }
+}
+
 export function createTicketMatcher(rules: TicketRules): TicketMatcher {
   // Letters or digits right before or after would make the match part of a longer word or number.
   const scanner = new RegExp(`(?<![\\p{L}\\p{N}])(?:${rules.pattern})(?![\\p{L}\\p{N}])`, 'giu');
@@ -30,14 +49,17 @@ export function createTicketMatcher(rules: TicketRules): TicketMatcher {
   return {
     find(text) {
       const found = new Set<string>();
-      for (const match of text.matchAll(scanner)) {
-        const id = match[0].toUpperCase();
-        if (allowed(id)) found.add(id);
+      for (const span of matchableSpans(text)) {
+        for (const match of span.matchAll(scanner)) {
+          const id = match[0].toUpperCase();
+          if (allowed(id)) found.add(id);
+        }
       }
       return [...found];
     },
     parse(text) {
       const candidate = text.trim();
+      if (candidate.length > WORD_LIMIT) return null;
       if (!whole.test(candidate)) return null;
       const id = candidate.toUpperCase();
       return allowed(id) ? id : null;

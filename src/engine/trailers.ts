@@ -14,7 +14,8 @@ const TRAILER_KEYS = new Map([
   ['manual-step', 'Manual-Step'],
 ]);
 
-const TRAILER_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.+?)\s*$/;
+// `(\S.*)` then trim, not `(.+?)\s*$`: the lazy form backtracks quadratically on a line of spaces.
+const TRAILER_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(\S.*)$/;
 const CHERRY_PICK = /\(cherry picked from commit ([0-9a-f]{7,64})\)/gi;
 const REVERT = /This reverts commit ([0-9a-f]{7,64})/gi;
 
@@ -26,7 +27,7 @@ export function parseMessageFacts(message: string): MessageFacts {
   for (const line of body) {
     const match = TRAILER_LINE.exec(line.trim());
     const key = match ? TRAILER_KEYS.get(match[1]!.toLowerCase()) : undefined;
-    if (match && key) trailers.push({ key, value: match[2]! });
+    if (match && key) trailers.push({ key, value: match[2]!.trimEnd() });
   }
   return {
     trailers,

@@ -9,7 +9,7 @@ import type { LoggedCommit } from '../sources/git/log-parser.js';
 import { GitRepository, RefNameChecker, resolveBranch } from '../sources/git/repository.js';
 import type { GitRunner } from '../sources/git/runner.js';
 import type { IndexStore, MembershipChange, MergeRef, NewCommit, Publication } from '../store/index-store.js';
-import { failpoint } from './failpoints.js';
+import { failpoint } from '../failpoints.js';
 import type { RepositorySyncResult, SyncProgress, SyncResult } from '../engine/ports.js';
 
 export interface SyncOptions {

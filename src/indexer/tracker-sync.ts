@@ -6,6 +6,9 @@ import type { TrackerTicket } from '../engine/model.js';
 import type { JiraSource } from '../sources/jira/jira-source.js';
 import type { TrackerStore, TrackerTicketRecord } from '../store/tracker-store.js';
 
+/** A key Jira said it does not have is asked for again after a day (a ticket restored, a project moved). */
+const RECHECK_UNKNOWN_MS = 24 * 3_600_000;
+
 /**
  * Brings tracker facts up to date: tickets first seen in commits are read whole, known ones only
  * when updated since the last good sync, plus the fix versions digests and releases ask for. A
@@ -15,19 +18,25 @@ export async function syncJira(jira: JiraSource, store: TrackerStore, config: Gi
   const source = 'jira';
   const state = store.sourceState(source);
   const projects = config.jira?.projects ?? null;
-  const seen = store.ticketsSeenInCommits(projects);
+  const unknown = store.unknownKeys(source, new Date(now.getTime() - RECHECK_UNKNOWN_MS).toISOString());
+  const seen = store.ticketsSeenInCommits(projects).filter((key) => !unknown.has(key));
   const fetched = store.fetchedTickets();
   const fixVersions = [
     ...new Set([...config.digests.flatMap((digest) => ('fixVersion' in digest.scope ? [digest.scope.fixVersion] : [])), ...extraFixVersions]),
   ];
+  const readBefore = store.fixVersionsRead(source);
   try {
+    // New keys and fix versions asked for the first time are read whole; the rest only as updated.
     const fresh = seen.filter((key) => !fetched.has(key));
     const known = seen.filter((key) => fetched.has(key));
-    const tickets = [
-      ...(fresh.length > 0 ? await jira.fetch(fresh, [], null) : []),
-      ...(known.length > 0 || fixVersions.length > 0 ? await jira.fetch(known, fixVersions, state.cursor) : []),
-    ];
+    const newVersions = fixVersions.filter((version) => !readBefore.has(version));
+    const readVersions = fixVersions.filter((version) => readBefore.has(version));
+    const whole = await jira.fetch(fresh, newVersions, null);
+    const incremental = await jira.fetch(known, readVersions, state.cursor);
+    const tickets = [...whole.tickets, ...incremental.tickets];
     store.saveTickets(source, tickets.map(toRecord), now.toISOString());
+    store.markUnknown(source, [...whole.unknownKeys, ...incremental.unknownKeys], now.toISOString());
+    store.markFixVersionsRead(source, newVersions, now.toISOString());
     store.sourceSucceeded(source, now.toISOString(), now.toISOString());
     return { source, ok: true, items: tickets.length };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -29,13 +29,26 @@ export const SCHEMA_VERSION = Math.max(...loadMigrations().map((migration) => mi
  * check, and every pending migration applied in one transaction. A database written by a newer gig
  * is refused rather than misread.
  */
+/** "gig1": marks a file as gig's (PRAGMA application_id), so gig never takes over another program's database. */
+export const GIG_APPLICATION_ID = 0x67696731;
+
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const existed = file !== ':memory:' && existsSync(file) && statSync(file).size > 0;
+  if (file !== ':memory:') {
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+    } catch (error) {
+      throw new GigError('STORE_UNAVAILABLE', `Cannot create the folder of the database ${file}: ${(error as Error).message}`, {
+        hint: 'Point --db (or GIG_DB) at a file in a folder this user may write.',
+        cause: error,
+      });
+    }
+  }
   let db: Db;
   try {
     db = new Database(file);
   } catch (error) {
-    throw new GigError('STORE_CORRUPT', `Cannot open the database ${file}: ${(error as Error).message}`, {
+    throw new GigError('STORE_UNAVAILABLE', `Cannot open the database ${file}: ${(error as Error).message}`, {
       hint: 'Check the path given with --db or GIG_DB and that this user may write there.',
       cause: error,
     });
@@ -43,14 +56,34 @@ export function openDatabase(file: string): Db {
   try {
     db.pragma('busy_timeout = 5000');
     checkIntegrity(db, file);
+    // Before anything changes the file (WAL, migrations): is it gig's at all?
+    if (existed) checkOwnership(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     migrate(db, file);
+    if ((db.pragma('application_id', { simple: true }) as number) === 0) db.pragma(`application_id = ${GIG_APPLICATION_ID}`);
     return db;
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Another program's SQLite file given by mistake must come out unchanged: gig refuses a file marked
+ * for another application, and an unmarked one whose tables are not gig's.
+ */
+function checkOwnership(db: Db, file: string): void {
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  if (applicationId === GIG_APPLICATION_ID) return;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const tables = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all().map((row) => row.name));
+  const foreign = applicationId !== 0 || (version === 0 && tables.size > 0) || (version > 0 && !(tables.has('approvals') && tables.has('commits')));
+  if (foreign) {
+    throw new GigError('STORE_FOREIGN', `${file} is a SQLite database of another program, not gig's; gig left it unchanged.`, {
+      hint: 'Point --db (or GIG_DB) at gig\'s own database, or at a new file (default .gig/gig.db).',
+    });
   }
 }
 

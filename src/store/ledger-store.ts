@@ -1,5 +1,6 @@
 import type { AddedManualStep, ManualStepState, RejectionFact } from '../engine/model.js';
 import type { ApprovalRecord, DigestRun, Ledger, NewDeployment, NewRejection, SavedReleaseRecord } from '../engine/ports.js';
+import { holderAlive } from './holder.js';
 import type { Db } from './database.js';
 
 /**
@@ -166,6 +167,32 @@ export class LedgerStore implements Ledger {
       .run(digest, occurrence, owner, at);
   }
 
+  takeOverDigest(digest: string, occurrence: string, owner: string, at: string): { outcome: 'taken'; delivered: string[]; late: boolean } | { outcome: 'sent' | 'busy' } {
+    return this.db.transaction(() => {
+      const row = this.db.prepare<[string, string], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? AND occurrence_at = ?').get(digest, occurrence);
+      if (!row) return { outcome: 'busy' as const };
+      const run = digestRun(row);
+      if (run.status === 'sent') return { outcome: 'sent' as const };
+      if (!abandoned(run, at)) return { outcome: 'busy' as const };
+      this.db.prepare("UPDATE digest_runs SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE digest = ? AND occurrence_at = ?").run(owner, at, digest, occurrence);
+      return { outcome: 'taken' as const, delivered: run.delivered, late: run.late };
+    }).immediate();
+  }
+
+  abandonedDigests(digest: string, at: string): DigestRun[] {
+    return this.db
+      .prepare<[string], DigestRunRow>("SELECT * FROM digest_runs WHERE digest = ? AND status IN ('claimed', 'failed') ORDER BY occurrence_at")
+      .all(digest)
+      .map(digestRun)
+      .filter((run) => abandoned(run, at));
+  }
+
+  markDigestMissed(digest: string, occurrence: string, at: string): void {
+    this.db
+      .prepare("UPDATE digest_runs SET status = 'missed', last_error = coalesce(last_error, 'never delivered') || ' (missed at ' || ? || ')' WHERE digest = ? AND occurrence_at = ? AND status IN ('claimed', 'failed')")
+      .run(at, digest, occurrence);
+  }
+
   recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): void {
     this.db
       .prepare(
@@ -182,22 +209,7 @@ export class LedgerStore implements Ledger {
   }
 
   digestRuns(digest: string, limit: number): DigestRun[] {
-    const rows = this.db
-      .prepare<[string, number], { digest: string; occurrence_at: string; status: DigestRun['status']; claimed_by: string | null; sent_at: string | null; attempts: number; late: number; last_error: string | null; delivered: string }>(
-        'SELECT * FROM digest_runs WHERE digest = ? ORDER BY occurrence_at DESC LIMIT ?',
-      )
-      .all(digest, limit);
-    return rows.map((row) => ({
-      digest: row.digest,
-      occurrence: row.occurrence_at,
-      status: row.status,
-      claimedBy: row.claimed_by,
-      sentAt: row.sent_at,
-      attempts: row.attempts,
-      late: row.late === 1,
-      lastError: row.last_error,
-      delivered: JSON.parse(row.delivered) as string[],
-    }));
+    return this.db.prepare<[string, number], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? ORDER BY occurrence_at DESC LIMIT ?').all(digest, limit).map(digestRun);
   }
 
   lastApprovalOf(ticket: string): { release: string; at: string; by: string } | null {
@@ -211,4 +223,41 @@ export class LedgerStore implements Ledger {
         .get(ticket) ?? null
     );
   }
+}
+
+/** A claim not renewed for this long is abandoned wherever its holder ran: a delivery takes minutes at most. */
+const CLAIM_STALE_MS = 15 * 60 * 1000;
+
+/** Nobody is delivering it any more: its run gave up (failed), or its holder died. */
+function abandoned(run: DigestRun, at: string): boolean {
+  if (run.status === 'failed') return true;
+  return run.status === 'claimed' && !holderAlive(run.claimedBy, run.claimedAt ?? run.occurrence, CLAIM_STALE_MS, new Date(at));
+}
+
+interface DigestRunRow {
+  digest: string;
+  occurrence_at: string;
+  status: DigestRun['status'];
+  claimed_by: string | null;
+  claimed_at: string | null;
+  sent_at: string | null;
+  attempts: number;
+  late: number;
+  last_error: string | null;
+  delivered: string;
+}
+
+function digestRun(row: DigestRunRow): DigestRun {
+  return {
+    digest: row.digest,
+    occurrence: row.occurrence_at,
+    status: row.status,
+    claimedBy: row.claimed_by,
+    claimedAt: row.claimed_at,
+    sentAt: row.sent_at,
+    attempts: row.attempts,
+    late: row.late === 1,
+    lastError: row.last_error,
+    delivered: JSON.parse(row.delivered) as string[],
+  };
 }

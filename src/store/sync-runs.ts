@@ -1,6 +1,6 @@
-import { hostname } from 'node:os';
 import { GigError } from '../errors.js';
 import type { Db } from './database.js';
+import { holderAlive, thisHolder } from './holder.js';
 
 /** A lease not renewed for this long belongs to a sync that is gone, wherever it ran. */
 const STALE_AFTER_MS = 10 * 60 * 1000;
@@ -19,7 +19,7 @@ export interface SyncLease {
  * transaction; a holder that died is recognised by its pid (same host) or by a stale renewal.
  */
 export class SyncRuns {
-  private readonly owner = `${hostname()}:${process.pid}`;
+  private readonly owner = thisHolder();
 
   constructor(
     private readonly db: Db,
@@ -35,7 +35,7 @@ export class SyncRuns {
         )
         .all();
       for (const run of running) {
-        if (this.isAlive(run.owner, run.heartbeat_at ?? run.started_at)) {
+        if (holderAlive(run.owner, run.heartbeat_at ?? run.started_at, STALE_AFTER_MS, this.now())) {
           throw new GigError('SYNC_RUNNING', `Another sync is running (${run.owner ?? 'unknown process'}, since ${run.started_at.slice(0, 16).replace('T', ' ')} UTC).`, {
             hint: 'Wait for it to finish; gig serve syncs on its own schedule. A sync that died is taken over after 10 minutes, or at once on the same host.',
           });
@@ -57,18 +57,5 @@ export class SyncRuns {
           .run(status, this.now().toISOString(), JSON.stringify(summary), id);
       },
     };
-  }
-
-  private isAlive(owner: string | null, renewedAt: string): boolean {
-    if (this.now().getTime() - Date.parse(renewedAt) > STALE_AFTER_MS) return false;
-    const [host, pid] = (owner ?? '').split(':');
-    if (host !== hostname() || pid === undefined) return true;
-    try {
-      process.kill(Number(pid), 0);
-      return true;
-    } catch (error) {
-      // EPERM: the process exists but belongs to someone else.
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
   }
 }

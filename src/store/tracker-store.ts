@@ -51,6 +51,40 @@ export class TrackerStore {
     return new Set(this.db.prepare<[], { key: string }>('SELECT key FROM tickets').all().map((row) => row.key));
   }
 
+  /** Keys the tracker said it does not have, checked after `since` (older ones are worth asking again). */
+  unknownKeys(source: string, since: string): Set<string> {
+    return new Set(
+      this.db
+        .prepare<[string, string], { key: string }>('SELECT key FROM tracker_unknown_keys WHERE source = ? AND checked_at >= ?')
+        .all(source, since)
+        .map((row) => row.key),
+    );
+  }
+
+  markUnknown(source: string, keys: string[], at: string): void {
+    const mark = this.db.prepare('INSERT INTO tracker_unknown_keys (key, source, checked_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET checked_at = excluded.checked_at');
+    const forget = this.db.prepare('DELETE FROM tracker_unknown_keys WHERE key = ?');
+    this.db.transaction(() => {
+      for (const key of keys) mark.run(key, source, at);
+      // A key that turns up after all is known now.
+      for (const row of this.db.prepare<[string], { key: string }>('SELECT key FROM tracker_unknown_keys WHERE source = ?').all(source)) {
+        if (this.db.prepare('SELECT 1 FROM tickets WHERE key = ?').get(row.key)) forget.run(row.key);
+      }
+    })();
+  }
+
+  /** Fix versions whose tickets were read whole at least once. */
+  fixVersionsRead(source: string): Set<string> {
+    return new Set(this.db.prepare<[string], { version: string }>('SELECT version FROM tracker_fix_versions WHERE source = ?').all(source).map((row) => row.version));
+  }
+
+  markFixVersionsRead(source: string, versions: string[], at: string): void {
+    const mark = this.db.prepare('INSERT INTO tracker_fix_versions (source, version, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    this.db.transaction(() => {
+      for (const version of versions) mark.run(source, version, at);
+    })();
+  }
+
   ticketsInFixVersion(version: string): string[] {
     return this.db
       .prepare<[string], { key: string }>('SELECT key FROM tickets WHERE EXISTS (SELECT 1 FROM json_each(tickets.fix_versions) v WHERE v.value = ?) ORDER BY key')

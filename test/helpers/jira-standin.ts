@@ -48,11 +48,18 @@ export async function startJiraStandIn(pageSize = 2): Promise<JiraStandIn> {
     }
     if (url.pathname === '/rest/api/3/search/jql') {
       const jql = url.searchParams.get('jql') ?? '';
+      // Like Jira, an empty list is a syntax error, not an empty answer.
+      if (/in \(\s*\)/.test(jql)) return send(400, { errorMessages: ["Error in the JQL Query: Expecting either a value, list or function but got ')'."] });
       const keys = /key in \(([^)]*)\)/.exec(jql)?.[1]?.split(',').map((key) => key.trim()).filter(Boolean) ?? [];
       const versions = [...(/fixVersion in \(([^)]*)\)/.exec(jql)?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
       const unknown = keys.filter((key) => !issues.has(key));
       if (unknown.length > 0) return send(400, { errorMessages: unknown.map((key) => `An issue with key '${key}' does not exist for field 'key'.`) });
-      const matching = [...issues.values()].filter((issue) => keys.includes(issue.key) || (issue.fixVersions ?? []).some((version) => versions.includes(version)));
+      // `updated >= "yyyy/MM/dd HH:mm"` (UTC here): the incremental filter gig sends after the first read.
+      const since = /updated >= "(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2})"/.exec(jql);
+      const sinceMs = since ? Date.UTC(Number(since[1]), Number(since[2]) - 1, Number(since[3]), Number(since[4]), Number(since[5])) : null;
+      const matching = [...issues.values()]
+        .filter((issue) => keys.includes(issue.key) || (issue.fixVersions ?? []).some((version) => versions.includes(version)))
+        .filter((issue) => sinceMs === null || Date.parse(issue.updated ?? '2026-01-01T00:00:00Z') >= sinceMs);
       const start = Number(url.searchParams.get('nextPageToken') ?? '0');
       const page = matching.slice(start, start + pageSize);
       const next = start + pageSize < matching.length ? String(start + pageSize) : undefined;

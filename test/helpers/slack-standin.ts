@@ -24,6 +24,8 @@ export interface SlackStandIn {
 
 export async function startSlackStandIn(): Promise<SlackStandIn> {
   const calls: SlackCall[] = [];
+  // What chat.postMessage accepted, so conversations.history can read it back.
+  const posted: Array<{ channel: string; ts: string; text: unknown; metadata?: unknown }> = [];
   const failures = new Map<string, Array<{ status: number; retryAfter?: number }>>();
   let fileCounter = 0;
   let url = '';
@@ -46,9 +48,22 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     switch (method) {
       case 'auth.test':
         return answer({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'gig' });
-      case 'chat.postMessage':
+      case 'chat.postMessage': {
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(calls.length).padStart(6, '0')}`;
+        posted.push({ channel: String(body.channel), ts, text: body.text, ...(body.metadata ? { metadata: body.metadata } : {}) });
+        return answer({ channel: body.channel, ts });
+      }
       case 'chat.update':
         return answer({ channel: body.channel, ts: body.ts ?? '1700000000.000100' });
+      case 'conversations.history':
+        // Newest first, like Slack; metadata only when asked for.
+        return answer({
+          messages: posted
+            .filter((message) => message.channel === body.channel)
+            .reverse()
+            .map((message) => (body.include_all_metadata === true || body.include_all_metadata === 'true' ? message : { ...message, metadata: undefined })),
+          has_more: false,
+        });
       case 'files.getUploadURLExternal':
         fileCounter += 1;
         return answer({ upload_url: `${url}/upload/F${fileCounter}`, file_id: `F${fileCounter}` });

@@ -1,10 +1,16 @@
 import { fitCard } from '../../views/cards/fit.js';
 import type { Card, CardAction, CardBlock } from '../../views/cards/model.js';
+import { plainText } from '../../views/escape/markup.js';
+import { slackCode, slackMrkdwn, slackSummary, slackText } from '../../views/escape/slack.js';
 
 /**
  * One generic renderer from the card model to Block Kit, within Slack's limits: 50 blocks, 3,000
  * characters a section, 150 a header, 2,000 a button value, and about 13k for the whole message.
  * Lists that do not fit end in "…and N more"; the caller then attaches the full document.
+ *
+ * Card text is gig's neutral markup; views/escape/slack.ts turns it into mrkdwn and escapes every
+ * literal run, so nothing a user wrote becomes a mention, a link or formatting. Every mrkdwn object
+ * is `verbatim`: Slack then links no bare URL or channel name and parses no mention on its own.
  */
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -32,8 +38,8 @@ export function renderBlockKit(card: Card): RenderedMessage {
     const fits = rendered.blocks.length <= SLACK_LIMITS.blocks && textSize(rendered.blocks) <= SLACK_LIMITS.totalText;
     return { output: rendered, fits, excess: Math.max(0, rendered.blocks.length - SLACK_LIMITS.blocks) };
   });
-  if (exhausted) return { text: plain(card.summary), blocks: output.blocks.slice(0, SLACK_LIMITS.blocks), truncated: true };
-  return { text: plain(card.summary), blocks: output.blocks, truncated: output.cut };
+  if (exhausted) return { text: slackSummary(card.summary), blocks: output.blocks.slice(0, SLACK_LIMITS.blocks), truncated: true };
+  return { text: slackSummary(card.summary), blocks: output.blocks, truncated: output.cut };
 }
 
 function renderAll(blocks: CardBlock[], shown: Map<number, number>, itemBudget: number): { blocks: SlackBlock[]; cut: boolean } {
@@ -72,51 +78,52 @@ function renderAll(blocks: CardBlock[], shown: Map<number, number>, itemBudget: 
 function renderBlock(block: Exclude<CardBlock, { kind: 'list' } | { kind: 'item' }>): SlackBlock[] {
   switch (block.kind) {
     case 'header':
-      return [{ type: 'header', text: { type: 'plain_text', text: clip(plain(block.text), SLACK_LIMITS.headerText), emoji: true } }];
+      return [{ type: 'header', text: { type: 'plain_text', text: clip(plainText(block.text, { code: true }), SLACK_LIMITS.headerText), emoji: true } }];
     case 'text':
       return [section(block.text)];
     case 'facts': {
       const sections: SlackBlock[] = [];
       for (let start = 0; start < block.facts.length; start += SLACK_LIMITS.fieldsPerSection) {
-        const fields = block.facts.slice(start, start + SLACK_LIMITS.fieldsPerSection).map((fact) => ({
-          type: 'mrkdwn',
-          text: clip(`*${escape(fact.label)}*\n${mrkdwn(fact.value)}`, SLACK_LIMITS.fieldText),
-        }));
+        const fields = block.facts
+          .slice(start, start + SLACK_LIMITS.fieldsPerSection)
+          .map((fact) => mrkdwnObject(clip(`${bold(fact.label)}\n${slackMrkdwn(fact.value)}`, SLACK_LIMITS.fieldText)));
         sections.push({ type: 'section', fields });
       }
       return sections;
     }
     case 'grid': {
-      const width = Math.max(4, ...block.rows.map((row) => row.label.length)) + 2;
-      const cellWidth = Math.max(5, ...block.columns.map((column) => column.length + 2));
+      const columns = block.columns.map((column) => plainText(column));
+      const rows = block.rows.map((row) => ({ label: plainText(row.label), cells: row.cells.map((cell) => plainText(cell)) }));
+      const width = Math.max(4, ...rows.map((row) => row.label.length)) + 2;
+      const cellWidth = Math.max(5, ...columns.map((column) => column.length + 2));
       const lines = [
-        ' '.repeat(width) + block.columns.map((column) => column.padEnd(cellWidth)).join('').trimEnd(),
-        ...block.rows.map((row) => row.label.padEnd(width) + row.cells.map((cell) => cell.padEnd(cellWidth)).join('').trimEnd()),
+        ' '.repeat(width) + columns.map((column) => column.padEnd(cellWidth)).join('').trimEnd(),
+        ...rows.map((row) => row.label.padEnd(width) + row.cells.map((cell) => cell.padEnd(cellWidth)).join('').trimEnd()),
       ];
-      return [section(`*${escape(block.title)}*\n\`\`\`${escape(lines.join('\n'))}\`\`\``, true)];
+      return [section(`${bold(block.title)}\n\`\`\`${slackCode(lines.join('\n'))}\`\`\``, true)];
     }
     case 'actions':
       return [{ type: 'actions', elements: block.actions.map(button) }];
     case 'context':
-      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: clip(mrkdwn(block.text), 2000) }] }];
+      return [{ type: 'context', elements: [mrkdwnObject(clip(slackMrkdwn(block.text), 2000))] }];
     case 'divider':
       return [{ type: 'divider' }];
   }
 }
 
 function list(title: string, items: string[], limit: number): { block: SlackBlock; cut: boolean } {
-  const head = `*${escape(title)}*`;
+  const head = bold(title);
   let count = Math.min(limit, items.length);
   for (;;) {
     const more = items.length - count;
-    const text = [head, ...items.slice(0, count).map((entry) => `• ${mrkdwn(entry)}`), ...(more > 0 ? [`_…and ${more} more_`] : [])].join('\n');
-    if (text.length <= SLACK_LIMITS.sectionText || count === 0) return { block: { type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } }, cut: more > 0 };
+    const text = [head, ...items.slice(0, count).map((entry) => `• ${slackMrkdwn(entry)}`), ...(more > 0 ? [`_…and ${more} more_`] : [])].join('\n');
+    if (text.length <= SLACK_LIMITS.sectionText || count === 0) return { block: { type: 'section', text: mrkdwnObject(clip(text, SLACK_LIMITS.sectionText)) }, cut: more > 0 };
     count = Math.floor(count * 0.8);
   }
 }
 
 function item(text: string, action: CardAction | undefined): SlackBlock {
-  const block: SlackBlock = { type: 'section', text: { type: 'mrkdwn', text: clip(mrkdwn(text), SLACK_LIMITS.sectionText) } };
+  const block: SlackBlock = { type: 'section', text: mrkdwnObject(clip(slackMrkdwn(text), SLACK_LIMITS.sectionText)) };
   if (action) block.accessory = button(action);
   return block;
 }
@@ -126,31 +133,29 @@ function button(action: CardAction): SlackBlock {
   return {
     type: 'button',
     action_id: action.id,
-    text: { type: 'plain_text', text: clip(action.label, SLACK_LIMITS.buttonText), emoji: true },
+    text: { type: 'plain_text', text: clip(plainText(action.label), SLACK_LIMITS.buttonText), emoji: true },
     value: action.value,
     ...(action.style ? { style: action.style } : {}),
   };
 }
 
-function section(text: string, preformatted = false): SlackBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: clip(preformatted ? text : mrkdwn(text), SLACK_LIMITS.sectionText) } };
+/** A section of gig markup, or of mrkdwn the renderer built itself (`rendered`). */
+function section(text: string, rendered = false): SlackBlock {
+  return { type: 'section', text: mrkdwnObject(clip(rendered ? text : slackMrkdwn(text), SLACK_LIMITS.sectionText)) };
 }
 
-/** Slack mrkdwn: &, < and > escaped, **bold** becomes *bold*. */
-export function mrkdwn(text: string): string {
-  return escape(text).replace(/\*\*(.+?)\*\*/g, '*$1*');
+function mrkdwnObject(text: string): { type: 'mrkdwn'; text: string; verbatim: true } {
+  return { type: 'mrkdwn', text, verbatim: true };
 }
 
-function escape(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+/** A title or label: its words in bold, whatever markup they carried. */
+function bold(markup: string): string {
+  return `*${slackText(plainText(markup), false)}*`;
 }
 
-function plain(text: string): string {
-  return text.replace(/\*\*(.+?)\*\*/g, '$1');
-}
-
+/** Cut to `max` characters with an ellipsis, never through the middle of an `&amp;` entity. */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${text.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`;
 }
 
 function textSize(blocks: SlackBlock[]): number {

@@ -1,41 +1,66 @@
 import type { App as BoltApp, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { handleChat, handleManualDone, handleReleaseDecision, type ActionReply } from '../../commands/chat.js';
+import { refusalMessage, type Actor } from '../../commands/approvals.js';
+import { handleManualDone, handleReleaseDecision, prepareChat, type ActionReply, type ChatReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
-import { toGigError } from '../../errors.js';
+import { toGigError, type GigError } from '../../errors.js';
 import { ACTIONS, type Card } from '../../views/cards/model.js';
 import { errorCard } from '../../views/cards/simple-cards.js';
 import type { Logger } from '../log.js';
 import { renderBlockKit } from './block-kit.js';
+import { slackText } from '../../views/escape/slack.js';
+import type { SlackRoutes } from './payloads.js';
 
 const PREFIX = '/gig ';
 const FLAG_MODAL = 'gig.release.flag.modal';
 
+/** What gig listens to on Slack; the request gate (request-gate.ts) answers anything else itself. */
+export const SLACK_ROUTES: SlackRoutes = { command: '/gig', actions: [ACTIONS.approve, ACTIONS.flag, ACTIONS.manualDone], views: [FLAG_MODAL] };
+
+/** A decision taken, or the error that stopped it: either way the acknowledgement goes out next. */
+type Outcome = { reply: ActionReply } | { error: GigError };
+
+const slackUser = (id: string): Actor => ({ platform: 'slack', id });
+
 /**
- * Slack is a thin shell: it acknowledges at once (Slack allows 3 seconds), hands the text or the
- * click to the command layer, and renders the card it gets back. Every handler is one error
- * boundary: users get a short message, the log gets the details, nobody sees a stack trace.
+ * Slack is a thin shell over the command layer, and every handler is one error boundary: users
+ * get a short message, the log gets the details, nobody sees a stack trace.
+ *
+ * Order matters. Whatever records a decision (Approve, Flag, Done, and the chat verbs the grammar
+ * marks as recording) writes its ledger row first — a synchronous SQLite transaction of about a
+ * millisecond — then acknowledges, then does the slow things (chat.update, response_url, uploads).
+ * So once Slack shows the click as received, the decision survives a crash. Reads, release
+ * evaluation and sync are acknowledged first: they may take longer than Slack's 3 seconds.
  */
 export function registerSlackHandlers(app: BoltApp, context: CommandContext, logger: Logger): void {
-  app.command('/gig', async ({ command, ack, respond, client }) => {
-    await ack();
-    const reply = await handleChat(context, command.text, { platform: 'slack', id: command.user_id }, { prefix: PREFIX });
-    const message = renderBlockKit(reply.card);
-    await respond({ response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', text: message.text, blocks: message.blocks });
-    if (message.truncated && reply.card.attachment) await attach(client, command.channel_id, reply.card, logger);
-  });
-
-  app.action<BlockAction<ButtonAction>>(ACTIONS.approve, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    await guard(respond, logger, async () => {
-      const reply = handleReleaseDecision(context, action.value ?? '', 'approve', { platform: 'slack', id: body.user.id });
-      await applyReply(client, respond, body, reply, logger);
+  app.command(SLACK_ROUTES.command, async ({ command, ack, respond, client }) => {
+    const turn = prepareChat(context, fromSlackText(command.text ?? ''), slackUser(command.user_id), { prefix: PREFIX });
+    let reply: ChatReply;
+    if (turn.records) {
+      reply = await turn.answer();
+      await ack();
+    } else {
+      await ack();
+      reply = await turn.answer();
+    }
+    await afterAck(logger, 'slash command answer', async () => {
+      const message = renderBlockKit(reply.card);
+      await respond({ response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', text: message.text, blocks: message.blocks });
+      if (message.truncated && reply.card.attachment) await attach(client, command.channel_id, reply.card, logger);
     });
   });
 
+  app.action<BlockAction<ButtonAction>>(ACTIONS.approve, async ({ ack, body, action, client, respond }) => {
+    const outcome = decide(logger, () => handleReleaseDecision(context, action.value ?? '', 'approve', slackUser(body.user.id)));
+    await ack();
+    await applyOutcome(client, respond, body, outcome, logger);
+  });
+
+  // Flag records nothing yet: it opens the modal that asks for the reason (views.open needs the
+  // trigger within 3 seconds, so it is acknowledged first).
   app.action<BlockAction<ButtonAction>>(ACTIONS.flag, async ({ ack, body, action, client, respond }) => {
     await ack();
-    await guard(respond, logger, async () => {
+    await afterAck(logger, 'flag modal', async () => {
       const metadata = JSON.stringify({ value: action.value, channel: body.container?.channel_id ?? body.channel?.id, ts: body.container?.message_ts ?? body.message?.ts });
       await client.views.open({
         trigger_id: body.trigger_id,
@@ -56,33 +81,34 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
           ],
         },
       });
-    });
+    }, (error) => respondError(respond, error));
   });
 
   app.view<SlackViewAction>(FLAG_MODAL, async ({ ack, view, body, client }) => {
     const reason = view.state.values.reason?.reason?.value?.trim() ?? '';
     if (reason.length === 0) {
-      await ack({ response_action: 'errors', errors: { reason: 'A flag needs a reason, so the team knows what to fix.' } });
+      await ack({ response_action: 'errors', errors: { reason: refusalMessage({ kind: 'reason-required' })! } });
       return;
     }
+    const card = flaggedCard(view.private_metadata);
+    const outcome = decide(logger, () => handleReleaseDecision(context, card.value, 'flag', slackUser(body.user.id), reason));
     await ack();
-    const { value, channel, ts } = JSON.parse(view.private_metadata) as { value: string; channel?: string; ts?: string };
-    try {
-      const reply = handleReleaseDecision(context, value, 'flag', { platform: 'slack', id: body.user.id }, reason);
-      if (channel && ts && reply.refresh) await updateCard(client, channel, ts, reply.card, logger);
-      if (reply.message && channel) await client.chat.postEphemeral({ channel, user: body.user.id, text: reply.message });
-    } catch (error) {
-      logger.error({ err: error }, 'flag failed');
-      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text: toGigError(error).message }).catch(() => undefined);
-    }
+    const { channel, ts } = card;
+    if (!channel) return;
+    await afterAck(logger, 'flag answer', async () => {
+      if ('error' in outcome) {
+        await client.chat.postEphemeral({ channel, user: body.user.id, text: slackText(outcome.error.message) });
+        return;
+      }
+      if (ts && outcome.reply.refresh) await updateCard(client, channel, ts, outcome.reply.card, logger);
+      if (outcome.reply.message) await client.chat.postEphemeral({ channel, user: body.user.id, text: slackText(outcome.reply.message) });
+    });
   });
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.manualDone, async ({ ack, body, action, client, respond }) => {
+    const outcome = decide(logger, () => handleManualDone(context, action.value ?? '', slackUser(body.user.id)));
     await ack();
-    await guard(respond, logger, async () => {
-      const reply = handleManualDone(context, action.value ?? '', { platform: 'slack', id: body.user.id });
-      await applyReply(client, respond, body, reply, logger);
-    });
+    await applyOutcome(client, respond, body, outcome, logger);
   });
 
   app.error(async (error) => {
@@ -92,19 +118,66 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
 
 type Respond = (message: { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean; text: string; blocks?: unknown[] }) => Promise<unknown>;
 
+function decide(logger: Logger, work: () => ActionReply): Outcome {
+  try {
+    return { reply: work() };
+  } catch (error) {
+    const gigError = toGigError(error);
+    logger.error({ err: error, code: gigError.code }, 'Slack action failed');
+    return { error: gigError };
+  }
+}
+
+/** The card a flag modal was opened from (its private metadata); an unreadable one names no card. */
+function flaggedCard(metadata: string): { value: string; channel?: string; ts?: string } {
+  try {
+    const parsed = JSON.parse(metadata) as { value?: unknown; channel?: unknown; ts?: unknown } | null;
+    return {
+      value: typeof parsed?.value === 'string' ? parsed.value : '',
+      ...(typeof parsed?.channel === 'string' ? { channel: parsed.channel } : {}),
+      ...(typeof parsed?.ts === 'string' ? { ts: parsed.ts } : {}),
+    };
+  } catch {
+    return { value: '' };
+  }
+}
+
+/** After the acknowledgement: slow work whose failure is logged (and told to the user when it can be). */
+async function afterAck(logger: Logger, what: string, work: () => Promise<void>, onError?: (error: GigError) => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const gigError = toGigError(error);
+    logger.error({ err: error, code: gigError.code }, `${what} failed`);
+    await onError?.(gigError).catch(() => undefined);
+  }
+}
+
+async function respondError(respond: Respond, error: GigError): Promise<void> {
+  const message = renderBlockKit(errorCard(error, PREFIX));
+  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+}
+
 /** The decision is in the ledger already: refresh the card, and tell the clicker what they need to know. */
-async function applyReply(client: WebClient, respond: Respond, body: BlockAction, reply: ActionReply, logger: Logger): Promise<void> {
-  const channel = body.container?.channel_id ?? body.channel?.id;
-  const ts = body.container?.message_ts ?? body.message?.ts;
-  if (!reply.refresh) {
-    if (reply.message) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.message });
+async function applyOutcome(client: WebClient, respond: Respond, body: BlockAction, outcome: Outcome, logger: Logger): Promise<void> {
+  if ('error' in outcome) {
+    await respondError(respond, outcome.error).catch((error: unknown) => logger.error({ err: error }, 'response_url failed'));
     return;
   }
-  const updated = channel && ts ? await updateCard(client, channel, ts, reply.card, logger) : false;
-  if (!updated && channel && ts) {
-    await respond({ response_type: 'ephemeral', replace_original: false, text: 'Your decision is recorded, but Slack did not let gig refresh the card. Ask for it again with /gig release.' });
-  }
-  if (reply.message) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.message });
+  const reply = outcome.reply;
+  await afterAck(logger, 'Slack action answer', async () => {
+    const channel = body.container?.channel_id ?? body.channel?.id;
+    const ts = body.container?.message_ts ?? body.message?.ts;
+    if (!reply.refresh) {
+      if (reply.message) await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) });
+      return;
+    }
+    const updated = channel && ts ? await updateCard(client, channel, ts, reply.card, logger) : false;
+    if (!updated && channel && ts) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Your decision is recorded, but Slack did not let gig refresh the card. Ask for it again with /gig release.' });
+    }
+    if (reply.message) await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) });
+  }, (error) => respondError(respond, error));
 }
 
 async function updateCard(client: WebClient, channel: string, ts: string, card: Card, logger: Logger): Promise<boolean> {
@@ -128,13 +201,10 @@ async function attach(client: WebClient, channel: string, card: Card, logger: Lo
   }
 }
 
-async function guard(respond: Respond, logger: Logger, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    const gigError = toGigError(error);
-    logger.error({ err: error, code: gigError.code }, 'Slack action failed');
-    const message = renderBlockKit(errorCard(gigError, PREFIX));
-    await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }).catch(() => undefined);
-  }
+/**
+ * Slack sends a slash command's text with &, < and > as entities: what the user typed is what gig
+ * stores (a reason, a manual step); each surface escapes it again on the way out.
+ */
+function fromSlackText(text: string): string {
+  return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }

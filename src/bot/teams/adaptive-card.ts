@@ -1,12 +1,18 @@
 import type { Card, CardAction, CardBlock } from '../../views/cards/model.js';
 import { ACTIONS } from '../../views/cards/model.js';
 import { fitCard } from '../../views/cards/fit.js';
+import { lit, plainText } from '../../views/escape/markup.js';
+import { teamsMarkdown } from '../../views/escape/teams.js';
 
 /**
  * One generic renderer from the card model to an Adaptive Card 1.5 for Teams: FactSet for facts,
  * a ColumnSet per row for the repositories × environments grid, Action.Execute (Universal Actions)
  * with an Action.Submit fallback for older clients. Cards stay under Teams' 28 KB: long lists end
  * in "…and N more", and the caller offers the full document.
+ *
+ * Card text is gig's neutral markup; every TextBlock and fact goes through teamsMarkdown
+ * (views/escape/teams.ts), which keeps gig's emphasis and neutralises links, `<at>` mentions,
+ * HTML and Markdown in what users wrote. Button titles are plain text and get the words only.
  */
 export const TEAMS_LIMITS = { cardBytes: 28_000 } as const;
 
@@ -34,7 +40,7 @@ export function renderAdaptiveCard(card: Card, fullDocumentUrl?: string): Render
       body.push(
         fullDocumentUrl
           ? { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: `Open the full ${card.attachment.title.toLowerCase()}`, url: fullDocumentUrl }] }
-          : { type: 'TextBlock', text: `This card is shortened; the full packet: \`gig release ${card.attachment.release ?? ''} --format md\``, wrap: true, isSubtle: true },
+          : { type: 'TextBlock', text: teamsMarkdown(`This card is shortened; the full packet: \`gig release ${lit(card.attachment.release ?? '')} --format md\``), wrap: true, isSubtle: true },
       );
     }
     const json: AdaptiveCardJson = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, msteams: { width: 'Full' } };
@@ -60,19 +66,19 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
     }
     switch (block.kind) {
       case 'header':
-        push({ type: 'TextBlock', text: block.text, size: 'Large', weight: 'Bolder', wrap: true });
+        push({ type: 'TextBlock', text: teamsMarkdown(block.text), size: 'Large', weight: 'Bolder', wrap: true });
         break;
       case 'text':
         push(text(block.text));
         break;
       case 'facts':
-        push({ type: 'FactSet', facts: block.facts.map((fact) => ({ title: fact.label, value: fact.value })) });
+        push({ type: 'FactSet', facts: block.facts.map((fact) => ({ title: teamsMarkdown(fact.label), value: teamsMarkdown(fact.value) })) });
         break;
       case 'grid':
         push({
           type: 'Container',
           items: [
-            { type: 'TextBlock', text: block.title, weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: teamsMarkdown(block.title), weight: 'Bolder', wrap: true },
             row('', block.columns, true),
             ...block.rows.map((entry) => row(entry.label, entry.cells, false)),
           ],
@@ -85,8 +91,8 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
         push({
           type: 'Container',
           items: [
-            { type: 'TextBlock', text: block.title, weight: 'Bolder', wrap: true },
-            text([...block.items.slice(0, limit).map((entry) => `- ${entry}`), ...(more > 0 ? [`_…and ${more} more_`] : [])].join('\n')),
+            { type: 'TextBlock', text: teamsMarkdown(block.title), weight: 'Bolder', wrap: true },
+            rendered([...block.items.slice(0, limit).map((entry) => `- ${teamsMarkdown(entry)}`), ...(more > 0 ? [`_…and ${more} more_`] : [])].join('\n')),
           ],
         });
         break;
@@ -115,7 +121,7 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
         break;
       }
       case 'context':
-        push({ type: 'TextBlock', text: block.text, isSubtle: true, size: 'Small', wrap: true });
+        push({ type: 'TextBlock', text: teamsMarkdown(block.text), isSubtle: true, size: 'Small', wrap: true });
         break;
       case 'divider':
         separate = true;
@@ -126,8 +132,14 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
   return { body, cut };
 }
 
-function text(value: string): AdaptiveElement {
-  return { type: 'TextBlock', text: value, wrap: true };
+/** A TextBlock of gig markup. */
+function text(markup: string): AdaptiveElement {
+  return rendered(teamsMarkdown(markup));
+}
+
+/** A TextBlock of Markdown the renderer built itself from escaped parts. */
+function rendered(markdown: string): AdaptiveElement {
+  return { type: 'TextBlock', text: markdown, wrap: true };
 }
 
 function row(label: string, cells: string[], heading: boolean): AdaptiveElement {
@@ -135,8 +147,8 @@ function row(label: string, cells: string[], heading: boolean): AdaptiveElement 
     type: 'ColumnSet',
     spacing: 'None',
     columns: [
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: label || ' ', weight: heading ? 'Bolder' : 'Default', wrap: true }] },
-      ...cells.map((cell) => ({ type: 'Column', width: '60px', items: [{ type: 'TextBlock', text: cell, weight: heading ? 'Bolder' : 'Default', horizontalAlignment: 'Center' }] })),
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: teamsMarkdown(label) || ' ', weight: heading ? 'Bolder' : 'Default', wrap: true }] },
+      ...cells.map((cell) => ({ type: 'Column', width: '60px', items: [{ type: 'TextBlock', text: teamsMarkdown(cell), weight: heading ? 'Bolder' : 'Default', horizontalAlignment: 'Center' }] })),
     ],
   };
 }
@@ -145,12 +157,13 @@ function row(label: string, cells: string[], heading: boolean): AdaptiveElement 
 function action(source: CardAction): AdaptiveElement {
   const style = source.style === 'primary' ? 'positive' : source.style === 'danger' ? 'destructive' : 'default';
   const data = { gigAction: source.id, value: source.value };
+  const title = plainText(source.label);
   return {
     type: 'Action.Execute',
     verb: source.id,
-    title: source.label,
+    title,
     style,
     data,
-    fallback: { type: 'Action.Submit', title: source.label, style, data },
+    fallback: { type: 'Action.Submit', title, style, data },
   };
 }

@@ -7,6 +7,7 @@ import { ACTIONS, type Card } from '../../views/cards/model.js';
 import { errorCard, noticeCard } from '../../views/cards/simple-cards.js';
 import type { Logger } from '../log.js';
 import { renderAdaptiveCard } from './adaptive-card.js';
+import { teamsText } from '../../views/escape/teams.js';
 
 const PREFIX = '@gig ';
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -35,7 +36,7 @@ export class GigTeamsBot extends ActivityHandler {
         // Action.Submit from clients without Universal Actions: same handlers, then replace the card.
         const reply = this.act(value.gigAction, value.value ?? '', turn, value.reason);
         await this.refreshOriginal(turn, reply);
-        if (reply.message) await turn.sendActivity(reply.message);
+        if (reply.message) await turn.sendActivity(teamsText(reply.message));
         return next();
       }
       const text = TurnContext.removeRecipientMention(turn.activity) ?? turn.activity.text ?? '';

@@ -21,6 +21,8 @@ interface JiraHistory {
 
 const PAGE = 100;
 const KEYS_PER_QUERY = 100;
+/** A chunk of keys with one unknown key after another is asked again at most this often. */
+const MISSING_KEY_RETRIES = 5;
 
 /**
  * Jira through jira.js: Cloud's enhanced JQL search (/rest/api/3/search/jql, paged by
@@ -54,17 +56,33 @@ export class JiraSource {
     return this.env.JIRA_BASE_URL!.replace(/\/$/, '');
   }
 
-  /** The issues among `keys`, plus those of `fixVersions`; only those updated since `since` when given. */
-  async fetch(keys: string[], fixVersions: string[], since: string | null): Promise<TrackerTicket[]> {
+  /**
+   * The issues among `keys`, plus those of `fixVersions`; only those updated since `since` when
+   * given. Keys Jira says it does not have are left out of the question and returned as
+   * `unknownKeys`; nothing is asked when there is nothing to ask for.
+   */
+  async fetch(keys: string[], fixVersions: string[], since: string | null): Promise<{ tickets: TrackerTicket[]; unknownKeys: string[] }> {
     const tickets = new Map<string, TrackerTicket>();
+    const unknownKeys: string[] = [];
     const updated = since ? ` AND updated >= "${jqlTime(since)}"` : '';
-    const queries: string[] = [];
-    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) queries.push(`key in (${keys.slice(start, start + KEYS_PER_QUERY).join(',')})`);
-    if (fixVersions.length > 0) queries.push(`fixVersion in (${fixVersions.map((version) => JSON.stringify(version)).join(',')})`);
-    for (const query of queries) {
-      for (const issue of await this.search(`(${query})${updated} ORDER BY key`)) tickets.set(issue.key, await this.toTicket(issue));
+    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
+      let chunk = keys.slice(start, start + KEYS_PER_QUERY);
+      for (let tries = 0; chunk.length > 0 && tries < MISSING_KEY_RETRIES; tries += 1) {
+        const found = await this.search(`key in (${chunk.join(',')})${updated} ORDER BY key`);
+        if (found.missing.length === 0) {
+          for (const issue of found.issues) tickets.set(issue.key, await this.toTicket(issue));
+          break;
+        }
+        // Jira refuses the whole query over one key it does not have: ask again without those.
+        unknownKeys.push(...found.missing);
+        chunk = chunk.filter((key) => !found.missing.includes(key));
+      }
     }
-    return [...tickets.values()];
+    if (fixVersions.length > 0) {
+      const found = await this.search(`fixVersion in (${fixVersions.map((version) => JSON.stringify(version)).join(',')})${updated} ORDER BY key`);
+      for (const issue of found.issues) tickets.set(issue.key, await this.toTicket(issue));
+    }
+    return { tickets: [...tickets.values()], unknownKeys };
   }
 
   /** Who gig is, to Jira: the doctor's first check. */
@@ -73,44 +91,38 @@ export class JiraSource {
     return me.displayName ?? me.emailAddress ?? 'unknown user';
   }
 
-  private async search(jql: string): Promise<JiraIssue[]> {
+  /** One JQL query, every page; `missing` names the keys Jira refused the query over (and then there are no issues). */
+  private async search(jql: string): Promise<{ issues: JiraIssue[]; missing: string[] }> {
     const fields = ['summary', 'status', 'issuetype', 'assignee', 'fixVersions', 'issuelinks', 'updated', ...(this.config.manualStepField ? [this.config.manualStepField] : [])];
     const issues: JiraIssue[] = [];
-    let query = jql;
-    for (let tries = 0; tries < 5; tries += 1) {
-      try {
-        if (this.cloud) {
-          let nextPageToken: string | undefined;
-          do {
-            const page = (await this.call('Jira search', () =>
-              this.cloud!.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql: query, fields, expand: 'changelog', maxResults: PAGE, ...(nextPageToken ? { nextPageToken } : {}) }),
-            )) as { issues?: JiraIssue[]; nextPageToken?: string };
-            issues.push(...(page.issues ?? []));
-            nextPageToken = page.nextPageToken ?? undefined;
-          } while (nextPageToken);
-        } else {
-          let startAt = 0;
-          for (;;) {
-            const page = (await this.call('Jira search', () => this.dataCenter!.issueSearch.searchForIssuesUsingJql({ jql: query, fields, expand: 'changelog', maxResults: PAGE, startAt }))) as {
-              issues?: JiraIssue[];
-              total?: number;
-            };
-            issues.push(...(page.issues ?? []));
-            startAt += page.issues?.length ?? 0;
-            if (!page.issues?.length || startAt >= (page.total ?? 0)) break;
-          }
+    try {
+      if (this.cloud) {
+        let nextPageToken: string | undefined;
+        do {
+          const page = (await this.call('Jira search', () =>
+            this.cloud!.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql, fields, expand: 'changelog', maxResults: PAGE, ...(nextPageToken ? { nextPageToken } : {}) }),
+          )) as { issues?: JiraIssue[]; nextPageToken?: string };
+          issues.push(...(page.issues ?? []));
+          nextPageToken = page.nextPageToken ?? undefined;
+        } while (nextPageToken);
+      } else {
+        let startAt = 0;
+        for (;;) {
+          const page = (await this.call('Jira search', () => this.dataCenter!.issueSearch.searchForIssuesUsingJql({ jql, fields, expand: 'changelog', maxResults: PAGE, startAt }))) as {
+            issues?: JiraIssue[];
+            total?: number;
+          };
+          issues.push(...(page.issues ?? []));
+          startAt += page.issues?.length ?? 0;
+          if (!page.issues?.length || startAt >= (page.total ?? 0)) break;
         }
-        return issues;
-      } catch (error) {
-        // Jira refuses a whole query over one key that does not exist: drop those keys and ask again.
-        const missing = missingKeys(error);
-        if (missing.length === 0) throw error;
-        query = dropKeys(query, missing);
-        issues.length = 0;
-        if (!/key in \(\S/.test(query) && !/fixVersion in/.test(query)) return [];
       }
+      return { issues, missing: [] };
+    } catch (error) {
+      const missing = missingKeys(error);
+      if (missing.length === 0) throw error;
+      return { issues: [], missing };
     }
-    return issues;
   }
 
   private async toTicket(issue: JiraIssue): Promise<TrackerTicket> {
@@ -185,10 +197,6 @@ function describeJiraError(error: unknown): HttpFailure {
 function missingKeys(error: unknown): string[] {
   const messages = (error as { cause?: { messages?: string[] } }).cause?.messages ?? [];
   return messages.flatMap((message) => [...message.matchAll(/issue with key '([A-Z][A-Z0-9]+-\d+)' does not exist/gi)].map((match) => match[1]!));
-}
-
-function dropKeys(jql: string, keys: string[]): string {
-  return jql.replace(/key in \(([^)]*)\)/g, (_all, list: string) => `key in (${list.split(',').filter((key) => !keys.includes(key.trim())).join(',')})`);
 }
 
 function same(expected: string, actual: string | null | undefined): boolean {

@@ -2,13 +2,17 @@
  * The neutral card model: what a chat answer says, in order, without any platform's vocabulary.
  * Slack renders it to Block Kit and Teams to Adaptive Cards; a new card touches views/ only.
  *
- * Text uses a small markup both platforms can render: **bold**, `code`, and line breaks.
+ * Every text field (summary, headers, texts, facts, grid, list titles and items, button labels)
+ * is gig's neutral markup (views/escape/markup.ts): **bold**, _italic_, `code`, line breaks, and
+ * backslash escapes. It has no link or mention syntax. Text gig does not control (commit subjects,
+ * reasons, names, manual steps, Jira summaries, configured names) goes in through `lit()`, or
+ * `prose()` for a gig sentence quoting it; renderers escape every literal run for their platform.
  */
 export interface Card {
-  /** One plain line for notifications and clients that cannot show cards. */
+  /** One line for notifications and clients that cannot show cards (shown without emphasis). */
   summary: string;
   blocks: CardBlock[];
-  /** The full document, for the platform to attach when the card had to be cut to fit. */
+  /** The full document, for the platform to attach when the card had to be cut to fit (a file, not card markup). */
   attachment?: { filename: string; title: string; content: string; release?: string };
 }
 

@@ -1,6 +1,7 @@
 import type { ApprovalState } from '../../engine/approvals.js';
 import type { Manifest } from '../../engine/manifest.js';
 import { VERDICT_LABEL } from '../evaluation-text.js';
+import { lit } from '../escape/markup.js';
 import { humanTime, plural, shortSha, truncate } from '../format.js';
 import { renderReleaseMarkdown } from '../release.js';
 import { ACTIONS, type Card, type CardBlock, type ManualDoneValue, type ReleaseActionValue } from './model.js';
@@ -9,24 +10,34 @@ import { VERDICT_BADGE } from './status-card.js';
 /**
  * The release-readiness card: verdicts, what to promote, DB scripts, manual steps with Done
  * buttons, approvals, and Approve / Flag bound to the manifest hash the captain is looking at.
+ * Card text is markup (model.ts): every value from commits, people or the configuration goes in through `lit()`.
  */
 export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift: string[] = []): Card {
-  const blocks: CardBlock[] = [{ kind: 'header', text: `Release ${manifest.release}: ${manifest.from} → ${manifest.to} · ${VERDICT_BADGE[manifest.verdict]}` }];
-  if (drift.length > 0) blocks.push({ kind: 'list', title: '⚠️ Changed since the release was saved', items: drift });
-  blocks.push({ kind: 'facts', facts: manifest.tickets.map((ticket) => ({ label: ticket.ticket, value: `${VERDICT_LABEL[ticket.verdict]}${ticket.reasons[0] ? ` — ${truncate(ticket.reasons[0], 140)}` : ''}` })) });
+  const [release, from, to] = [manifest.release, manifest.from, manifest.to].map(lit);
+  const blocks: CardBlock[] = [{ kind: 'header', text: `Release ${release}: ${from} → ${to} · ${VERDICT_BADGE[manifest.verdict]}` }];
+  if (drift.length > 0) blocks.push({ kind: 'list', title: '⚠️ Changed since the release was saved', items: drift.map(lit) });
+  blocks.push({
+    kind: 'facts',
+    facts: manifest.tickets.map((ticket) => ({ label: lit(ticket.ticket), value: `${VERDICT_LABEL[ticket.verdict]}${ticket.reasons[0] ? ` — ${lit(truncate(ticket.reasons[0], 140))}` : ''}` })),
+  });
   if (manifest.suggestedTickets.length > 0) {
-    blocks.push({ kind: 'list', title: 'Needed but not in the release', items: manifest.suggestedTickets.map((item) => `**${item.ticket}**: ${item.reason}`) });
+    blocks.push({ kind: 'list', title: 'Needed but not in the release', items: manifest.suggestedTickets.map((item) => `**${lit(item.ticket)}**: ${lit(item.reason)}`) });
   }
   for (const repository of manifest.repositories) {
+    const name = lit(repository.name);
     blocks.push({
       kind: 'list',
-      title: `${repository.name} · ${plural(repository.commitsToPromote.length, 'commit')} to promote`,
-      items: repository.commitsToPromote.map((commit) => `\`${shortSha(commit.sha)}\` ${commit.tickets.join(', ')} — ${truncate(commit.subject, 80)}`),
+      title: `${name} · ${plural(repository.commitsToPromote.length, 'commit')} to promote`,
+      items: repository.commitsToPromote.map((commit) => `\`${lit(shortSha(commit.sha))}\` ${lit(commit.tickets.join(', '))} — ${lit(truncate(commit.subject, 80))}`),
     });
-    if (repository.dbScripts.length > 0) blocks.push({ kind: 'list', title: `${repository.name} · DB scripts in order`, items: repository.dbScripts.map((script) => `\`${script}\``) });
+    if (repository.dbScripts.length > 0) blocks.push({ kind: 'list', title: `${name} · DB scripts in order`, items: repository.dbScripts.map((script) => `\`${lit(script)}\``) });
   }
   if (manifest.notReady.length > 0) {
-    blocks.push({ kind: 'list', title: `Not in ${manifest.from} yet`, items: manifest.notReady.map((commit) => `\`${shortSha(commit.sha)}\` ${commit.repository} ${commit.ticket} — ${truncate(commit.subject, 80)}`) });
+    blocks.push({
+      kind: 'list',
+      title: `Not in ${from} yet`,
+      items: manifest.notReady.map((commit) => `\`${lit(shortSha(commit.sha))}\` ${lit(commit.repository)} ${lit(commit.ticket)} — ${lit(truncate(commit.subject, 80))}`),
+    });
   }
   if (manifest.manualSteps.length > 0) {
     blocks.push({ kind: 'text', text: '**Manual steps**' });
@@ -35,17 +46,19 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
       const value: ManualDoneValue = { ticket: step.ticket, step: step.id, to: manifest.to, release: manifest.release };
       blocks.push({
         kind: 'item',
-        text: `${done ? '✅' : '⬜'} \`${step.id}\` ${step.ticket}: ${step.summary}${done && step.doneBy ? ` (done by ${step.doneBy})` : ''}`,
+        text: `${done ? '✅' : '⬜'} \`${lit(step.id)}\` ${lit(step.ticket)}: ${lit(step.summary)}${done && step.doneBy ? ` (done by ${lit(step.doneBy)})` : ''}`,
         ...(done ? {} : { action: { id: ACTIONS.manualDone, label: 'Done', value: JSON.stringify(value) } }),
       });
     }
   }
   const warnings = manifest.risks.filter((risk) => risk.level !== 'info');
-  if (warnings.length > 0) blocks.push({ kind: 'list', title: 'Risks', items: warnings.map((risk) => `**${risk.level}** ${risk.ticket} ${risk.repository ?? ''}: ${risk.summary}`) });
+  if (warnings.length > 0) {
+    blocks.push({ kind: 'list', title: 'Risks', items: warnings.map((risk) => `**${lit(risk.level)}** ${lit(risk.ticket)} ${lit(risk.repository ?? '')}: ${lit(risk.summary)}`) });
+  }
   blocks.push({ kind: 'divider' });
   blocks.push({ kind: 'text', text: approvalText(approvals) });
   if (approvals.approved) {
-    blocks.push({ kind: 'text', text: `✅ **Approved** by ${approvals.approvedBy.join(', ')}` });
+    blocks.push({ kind: 'text', text: `✅ **Approved** by ${lit(approvals.approvedBy.join(', '))}` });
   } else {
     const value: ReleaseActionValue = { release: manifest.release, hash: manifest.hash };
     blocks.push({
@@ -56,9 +69,9 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
       ],
     });
   }
-  blocks.push({ kind: 'context', text: `manifest \`${manifest.hash.slice(0, 12)}\` · ${plural(manifest.tickets.length, 'ticket')} · approvals bind to this manifest` });
+  blocks.push({ kind: 'context', text: `manifest \`${lit(manifest.hash.slice(0, 12))}\` · ${plural(manifest.tickets.length, 'ticket')} · approvals bind to this manifest` });
   return {
-    summary: `Release ${manifest.release} (${manifest.from} → ${manifest.to}): ${VERDICT_LABEL[manifest.verdict]}${approvals.approved ? ', approved' : ''}`,
+    summary: `Release ${release} (${from} → ${to}): ${VERDICT_LABEL[manifest.verdict]}${approvals.approved ? ', approved' : ''}`,
     blocks,
     attachment: { filename: `${manifest.release}.md`, title: `Release packet ${manifest.release}`, content: renderReleaseMarkdown({ manifest, drift }), release: manifest.release },
   };
@@ -71,11 +84,11 @@ function approvalText(state: ApprovalState): string {
   for (const approval of current) {
     lines.push(
       approval.decision === 'approve'
-        ? `✔ ${approval.by} approved (${humanTime(approval.at)})`
-        : `⚑ ${approval.by} flagged (${humanTime(approval.at)}): “${approval.reason ?? ''}”`,
+        ? `✔ ${lit(approval.by)} approved (${humanTime(approval.at)})`
+        : `⚑ ${lit(approval.by)} flagged (${humanTime(approval.at)}): “${lit(approval.reason ?? '')}”`,
     );
   }
-  for (const approval of stale) lines.push(`~ ${approval.by} approved an earlier manifest \`${approval.hash.slice(0, 12)}\` (${humanTime(approval.at)}): stale`);
+  for (const approval of stale) lines.push(`~ ${lit(approval.by)} approved an earlier manifest \`${lit(approval.hash.slice(0, 12))}\` (${humanTime(approval.at)}): stale`);
   if (state.approvals.length === 0) lines.push('no decision yet');
   return lines.join('\n');
 }
