@@ -82,6 +82,7 @@ export interface SavedReleaseRecord {
 export type SyncProgress =
   | { kind: 'repository'; repository: string; index: number; total: number }
   | { kind: 'commits'; repository: string; commits: number }
+  | { kind: 'patches'; repository: string; done: number; total: number }
   | { kind: 'done'; repository: string; result: RepositorySyncResult };
 
 export interface RepositorySyncResult {

@@ -90,7 +90,7 @@ async function syncRepository(
   const storedTips = store.tips(repositoryId);
   const refs = await repo.refs();
 
-  const targets: Array<{ environment: string; branch: string; ref: string | null; sha: string | null }> = [];
+  const targets: Target[] = [];
   for (const env of config.environments) {
     const branch = repository.branches[env.name]!;
     if (!(await refChecker.isValidBranch(repo.dir, branch))) {
@@ -124,7 +124,6 @@ async function syncRepository(
   const lookup = (sha: string): GraphNode | undefined => fresh.get(sha) ?? store.graphNode(repositoryId, sha);
   const merges: Array<{ sha: string; lends: TicketRef[] }> = [];
   const ticketless = new Set<string>();
-  const patchIds = new Map<string, string>();
   let batch: NewCommit[] = [];
   let newCommits = 0;
   const flush = (): void => {
@@ -134,32 +133,72 @@ async function syncRepository(
     options.onProgress?.({ kind: 'commits', repository: repository.name, commits: newCommits });
   };
 
-  await Promise.all([
-    repo.log(include, exclude, (logged) => {
-      const commit = toNewCommit(logged, lookup, matcher);
-      fresh.set(commit.sha, { parents: commit.parents, generation: commit.generation });
-      if (commit.lends.length > 0) merges.push({ sha: commit.sha, lends: commit.lends });
-      if (!commit.namesItself) ticketless.add(commit.sha);
-      batch.push(commit);
-      if (batch.length >= BATCH_SIZE) flush();
-    }),
-    repo.patchIds(include, exclude, (sha, patchId) => patchIds.set(sha, patchId)),
-  ]);
+  // Patches are read only for commits some environment lacks and no earlier sync read; the reading
+  // runs beside the log, on the other core.
+  const toDiff = store.notDiffed(repositoryId, await repo.notOnEveryBranch(targets.flatMap((target) => (target.sha ? [target.sha] : []))));
+  const diffing = new Set(toDiff);
+  const renamed = new Set(store.renamedAmong(repositoryId, toDiff));
+  store.stageDiffs(repositoryId, toDiff);
+  const staged = stagingBuffer(store, repositoryId, (done) => options.onProgress?.({ kind: 'patches', repository: repository.name, done, total: toDiff.length }));
+
+  const reading = repo.log(include, exclude, (logged) => {
+    const commit = toNewCommit(logged, lookup, matcher);
+    fresh.set(commit.sha, { parents: commit.parents, generation: commit.generation });
+    if (commit.lends.length > 0) merges.push({ sha: commit.sha, lends: commit.lends });
+    if (!commit.namesItself) ticketless.add(commit.sha);
+    if (diffing.has(commit.sha) && logged.files.some((file) => file.renamedFrom !== null)) renamed.add(commit.sha);
+    batch.push(commit);
+    if (batch.length >= BATCH_SIZE) flush();
+  });
+  const patching = repo.diffs(toDiff, staged.patchId, staged.lines);
+  // Whatever fails first fails the sync; the other is not left to fail unobserved.
+  patching.catch(() => undefined);
+  await reading;
   flush();
-  failpoint('sync:commits-stored');
-  store.setPatchIds([...patchIds].flatMap(([sha, patchId]) => (ids.has(sha) ? [[ids.get(sha)!, patchId] as [number, string]] : [])));
 
+  // Branch membership, trees and the moved files' line counts are read while the patches still stream.
   const mergeRefs = attributeMerges(merges, { fresh, ticketless, ids, lookup, store });
+  const [membership, renamedCounts] = await Promise.all([
+    branchMembership(repo, changed, storedTips, stillThere, ids, exclude.length === 0 ? fresh : null),
+    repo.lineCountsWithRenames([...renamed]),
+    patching,
+  ]);
+  staged.flush();
+  // A moved file's lines are counted with rename detection: those counts replace the plain ones.
+  staged.override(renamedCounts);
+  failpoint('sync:commits-stored');
 
+  return {
+    result: { repository: repository.name, ok: true, newCommits, removedCommits: 0, changedBranches: changed.map((target) => target.environment), missingBranches },
+    publication: { repositoryId, changes: membership, mergeRefs },
+  };
+}
+
+type Target = { environment: string; branch: string; ref: string | null; sha: string | null };
+
+/**
+ * Which commits each changed branch gained or lost. On a first sync every commit is in `graph`
+ * (read by this sync), so a branch's commits are found by walking parents in memory; otherwise git
+ * says what moved since the tip indexed last time, or lists a force-pushed branch whole.
+ */
+async function branchMembership(
+  repo: GitRepository,
+  changed: Target[],
+  storedTips: Map<string, { branch: string; sha: string | null }>,
+  stillThere: Set<string>,
+  ids: Map<string, number>,
+  graph: Map<string, GraphNode> | null,
+): Promise<MembershipChange[]> {
+  const toIds = (shas: Iterable<string>): number[] => [...shas].map((sha) => ids.get(sha)).filter((id): id is number => id !== undefined);
   const membership: MembershipChange[] = [];
   for (const target of changed) {
     const stored = storedTips.get(target.environment);
     const oldSha = stored?.branch === target.branch && stored.sha !== null && stillThere.has(stored.sha) ? stored.sha : null;
-    const toIds = (shas: string[]): number[] => shas.map((sha) => ids.get(sha)).filter((id): id is number => id !== undefined);
     if (target.sha === null) {
       membership.push({ ...target, reset: true, add: [], remove: [], files: new Map() });
     } else if (oldSha === null) {
-      membership.push({ ...target, reset: true, add: toIds(await repo.revList([target.sha], [])), remove: [], files: await repo.tree(target.sha) });
+      const all = graph ? ancestorsInGraph(target.sha, graph) : await repo.revList([target.sha], []);
+      membership.push({ ...target, reset: true, add: toIds(all), remove: [], files: await repo.tree(target.sha) });
     } else {
       membership.push({
         ...target,
@@ -170,10 +209,22 @@ async function syncRepository(
       });
     }
   }
-  return {
-    result: { repository: repository.name, ok: true, newCommits, removedCommits: 0, changedBranches: changed.map((target) => target.environment), missingBranches },
-    publication: { repositoryId, changes: membership, mergeRefs },
-  };
+  return membership;
+}
+
+/** A commit and every ancestor of it that `graph` knows: what `git rev-list <tip>` prints. */
+function ancestorsInGraph(tip: string, graph: Map<string, GraphNode>): Set<string> {
+  const seen = new Set<string>();
+  const stack = [tip];
+  while (stack.length > 0) {
+    const sha = stack.pop()!;
+    if (seen.has(sha)) continue;
+    const node = graph.get(sha);
+    if (!node) continue;
+    seen.add(sha);
+    for (const parent of node.parents) if (!seen.has(parent)) stack.push(parent);
+  }
+  return seen;
 }
 
 /** How the indexer reads tickets out of messages: the matcher and the trailer keys that own. */
@@ -234,4 +285,33 @@ export function attributeMerges(
     }
   }
   return refs;
+}
+
+/** Buffers what the diff pass finds and stages it in batches, so memory stays flat however many commits are read. */
+function stagingBuffer(store: IndexStore, repositoryId: number, onProgress: (done: number) => void) {
+  let patchIds: Array<[string, string]> = [];
+  let lines: Array<[string, number, number]> = [];
+  let done = 0;
+  const flush = (): void => {
+    if (patchIds.length > 0) store.stagePatchIds(repositoryId, patchIds);
+    if (lines.length > 0) store.stageLineCounts(repositoryId, lines);
+    done += lines.length;
+    if (lines.length > 0) onProgress(done);
+    patchIds = [];
+    lines = [];
+  };
+  return {
+    patchId(sha: string, patchId: string): void {
+      patchIds.push([sha, patchId]);
+      if (patchIds.length >= BATCH_SIZE) flush();
+    },
+    lines(sha: string, additions: number, deletions: number): void {
+      lines.push([sha, additions, deletions]);
+      if (lines.length >= BATCH_SIZE) flush();
+    },
+    flush,
+    override(counts: Map<string, { additions: number; deletions: number }>): void {
+      store.stageLineCounts(repositoryId, [...counts].map(([sha, count]) => [sha, count.additions, count.deletions]));
+    },
+  };
 }

@@ -197,12 +197,57 @@ export class IndexStore implements IndexReader {
     })();
   }
 
-  setPatchIds(pairs: Array<[commitId: number, patchId: string]>): void {
-    const update = this.db.prepare('UPDATE commits SET patch_id = ? WHERE id = ?');
+  /**
+   * Staging for what the diff pass finds (patch-ids, line counts) while the commits themselves may
+   * not be stored yet: a temporary table of this connection, applied when the sync publishes.
+   */
+  stageDiffs(repositoryId: number, shas: string[]): void {
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS diff_stage (repository_id INTEGER NOT NULL, sha TEXT NOT NULL, patch_id TEXT, additions INTEGER NOT NULL DEFAULT 0, deletions INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (repository_id, sha)) WITHOUT ROWID');
+    const insert = this.db.prepare('INSERT OR REPLACE INTO temp.diff_stage (repository_id, sha) VALUES (?, ?)');
     this.db.transaction(() => {
-      for (const [commitId, patchId] of pairs) update.run(patchId, commitId);
+      this.db.prepare('DELETE FROM temp.diff_stage WHERE repository_id = ?').run(repositoryId);
+      for (const sha of shas) insert.run(repositoryId, sha);
     })();
   }
+
+  stagePatchIds(repositoryId: number, pairs: Array<[sha: string, patchId: string]>): void {
+    const update = this.db.prepare('UPDATE temp.diff_stage SET patch_id = ? WHERE repository_id = ? AND sha = ?');
+    this.db.transaction(() => {
+      for (const [sha, patchId] of pairs) update.run(patchId, repositoryId, sha);
+    })();
+  }
+
+  stageLineCounts(repositoryId: number, counts: Array<[sha: string, additions: number, deletions: number]>): void {
+    const update = this.db.prepare('UPDATE temp.diff_stage SET additions = ?, deletions = ? WHERE repository_id = ? AND sha = ?');
+    this.db.transaction(() => {
+      for (const [sha, additions, deletions] of counts) update.run(additions, deletions, repositoryId, sha);
+    })();
+  }
+
+  /** Of the given commits, those whose patch was never read (new ones included). */
+  notDiffed(repositoryId: number, shas: string[]): string[] {
+    if (shas.length === 0) return [];
+    const diffed = new Set(
+      this.db
+        .prepare<[number, string], { sha: string }>('SELECT sha FROM commits WHERE repository_id = ? AND diffed = 1 AND sha IN (SELECT value FROM json_each(?))')
+        .all(repositoryId, JSON.stringify(shas))
+        .map((row) => row.sha),
+    );
+    return shas.filter((sha) => !diffed.has(sha));
+  }
+
+  /** Of the given commits, those that renamed a file (their line counts need rename detection). */
+  renamedAmong(repositoryId: number, shas: string[]): string[] {
+    if (shas.length === 0) return [];
+    return this.db
+      .prepare<[number, string], { sha: string }>(
+        `SELECT DISTINCT c.sha FROM commits c JOIN commit_files f ON f.commit_id = c.id
+         WHERE c.repository_id = ? AND f.renamed_from IS NOT NULL AND c.sha IN (SELECT value FROM json_each(?))`,
+      )
+      .all(repositoryId, JSON.stringify(shas))
+      .map((row) => row.sha);
+  }
+
 
   /**
    * Makes the new state of every repository of a sync visible at once, in one transaction:
@@ -247,6 +292,15 @@ export class IndexStore implements IndexReader {
       removedAny ||= change.reset || change.remove.length > 0;
     }
     for (const ref of mergeRefs) mergeRef.run(ref.ticket, ref.commitId, ref.source);
+    if (this.db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'diff_stage'").get()) {
+      this.db
+        .prepare(
+          `UPDATE commits SET patch_id = s.patch_id, additions = s.additions, deletions = s.deletions, diffed = 1
+           FROM temp.diff_stage s WHERE s.repository_id = ? AND commits.repository_id = s.repository_id AND commits.sha = s.sha`,
+        )
+        .run(repositoryId);
+      this.db.prepare('DELETE FROM temp.diff_stage WHERE repository_id = ?').run(repositoryId);
+    }
     const orphans = removedAny ? this.dropUnpublished(repositoryId) : 0;
     this.db.prepare('UPDATE repositories SET synced_at = ? WHERE id = ?').run(syncedAt, repositoryId);
     return orphans;

@@ -36,6 +36,8 @@ export function describeProgress(event: SyncProgress): string {
       return `${event.repository} (${event.index + 1}/${event.total})`;
     case 'commits':
       return `${event.repository}: ${event.commits} commits read`;
+    case 'patches':
+      return `${event.repository}: ${event.done} of ${event.total} patches read`;
     case 'done':
       return `${event.repository}: ${event.result.ok ? 'done' : 'failed'}`;
   }

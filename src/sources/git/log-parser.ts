@@ -6,7 +6,9 @@
  */
 export const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1f';
 // -M: a renamed file is one change of a few lines, not a deletion and an addition of all of it.
-export const LOG_DIFF_ARGS = ['--raw', '--no-abbrev', '--numstat', '-z', '--find-renames', '--no-ext-diff', '--no-textconv'];
+// No --numstat: counting lines means diffing every blob of history; gig counts them only for the
+// commits a promotion can carry (GitRepository.diffs).
+export const LOG_DIFF_ARGS = ['--raw', '--no-abbrev', '-z', '--find-renames', '--no-ext-diff', '--no-textconv'];
 
 export interface LoggedCommit {
   sha: string;
@@ -176,4 +178,117 @@ export class PatchIdParser {
     const [patchId, commit] = line.trim().split(' ');
     if (patchId && commit) this.onPatchId(commit, patchId);
   }
+}
+
+const NEWLINE = 0x0a;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const AT = 0x40;
+const HEADER_PREFIX = 41;
+
+/**
+ * Counts the lines each commit adds and deletes in `git diff-tree --stdin -p` output, as it streams
+ * past on its way to `git patch-id` (one reading of the patches for both). Works on bytes: a line's
+ * first byte tells what it is, and only the 40-hex commit headers are looked at whole. Inside a
+ * hunk, lines start with ' ', '+', '-' or '\', so a line starting otherwise ends the hunk.
+ */
+export class PatchLineCounter {
+  private current: { sha: string; additions: number; deletions: number } | null = null;
+  private inHunk = false;
+  /** A line cut by a chunk boundary: its first bytes and its length so far. */
+  private head: Buffer = Buffer.alloc(0);
+  private lineLength = 0;
+
+  constructor(private readonly onCommit: (sha: string, additions: number, deletions: number) => void) {}
+
+  push(chunk: Buffer): void {
+    let position = 0;
+    while (position < chunk.length) {
+      const end = chunk.indexOf(NEWLINE, position);
+      if (this.lineLength === 0 && end !== -1) {
+        // The common case: a whole line inside this chunk.
+        this.line(chunk.subarray(position, Math.min(end, position + HEADER_PREFIX)), end - position);
+        position = end + 1;
+        continue;
+      }
+      const stop = end === -1 ? chunk.length : end;
+      if (this.head.length < HEADER_PREFIX) {
+        const take = chunk.subarray(position, Math.min(stop, position + HEADER_PREFIX - this.head.length));
+        this.head = Buffer.concat([this.head, take]);
+      }
+      this.lineLength += stop - position;
+      if (end === -1) return;
+      this.line(this.head, this.lineLength);
+      this.head = Buffer.alloc(0);
+      this.lineLength = 0;
+      position = end + 1;
+    }
+  }
+
+  end(): void {
+    if (this.lineLength > 0) this.line(this.head, this.lineLength);
+    this.head = Buffer.alloc(0);
+    this.lineLength = 0;
+    this.flush();
+  }
+
+  private line(start: Buffer, length: number): void {
+    const first = start[0];
+    if (this.inHunk) {
+      if (first === PLUS) {
+        if (this.current) this.current.additions += 1;
+        return;
+      }
+      if (first === MINUS) {
+        if (this.current) this.current.deletions += 1;
+        return;
+      }
+      if (first === 0x20 || first === 0x5c || first === AT) return;
+      this.inHunk = false;
+    }
+    if (first === AT && start[1] === AT) {
+      this.inHunk = true;
+      return;
+    }
+    if (length === 40 && isHexSha(start)) {
+      this.flush();
+      this.current = { sha: start.toString('latin1', 0, 40), additions: 0, deletions: 0 };
+    }
+  }
+
+  private flush(): void {
+    if (this.current) this.onCommit(this.current.sha, this.current.additions, this.current.deletions);
+    this.current = null;
+    this.inHunk = false;
+  }
+}
+
+function isHexSha(bytes: Buffer): boolean {
+  if (bytes.length < 40) return false;
+  for (let index = 0; index < 40; index += 1) {
+    const byte = bytes[index]!;
+    if (!((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66))) return false;
+  }
+  return true;
+}
+
+/** Reads `git diff-tree --stdin --numstat -z` output: per commit, the lines added and deleted. */
+export function parseNumstatTotals(output: string): Map<string, { additions: number; deletions: number }> {
+  const totals = new Map<string, { additions: number; deletions: number }>();
+  let current: { additions: number; deletions: number } | null = null;
+  const tokens = output.split('\0');
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index]!.replace(/^\n+/, '');
+    if (/^[0-9a-f]{40}$/.test(token)) {
+      current = { additions: 0, deletions: 0 };
+      totals.set(token, current);
+      continue;
+    }
+    const stat = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(token);
+    if (!stat || !current) continue;
+    if (stat[3] === '') index += 2; // a rename: the two paths follow
+    current.additions += stat[1] === '-' ? 0 : Number(stat[1]);
+    current.deletions += stat[2] === '-' ? 0 : Number(stat[2]);
+  }
+  return totals;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GigError } from '../../errors.js';
-import { LOG_DIFF_ARGS, LOG_FORMAT, LogParser, PatchIdParser, unquotePath, type LoggedCommit } from './log-parser.js';
+import { LOG_DIFF_ARGS, LOG_FORMAT, LogParser, parseNumstatTotals, PatchIdParser, PatchLineCounter, unquotePath, type LoggedCommit } from './log-parser.js';
 import type { GitRunner, TimeLimit } from './runner.js';
 
 /**
@@ -83,17 +83,47 @@ export class GitRepository {
     parser.end();
   }
 
-  /** Stable patch-ids of the non-merge commits in the same range, through one log | patch-id pipe. */
-  async patchIds(include: string[], exclude: string[], onPatchId: (commit: string, patchId: string) => void): Promise<void> {
-    if (include.length === 0) return;
+  /**
+   * The non-merge commits reachable from some of `tips` but not from all of them: the only ones a
+   * promotion can carry or a copy can stand for, so the only ones worth a diff. Commits every
+   * environment holds are behind every merge base of all the tips.
+   */
+  async notOnEveryBranch(tips: string[]): Promise<string[]> {
+    const distinct = [...new Set(tips)];
+    if (distinct.length < 2) return [];
+    const { stdout, exitCode } = await this.git.run(this.dir, ['merge-base', '--octopus', '--all', '--end-of-options', ...revisions(distinct, [])], { okExitCodes: [0, 1] });
+    const bases = exitCode === 0 ? stdout.split('\n').filter((line) => line.length > 0) : [];
+    const { stdout: listed } = await this.git.run(this.dir, ['rev-list', '--no-merges', '--end-of-options', ...revisions(distinct, bases)]);
+    return listed.split('\n').filter((line) => line.length > 0);
+  }
+
+  /**
+   * Reads each commit's patch once, in one `diff-tree --stdin -p | patch-id --stable` pair, and
+   * counts the lines it adds and deletes on the way. The diff is pinned (myers, 3 lines of context,
+   * no renames) so that a repository's own diff settings cannot change a patch-id.
+   */
+  async diffs(shas: string[], onPatchId: (commit: string, patchId: string) => void, onLines: (commit: string, additions: number, deletions: number) => void): Promise<void> {
+    if (shas.length === 0) return;
     const parser = new PatchIdParser(onPatchId);
+    const counter = new PatchLineCounter(onLines);
     await this.git.pipe(
       this.dir,
-      ['log', '-p', '--no-merges', '--no-renames', '--no-ext-diff', '--no-textconv', '--format=commit %H', '--end-of-options', ...revisions(include, exclude)],
+      ['diff-tree', '--stdin', '-p', '--no-renames', '--diff-algorithm=myers', '--unified=3', '--no-ext-diff', '--no-textconv'],
       ['patch-id', '--stable'],
       (chunk) => parser.push(chunk),
+      { input: `${revisions(shas, []).join('\n')}\n`, onProducerData: (chunk) => counter.push(chunk) },
     );
     parser.end();
+    counter.end();
+  }
+
+  /** Lines added and deleted per commit with renames detected: a moved file counts what changed in it. */
+  async lineCountsWithRenames(shas: string[]): Promise<Map<string, { additions: number; deletions: number }>> {
+    if (shas.length === 0) return new Map();
+    const { stdout } = await this.git.run(this.dir, ['diff-tree', '--stdin', '--numstat', '-z', '--find-renames', '--no-ext-diff', '--no-textconv'], {
+      input: `${revisions(shas, []).join('\n')}\n`,
+    });
+    return parseNumstatTotals(stdout);
   }
 
   /** Every file of a commit's tree: path → blob. */

@@ -14,13 +14,20 @@ export interface GitRunner {
   /** Runs git and hands its standard output to `onData` as it arrives. */
   stream(cwd: string, args: string[], onData: (chunk: string) => void, options?: TimeLimit): Promise<void>;
   /** Runs `producer | consumer`, handing the consumer's output to `onData`. */
-  pipe(cwd: string, producer: string[], consumer: string[], onData: (chunk: string) => void, options?: TimeLimit): Promise<void>;
+  pipe(cwd: string, producer: string[], consumer: string[], onData: (chunk: string) => void, options?: PipeOptions): Promise<void>;
   readonly spawned: number;
 }
 
 export interface TimeLimit {
   /** Stops git, and every process it started, after this long. Local reads have no limit unless given one. */
   timeoutMs?: number;
+}
+
+export interface PipeOptions extends TimeLimit {
+  /** Written to the producer's standard input (e.g. the SHAs `diff-tree --stdin` reads). */
+  input?: string;
+  /** Sees the producer's output too, as bytes, on its way to the consumer. */
+  onProducerData?: (chunk: Buffer) => void;
 }
 
 export interface RunOptions extends TimeLimit {
@@ -225,18 +232,30 @@ export function createGitRunner(gitBinary = 'git', settings: GitRunnerSettings =
     },
 
     async pipe(cwd, producerArgs, consumerArgs, onData, options = {}) {
+      const handlers: Array<ReturnType<typeof guarded>> = [];
       const producerCall = callOf(cwd, producerArgs, options);
       const consumerCall = callOf(cwd, consumerArgs, options);
       const producer = start(producerCall);
       const consumer = start(consumerCall);
-      producer.stdin?.end();
+      producer.stdin?.on('error', () => undefined);
+      producer.stdin?.end(options.input ?? '');
       consumer.stdin?.on('error', () => undefined);
       producer.stdout?.pipe(consumer.stdin!);
       const handler = guarded(onData, [producer, consumer]);
+      if (options.onProducerData) {
+        const tap = guarded((chunk) => options.onProducerData!(chunk as unknown as Buffer), [producer, consumer]);
+        producer.stdout?.on('data', tap.onData as unknown as (chunk: Buffer) => void);
+        handlers.push(tap);
+      }
       consumer.stdout?.setEncoding('utf8');
       consumer.stdout?.on('data', handler.onData);
-      await Promise.all([completion(producer, producerCall, [0]), completion(consumer, consumerCall, [0])]).catch(handler.rethrow);
-      handler.rethrow();
+      // A failing tap or consumer stopped git: its own error is the one to report, not git's.
+      const rethrowFirst = (gitError?: unknown): void => {
+        for (const tap of handlers) tap.rethrow();
+        handler.rethrow(gitError);
+      };
+      await Promise.all([completion(producer, producerCall, [0]), completion(consumer, consumerCall, [0])]).catch(rethrowFirst);
+      rethrowFirst();
     },
   };
 }
