@@ -1,110 +1,236 @@
 /**
- * gig's benchmark: figures, not assertions. Generates a workspace of synthetic repositories with
- * `git fast-import`, then measures
- *   - the raw floor: `git log --all --name-only` over every repository,
- *   - gig's full sync into a fresh SQLite file, and the git processes it spawned,
- *   - an incremental sync after a few new commits, and a sync with nothing new,
- *   - `status` latency percentiles over random tickets.
+ * gig's benchmark: figures, not assertions (issue #12). Every figure is printed beside the floor or
+ * yardstick measured in the same run, so the ratios hold on a shared, noisy machine.
  *
- *   - the /slack/events acknowledgement latency under concurrent signed slash commands.
+ *   npm run bench                                  # everything below
+ *   npm run bench -- --only synthetic|real|cli|slack
+ *   npm run bench -- --repos 20 --commits 50000    # the synthetic workspace (generated once, cached)
+ *   npm run bench -- --real scripts/accuracy/configs/cxf.yaml   # a real history (docs/accuracy.md)
  *
- *   npm run bench -- [--commits 100000] [--repos 4] [--queries 500] [--only index|slack] [--connections 20] [--seconds 10]
+ * Whole-process figures run the built CLI (`npm run build`), as a user would; in-process figures
+ * (status latency) call the command layer directly. The synthetic workspace is kept in
+ * .bench-cache/ so later runs skip generating it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runStatus } from '../src/commands/status.js';
-import { GitBuilder } from '../src/demo/git-builder.js';
+import { loadConfig } from '../src/config.js';
 import { generateSyntheticRepository } from '../src/demo/synthetic.js';
 import { CHAIN_YAML } from '../src/demo/workspace.js';
-import { openApp } from '../src/main.js';
 
+const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
-    commits: { type: 'string', default: '100000' },
-    repos: { type: 'string', default: '4' },
+    repos: { type: 'string', default: '20' },
+    commits: { type: 'string', default: '50000' },
+    real: { type: 'string', default: path.join('scripts', 'accuracy', 'configs', 'cxf.yaml') },
     queries: { type: 'string', default: '500' },
-    keep: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '5' },
     only: { type: 'string' },
-    connections: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '10' },
   },
 });
-if (values.only === 'slack') {
-  const { benchSlackAck } = await import('./bench-slack.js');
-  await benchSlackAck({ connections: Number(values.connections), seconds: Number(values.seconds) });
-  process.exit(0);
+const runs = Number(values.runs);
+const wanted = (section: string): boolean => values.only === undefined || values.only === section;
+
+interface Row {
+  figure: string;
+  measured: string;
+  yardstick: string;
+  ratio: string;
+  target: string;
+  ok: string;
 }
-const totalCommits = Number(values.commits);
-const repoCount = Number(values.repos);
-const queries = Number(values.queries);
-const perRepo = Math.ceil(totalCommits / repoCount);
+const rows: Row[] = [];
+const verdict = (ok: boolean): string => (ok ? 'yes' : 'NO');
+const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 
-const root = mkdtempSync(path.join(tmpdir(), 'gig-bench-'));
-const names = Array.from({ length: repoCount }, (_, index) => `repo-${index + 1}`);
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const time = async <T>(work: () => Promise<T> | T): Promise<[T, number]> => {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
-};
+/** The built CLI, run as a user runs it; a preload reports the process's peak memory on exit. */
+const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+const CLI = path.join(ROOT, packageJson.bin.gig!);
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+const REPORT_RSS = path.join(ROOT, 'scripts', 'report-rss.mjs');
 
-console.log(`gig bench: ${repoCount} repositories × ${perRepo} commits (${perRepo * repoCount} in all), node ${process.version}, in ${root}`);
-const [, generateMs] = await time(() => names.forEach((name) => generateSyntheticRepository(path.join(root, name), { commits: perRepo })));
-console.log(`generated with git fast-import in ${seconds(generateMs)}\n`);
+interface ProcessRun {
+  ms: number;
+  rssMb: number;
+  stdout: string;
+}
 
-const [, rawMs] = await time(() => {
-  for (const name of names) {
-    const result = spawnSync('git', ['log', '--all', '--name-only', '--format=%H%n%an%n%ad%n%B'], { cwd: path.join(root, name), maxBuffer: 1 << 30 });
-    if (result.status !== 0) throw new Error(result.stderr.toString());
+function gigProcess(args: string[], cwd: string): ProcessRun {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['--import', REPORT_RSS, CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+  const ms = performance.now() - started;
+  if (result.status !== 0 && result.status !== 3) throw new Error(`gig ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const rss = /gig-bench-maxrss (\d+)/.exec(result.stderr);
+  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: result.stdout };
+}
+
+function timeProcess(command: string, args: string[], cwd: string): number {
+  const started = performance.now();
+  const result = spawnSync(command, args, { cwd, maxBuffer: 1 << 30 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.toString()}`);
+  return performance.now() - started;
+}
+
+/** What gig reads, read by git alone: the commits of the environment branches with their file names. */
+function gitFloor(repositories: Array<{ dir: string; branches: string[] }>): number {
+  return repositories.reduce((sum, repo) => sum + timeProcess('git', ['log', '--name-only', '--format=%H%n%an%n%ad%n%B', ...repo.branches], repo.dir), 0);
+}
+
+/** Paired runs of two commands, A then B: each ratio is taken pair by pair, the median reported. */
+function paired(a: () => number, b: () => number, count: number): { a: number; b: number; ratio: number } {
+  a();
+  b();
+  const pairs = Array.from({ length: count }, () => {
+    const timeA = a();
+    const timeB = b();
+    return { timeA, timeB, ratio: timeA / timeB };
+  });
+  return { a: median(pairs.map((pair) => pair.timeA)), b: median(pairs.map((pair) => pair.timeB)), ratio: median(pairs.map((pair) => pair.ratio)) };
+}
+
+function nodeStart(): number {
+  return timeProcess(process.execPath, ['-e', '0'], ROOT);
+}
+
+/** Status latency in process, over random tickets of the index. */
+async function statusLatency(configFile: string, dbFile: string, tickets: string[], queries: number): Promise<{ p50: number; p99: number; max: number }> {
+  const { openApp } = await import('../src/main.js');
+  const { runStatus } = await import('../src/commands/status.js');
+  const app = openApp({ configFile, dbFile });
+  const latencies: number[] = [];
+  for (let index = 0; index < queries; index += 1) {
+    const ticket = tickets[Math.floor(Math.random() * tickets.length)]!;
+    const started = performance.now();
+    runStatus(app.context, ticket);
+    latencies.push(performance.now() - started);
   }
-});
-
-const configFile = path.join(root, 'gig.config.yaml');
-writeFileSync(
-  configFile,
-  `projects: [ABC]
-${CHAIN_YAML}repositories:
-${names.map((name) => `  - { name: ${name}, path: ./${name} }`).join('\n')}
-`,
-);
-const app = openApp({ configFile, dbFile: path.join(root, '.gig', 'gig.db') });
-const [full, fullMs] = await time(() => app.context.sync());
-
-for (const name of names) {
-  const repo = GitBuilder.open(path.join(root, name));
-  repo.checkout('develop');
-  for (let index = 0; index < 5; index += 1) repo.commit(`ABC-${900000 + index} late follow-up ${index}`, { [`late/${index}.txt`]: `${index}\n` }, { date: '2026-11-24T10:00:00Z' });
+  app.close();
+  latencies.sort((x, y) => x - y);
+  const at = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)! };
 }
-const [incremental, incrementalMs] = await time(() => app.context.sync());
-const [idle, idleMs] = await time(() => app.context.sync());
 
-const latencies: number[] = [];
-const maxTicket = Math.floor(perRepo / 5);
-for (let index = 0; index < queries; index += 1) {
-  const ticket = `ABC-${1 + Math.floor(Math.random() * maxTicket)}`;
-  const [, ms] = await time(() => runStatus(app.context, ticket));
-  latencies.push(ms);
+function someTickets(dbFile: string, count: number): string[] {
+  return ownedTickets(dbFile)
+    .sort(() => Math.random() - 0.5)
+    .slice(0, count);
 }
-latencies.sort((a, b) => a - b);
-const percentile = (p: number): string => `${latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(2)} ms`;
-const indexed = full.repositories.reduce((sum, repo) => sum + repo.newCommits, 0);
 
-console.table([
-  { measure: 'raw git log --all --name-only (floor)', time: seconds(rawMs), commits: perRepo * repoCount, 'git processes': repoCount, 'commits/s': Math.round((perRepo * repoCount) / (rawMs / 1000)) },
-  { measure: 'gig sync, full', time: seconds(fullMs), commits: indexed, 'git processes': full.gitProcesses, 'commits/s': Math.round(indexed / (fullMs / 1000)) },
-  { measure: 'gig sync, incremental (5 new commits per repository)', time: seconds(incrementalMs), commits: incremental.repositories.reduce((sum, repo) => sum + repo.newCommits, 0), 'git processes': incremental.gitProcesses, 'commits/s': '' },
-  { measure: 'gig sync, nothing new', time: seconds(idleMs), commits: 0, 'git processes': idle.gitProcesses, 'commits/s': '' },
-]);
-console.log(`gig sync, full / raw floor: ${(fullMs / rawMs).toFixed(1)}×`);
-console.log(`gig status over ${queries} random tickets: p50 ${percentile(50)}, p95 ${percentile(95)}, p99 ${percentile(99)}, max ${latencies.at(-1)!.toFixed(2)} ms`);
+function ownedTickets(dbFile: string): string[] {
+  // Read through gig's own dependency rather than a sqlite3 binary the machine may lack.
+  const script = `import Database from 'better-sqlite3'; const db = new Database(${JSON.stringify(dbFile)}, { readonly: true }); console.log(JSON.stringify(db.prepare("SELECT DISTINCT ticket FROM ticket_refs WHERE source = 'subject'").all().map((r) => r.ticket)));`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as string[];
+}
 
-app.close();
-if (!values.keep) rmSync(root, { recursive: true, force: true });
+/** Sync figures for one workspace: full, nothing new, 100 new commits; status; a 100-ticket release. */
+async function workspaceFigures(label: string, configFile: string, repositories: Array<{ dir: string; branches: string[] }>, addCommits: (() => () => void) | null, targets: { full: number; rss: number | null }): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), 'gig-bench-db-'));
+  const dbFile = path.join(work, 'gig.db');
+  const floor = gitFloor(repositories);
+  const full = gigProcess(['--config', configFile, '--db', dbFile, 'sync'], path.dirname(configFile));
+  rows.push({ figure: `${label}: full sync`, measured: s(full.ms), yardstick: `git log floor ${s(floor)}`, ratio: `${(full.ms / floor).toFixed(2)}×`, target: `≤ ${targets.full}×`, ok: verdict(full.ms / floor <= targets.full) });
+  rows.push({ figure: `${label}: full sync, peak memory`, measured: `${full.rssMb.toFixed(0)} MB`, yardstick: '', ratio: '', target: targets.rss ? `≤ ${targets.rss} MB` : '', ok: targets.rss ? verdict(full.rssMb <= targets.rss) : '' });
 
-if (values.only !== 'index') {
+  const idle = Array.from({ length: runs }, () => gigProcess(['--config', configFile, '--db', dbFile, 'sync'], path.dirname(configFile)).ms);
+  rows.push({ figure: `${label}: sync with nothing new, whole process`, measured: s(median(idle)), yardstick: '', ratio: '', target: '≤ 0.30 s', ok: verdict(median(idle) <= 300) });
+
+  if (addCommits) {
+    const incremental = Array.from({ length: Math.min(runs, 3) }, () => {
+      const undo = addCommits();
+      const ms = gigProcess(['--config', configFile, '--db', dbFile, 'sync'], path.dirname(configFile)).ms;
+      undo();
+      gigProcess(['--config', configFile, '--db', dbFile, 'sync'], path.dirname(configFile));
+      return ms;
+    });
+    rows.push({ figure: `${label}: sync of 100 new commits, whole process`, measured: s(median(incremental)), yardstick: '', ratio: '', target: '≤ 0.50 s', ok: verdict(median(incremental) <= 500) });
+  }
+
+  const tickets = someTickets(dbFile, 5000);
+  const latency = await statusLatency(configFile, dbFile, tickets, Number(values.queries));
+  rows.push({ figure: `${label}: status in process (${values.queries} random tickets)`, measured: `p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`, yardstick: '', ratio: '', target: 'p99 ≤ 50 ms', ok: verdict(latency.p99 <= 50) });
+
+  const config = loadConfig(configFile);
+  const [from, to] = [config.environments[0]!.name, config.environments.at(-1)!.name];
+  const release = tickets.slice(0, 100).join(',');
+  const releases = Array.from({ length: Math.min(runs, 3) }, () => gigProcess(['--config', configFile, '--db', dbFile, 'release', 'BENCH', '--from', from, '--to', to, '--tickets', release, '--format', 'json'], path.dirname(configFile)).ms);
+  rows.push({ figure: `${label}: 100-ticket release, whole process`, measured: s(median(releases)), yardstick: '', ratio: '', target: '≤ 1.00 s', ok: verdict(median(releases) <= 1000) });
+
+  const statusTicket = tickets[0]!;
+  const cli = paired(() => gigProcess(['--config', configFile, '--db', dbFile, 'status', statusTicket], path.dirname(configFile)).ms, nodeStart, runs);
+  rows.push({ figure: `${label}: gig status T, whole process`, measured: s(cli.a), yardstick: `node -e 0 ${s(cli.b)}`, ratio: `${cli.ratio.toFixed(2)}×`, target: '≤ 3×', ok: verdict(cli.ratio <= 3) });
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** 20 × 50,000 commits by default; generated with git fast-import once and kept in .bench-cache/. */
+function syntheticWorkspace(repos: number, commits: number): { configFile: string; repositories: Array<{ dir: string; branches: string[] }> } {
+  const dir = path.join(ROOT, '.bench-cache', `synthetic-${repos}x${commits}`);
+  const names = Array.from({ length: repos }, (_, index) => `repo-${index + 1}`);
+  const configFile = path.join(dir, 'gig.config.yaml');
+  if (!existsSync(configFile)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const started = performance.now();
+    for (const name of names) generateSyntheticRepository(path.join(dir, name), { commits });
+    writeFileSync(configFile, `projects: [ABC]\n${CHAIN_YAML}repositories:\n${names.map((name) => `  - { name: ${name}, path: ./${name} }`).join('\n')}\n`);
+    console.log(`generated ${repos} × ${commits} commits in ${s(performance.now() - started)} (kept in ${path.relative(ROOT, dir)})`);
+  }
+  return { configFile, repositories: names.map((name) => ({ dir: path.join(dir, name), branches: ['develop', 'test', 'uat', 'main'] })) };
+}
+
+/** Adds 100 commits to the first repository's develop; returns how to put the branch back. */
+function hundredCommits(dir: string): () => () => void {
+  return () => {
+    const before = spawnSync('git', ['rev-parse', 'develop'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+    const stamp = Math.floor(Date.now() / 1000);
+    const chunks = [`commit refs/heads/develop\nmark :1\ncommitter Bench <bench@example.com> ${stamp} +0000\ndata 22\nABC-999999 bench 0000\nfrom ${before}\nM 100644 inline bench/0.txt\ndata 2\n0\n\n`];
+    for (let index = 1; index < 100; index += 1) {
+      const message = `ABC-999999 bench ${String(index).padStart(4, '0')}\n`;
+      chunks.push(`commit refs/heads/develop\nmark :${index + 1}\ncommitter Bench <bench@example.com> ${stamp + index} +0000\ndata ${Buffer.byteLength(message)}\n${message}from :${index}\nM 100644 inline bench/${index}.txt\ndata ${String(index).length + 1}\n${index}\n\n`);
+    }
+    const imported = spawnSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, input: chunks.join('') });
+    if (imported.status !== 0) throw new Error(imported.stderr.toString());
+    return () => void spawnSync('git', ['update-ref', 'refs/heads/develop', before], { cwd: dir });
+  };
+}
+
+console.log(`gig bench · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+
+if (wanted('cli')) {
+  const help = paired(() => gigProcess(['--help'], ROOT).ms, nodeStart, runs);
+  rows.push({ figure: 'gig --help, whole process', measured: s(help.a), yardstick: `node -e 0 ${s(help.b)}`, ratio: `${help.ratio.toFixed(2)}×`, target: '≤ 3×', ok: verdict(help.ratio <= 3) });
+}
+
+if (wanted('synthetic')) {
+  const repos = Number(values.repos);
+  const commits = Number(values.commits);
+  const { configFile, repositories } = syntheticWorkspace(repos, commits);
+  await workspaceFigures(`synthetic ${(repos * commits).toLocaleString('en')} commits`, configFile, repositories, hundredCommits(repositories[0]!.dir), { full: 2, rss: 300 });
+}
+
+if (wanted('real')) {
+  const configFile = path.resolve(ROOT, values.real!);
+  const config = loadConfig(configFile);
+  const repositories = config.repositories.flatMap((repository) =>
+    repository.source.kind === 'path' ? [{ dir: repository.source.path, branches: config.environments.map((env) => repository.branches[env.name]!) }] : [],
+  );
+  if (repositories.every((repository) => existsSync(repository.dir))) {
+    await workspaceFigures(`real: ${config.repositories.map((repository) => repository.name).join(', ')}`, configFile, repositories, null, { full: 3, rss: null });
+  } else {
+    console.log(`skipped the real history: ${repositories.map((repository) => repository.dir).join(', ')} missing (docs/accuracy.md says how to fetch it)`);
+  }
+}
+
+console.table(rows);
+
+if (wanted('slack')) {
   const { benchSlackAck } = await import('./bench-slack.js');
   await benchSlackAck({ connections: Number(values.connections), seconds: Number(values.seconds) });
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -18,6 +18,35 @@ export function importsOf(file: string): string[] {
   return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
     (match) => match[1]!,
   );
+}
+
+/**
+ * The specifiers a file imports in a way that loads them when the file loads: neither `import type`
+ * / `export type` (erased) nor `import()` (loaded when that line runs). `import { type A } from`
+ * counts: under verbatimModuleSyntax it stays an import.
+ */
+export function staticImportsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(?!type\s)[^;]*?from\s+['"]([^'"]+)['"]/g),
+    ...text.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g),
+  ].map((match) => match[1]!);
+}
+
+/** The packages a source file loads, directly or through the source files it statically imports. */
+function packagesLoadedBy(file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  for (const specifier of staticImportsOf(file)) {
+    if (specifier.startsWith('.')) {
+      const target = path.resolve(path.dirname(file), specifier).replace(/\.js$/, '.ts');
+      if (existsSync(target)) for (const name of packagesLoadedBy(target, seen)) packages.add(name);
+    } else if (!specifier.startsWith('node:')) {
+      packages.add(specifier);
+    }
+  }
+  return packages;
 }
 
 function layerOf(file: string, specifier: string): string | null {
@@ -70,5 +99,32 @@ describe('the dependency rule (DESIGN §3)', () => {
   it('the import scanner sees the imports it is meant to catch', () => {
     const probe = path.join(SRC, 'store', 'database.ts');
     expect(importsOf(probe)).toContain('better-sqlite3');
+    expect(staticImportsOf(path.join(SRC, 'main.ts'))).not.toContain('./sources/jira/jira-source.js');
+    expect(packagesLoadedBy(path.join(SRC, 'bot', 'server.ts'))).toContain('@slack/bolt');
+  });
+});
+
+describe('load only what a verb needs (issue #12)', () => {
+  /** Heavy packages that only the verbs using them may load; test/startup.test.ts checks the built CLI. */
+  const LAZY = [/^jira\.js$/, /^@octokit\//, /^@slack\//, /^botbuilder/, /^express$/, /^pino/, /^node-cron$/, /^cli-progress$/];
+  /**
+   * Where these may be imported statically, each loaded by the rest of gig only through import():
+   * the bots (`gig serve`, `gig digest run`), the Jira and GitHub clients and the GitHub indexer
+   * (a sync or `gig doctor` that has them configured), the digest scheduler (the server).
+   */
+  const SDK_BOUND = ['bot/', 'sources/jira/', 'sources/github/', 'schedule/', 'indexer/github-sync.ts'];
+
+  it('no module outside the SDK-bound ones loads an SDK when it is loaded', () => {
+    const offenders = sourceFiles(SRC)
+      .filter((file) => !SDK_BOUND.some((bound) => path.relative(SRC, file).split(path.sep).join('/').startsWith(bound)))
+      .flatMap((file) =>
+        [...packagesLoadedBy(file)].filter((name) => LAZY.some((sdk) => sdk.test(name))).map((name) => `${path.relative(SRC, file)} → ${name}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the verb table (cli/program.ts) loads neither the store nor the configuration parser', () => {
+    const loaded = [...packagesLoadedBy(path.join(SRC, 'cli', 'program.ts'))];
+    expect(loaded.filter((name) => !['commander'].includes(name))).toEqual([]);
   });
 });

@@ -2,36 +2,16 @@ import { hostname } from 'node:os';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { configPath, dbPath, loadEnvironment } from '../config.js';
 import { GigError, toGigError } from '../errors.js';
-import { runStatus } from '../commands/status.js';
-import { runSync } from '../commands/sync.js';
-import { runCheck } from '../commands/check.js';
-import { runDoctor } from '../commands/doctor.js';
-import { doctorProbes } from './doctor-probes.js';
-import { deliverOccurrence, digestContent, findDigest, listDigests, occurrenceAt } from '../commands/digest.js';
-import { parseTime } from '../commands/record.js';
-import { renderCardText } from '../views/card-text.js';
-import { digestCard } from '../views/cards/digest-card.js';
-import { renderDelivery, renderDigestList } from '../views/digest-text.js';
-import { cliDigestSenders } from './digest-senders.js';
-import { runDeployed, runManualAdd, runManualSetState, runReject } from '../commands/record.js';
-import { parseTicketList, runRelease } from '../commands/release.js';
-import { renderCheckText } from '../views/check-text.js';
-import { renderManualSteps, VERDICT_LABEL } from '../views/evaluation-text.js';
-import { renderDeployed, renderManualAdded, renderManualState, renderRejected } from '../views/record-text.js';
-import { releaseJson, renderReleaseCsv, renderReleaseMarkdown, renderReleaseText } from '../views/release.js';
-import { buildDemoWorkspace, DEMO_TICKETS, recordDemoHistory } from '../demo/workspace.js';
-import { openApp, type App } from '../main.js';
+import type { App } from '../main.js';
+import type { IntegrityCheck } from '../store/database.js';
 import { errorJson, renderError } from '../views/error-text.js';
-import { renderNotFound, renderStatusText } from '../views/status-text.js';
-import { checkJson, manualStepJson, statusJson } from '../views/status-json.js';
-import { renderSyncSummary, syncJson } from '../views/sync-text.js';
-import { readUserFile, writeUserFile } from './files.js';
-import { INIT_TEMPLATE } from './init-template.js';
 import { terminalJson } from '../views/escape/terminal.js';
 import { terminalIo, type CliIo } from './io.js';
-import { NO_PROGRESS, syncProgressDisplay } from './progress.js';
+
+// The verb table: what each verb is called, its options and help. Every action imports the
+// modules it runs (commands, views, the store, the SDKs) when it runs, so `gig --help` loads none
+// of them and `gig status` none of another verb's. test/startup.test.ts checks which modules load.
 
 interface GlobalOptions {
   config?: string;
@@ -46,9 +26,14 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   let json = false;
   const print = (text: string): void => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   const printJson = (value: unknown): void => print(terminalJson(value));
-  const withApp = async <T>(command: Command, action: (app: App) => Promise<T> | T): Promise<T> => {
+  const openCliApp = async (command: Command, integrityCheck: IntegrityCheck): Promise<App> => {
     const globals = command.optsWithGlobals<GlobalOptions>();
-    const app = openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)), env: io.env });
+    const [{ configPath, dbPath }, { openApp }] = await Promise.all([import('../config.js'), import('../main.js')]);
+    return openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)), env: io.env, integrityCheck });
+  };
+  /** Opens the app for one verb; reads skip the integrity check (store/database.ts says when it runs). */
+  const withApp = async <T>(command: Command, action: (app: App) => Promise<T> | T, integrityCheck: IntegrityCheck = 'skip'): Promise<T> => {
+    const app = await openCliApp(command, integrityCheck);
     try {
       return await action(app);
     } finally {
@@ -69,7 +54,8 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .description('write a starter gig.config.yaml')
     .option('--force', 'overwrite an existing file')
     .addHelpText('after', '\nExample:\n  gig init && $EDITOR gig.config.yaml && gig sync')
-    .action((options: { force?: boolean }, command: Command) => {
+    .action(async (options: { force?: boolean }, command: Command) => {
+      const [{ configPath }, { INIT_TEMPLATE }] = await Promise.all([import('../config.js'), import('./init-template.js')]);
       const file = resolve(io, configPath(command.optsWithGlobals<GlobalOptions>().config, io.env));
       if (existsSync(file) && !options.force) {
         throw new GigError('USAGE', `${file} already exists.`, { hint: 'Edit it, or run `gig init --force` to start over.' });
@@ -86,13 +72,22 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExample:\n  gig --config team/gig.config.yaml sync\n  gig sync --fix-version 2026.12')
     .action(async (options: { json?: boolean; fixVersion?: string[] }, command: Command) => {
       json = Boolean(options.json);
-      await withApp(command, async (app) => {
-        const display = json ? NO_PROGRESS : syncProgressDisplay(rawIo);
-        const result = await runSync(app.context, display.onProgress, { fixVersions: options.fixVersion ?? [] }).finally(() => display.stop());
-        if (json) printJson(syncJson(result));
-        else print(renderSyncSummary(result));
-        if (result.repositories.some((repo) => !repo.ok) || (result.sources ?? []).some((source) => !source.ok)) exitCode = 5;
-      });
+      const [{ runSync }, { NO_PROGRESS, syncProgressDisplay }, { renderSyncSummary, syncJson }] = await Promise.all([
+        import('../commands/sync.js'),
+        import('./progress.js'),
+        import('../views/sync-text.js'),
+      ]);
+      await withApp(
+        command,
+        async (app) => {
+          const display = json ? NO_PROGRESS : syncProgressDisplay(rawIo);
+          const result = await runSync(app.context, display.onProgress, { fixVersions: options.fixVersion ?? [] }).finally(() => display.stop());
+          if (json) printJson(syncJson(result));
+          else print(renderSyncSummary(result));
+          if (result.repositories.some((repo) => !repo.ok) || (result.sources ?? []).some((source) => !source.ok)) exitCode = 5;
+        },
+        'when-due',
+      );
     });
 
   program
@@ -104,6 +99,11 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExamples:\n  gig status ABC-123\n  gig status abc-123 --to uat --json')
     .action(async (ticket: string, options: { to?: string; json?: boolean }, command: Command) => {
       json = Boolean(options.json);
+      const [{ runStatus }, { renderNotFound, renderStatusText }, { statusJson }] = await Promise.all([
+        import('../commands/status.js'),
+        import('../views/status-text.js'),
+        import('../views/status-json.js'),
+      ]);
       await withApp(command, (app) => {
         const answer = runStatus(app.context, ticket, options.to === undefined ? {} : { to: options.to });
         const status = answer.evaluation.status;
@@ -126,6 +126,11 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExample:\n  gig check ABC-123 --from qa --to uat')
     .action(async (ticket: string, options: { from: string; to: string; json?: boolean }, command: Command) => {
       json = Boolean(options.json);
+      const [{ runCheck }, { renderCheckText }, { checkJson }] = await Promise.all([
+        import('../commands/check.js'),
+        import('../views/check-text.js'),
+        import('../views/status-json.js'),
+      ]);
       await withApp(command, (app) => {
         const evaluation = runCheck(app.context, ticket, options.from, options.to);
         if (json) printJson(checkJson(evaluation));
@@ -147,6 +152,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExample:\n  gig reject ABC-123 --stage qa --reason "totals of 0 crash checkout" --by Ben')
     .action(async (ticket: string, options: { stage: string; reason?: string; at?: string; by?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
       json = Boolean(options.json);
+      const [{ runReject }, { renderRejected }] = await Promise.all([import('../commands/record.js'), import('../views/record-text.js')]);
       await withApp(command, (app) => {
         const result = runReject(app.context, { ticket, ...options }, { dryRun: Boolean(options.dryRun) });
         if (json) printJson(result);
@@ -167,6 +173,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExample:\n  gig deployed orders-service uat 3f2a1c9e --at 2026-11-20T16:00:00Z')
     .action(async (repository: string, env: string, sha: string, options: { at?: string; by?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
       json = Boolean(options.json);
+      const [{ runDeployed }, { renderDeployed }] = await Promise.all([import('../commands/record.js'), import('../views/record-text.js')]);
       await withApp(command, (app) => {
         const result = runDeployed(app.context, { repository, environment: env, sha, ...options }, { dryRun: Boolean(options.dryRun) });
         if (json) printJson(result);
@@ -188,6 +195,13 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExamples:\n  gig manual ABC-123\n  gig manual ABC-123 add "Switch the feature flag orders.totals on in uat" --owner Ana\n  gig manual ABC-123 done m3fa2c1 --by Ben')
     .action(async (ticket: string, action: string | undefined, value: string | undefined, options: { owner?: string; by?: string; to?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
       json = Boolean(options.json);
+      const [{ runStatus }, { runManualAdd, runManualSetState }, { renderManualSteps }, { renderManualAdded, renderManualState }, { manualStepJson }] = await Promise.all([
+        import('../commands/status.js'),
+        import('../commands/record.js'),
+        import('../views/evaluation-text.js'),
+        import('../views/record-text.js'),
+        import('../views/status-json.js'),
+      ]);
       await withApp(command, (app) => {
         const dryRun = Boolean(options.dryRun);
         if (action === undefined) {
@@ -228,6 +242,12 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .action(async (id: string, options: { from?: string; to?: string; tickets?: string; ticketsFile?: string; fixVersion?: string; format: string; json?: boolean; out?: string; dryRun?: boolean }, command: Command) => {
       const format = options.json ? 'json' : options.format;
       json = format === 'json';
+      const [{ parseTicketList, runRelease }, { readUserFile, writeUserFile }, { VERDICT_LABEL }, { releaseJson, renderReleaseCsv, renderReleaseMarkdown, renderReleaseText }] = await Promise.all([
+        import('../commands/release.js'),
+        import('./files.js'),
+        import('../views/evaluation-text.js'),
+        import('../views/release.js'),
+      ]);
       await withApp(command, (app) => {
         let tickets: string[] | undefined;
         if (options.tickets !== undefined) tickets = options.tickets.split(/[,\s]+/).filter(Boolean);
@@ -260,12 +280,18 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExample:\n  gig doctor')
     .action(async (options: { json?: boolean }, command: Command) => {
       json = Boolean(options.json);
-      await withApp(command, async (app) => {
-        const checks = await runDoctor(app.context, doctorProbes(app, io.env));
-        if (json) printJson(checks);
-        else print(checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.area}: ${check.detail}${check.fix ? `\n    → ${check.fix}` : ''}`).join('\n'));
-        if (checks.some((check) => !check.ok && !['slack', 'teams'].includes(check.area))) exitCode = 1;
-      });
+      const [{ runDoctor }, { doctorProbes }] = await Promise.all([import('../commands/doctor.js'), import('./doctor-probes.js')]);
+      await withApp(
+        command,
+        async (app) => {
+          await app.loadSources();
+          const checks = await runDoctor(app.context, doctorProbes(app, io.env));
+          if (json) printJson(checks);
+          else print(checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.area}: ${check.detail}${check.fix ? `\n    → ${check.fix}` : ''}`).join('\n'));
+          if (checks.some((check) => !check.ok && !['slack', 'teams'].includes(check.area))) exitCode = 1;
+        },
+        'always',
+      );
     });
 
   const digest = program.command('digest').description('scheduled pre-release digests: list them, preview or send one');
@@ -276,6 +302,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExample:\n  gig digest list')
     .action(async (options: { json?: boolean }, command: Command) => {
       json = Boolean(options.json);
+      const [{ listDigests }, { renderDigestList }] = await Promise.all([import('../commands/digest.js'), import('../views/digest-text.js')]);
       await withApp(command, (app) => {
         const overview = listDigests(app.context);
         if (json) printJson(overview);
@@ -293,6 +320,13 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .addHelpText('after', '\nExamples:\n  gig digest run prod-window --dry-run\n  gig digest run prod-window --at 2026-11-24T08:00:00Z --force')
     .action(async (name: string, options: { at?: string; dryRun?: boolean; force?: boolean; json?: boolean }, command: Command) => {
       json = Boolean(options.json);
+      const [{ deliverOccurrence, digestContent, findDigest, occurrenceAt }, { parseTime }, { renderCardText }, { digestCard }, { renderDelivery }] = await Promise.all([
+        import('../commands/digest.js'),
+        import('../commands/record.js'),
+        import('../views/card-text.js'),
+        import('../views/cards/digest-card.js'),
+        import('../views/digest-text.js'),
+      ]);
       await withApp(command, async (app) => {
         const config = findDigest(app.context, name);
         const at = options.at === undefined ? app.context.now() : new Date(parseTime(options.at, app.context, 'The time'));
@@ -303,6 +337,8 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
           else print(renderCardText(digestCard(content, 'gig ')));
           return;
         }
+        // The chat SDKs are loaded only to send (cli/digest-senders.ts loads each only if configured).
+        const { cliDigestSenders } = await import('./digest-senders.js');
         const senders = await cliDigestSenders(app, io.env);
         const result = await deliverOccurrence(app.context, config, occurrence, false, senders, { owner: `${hostname()}:${process.pid}`, force: Boolean(options.force) });
         if (json) printJson(result);
@@ -319,9 +355,10 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .option('--port <port>', 'the port (default: $PORT or 3000)')
     .addHelpText('after', '\nNeeds SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode); see README, "Slack".\nExample:\n  PORT=3000 gig --config gig.config.yaml serve')
     .action(async (options: { port?: string }, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
+      const { loadEnvironment } = await import('../config.js');
       const env = loadEnvironment(io.env);
-      const app = openApp({ configFile: resolve(io, configPath(globals.config, io.env)), dbFile: resolve(io, dbPath(globals.db, io.env)), env: io.env });
+      // A long-running writer: the integrity check runs once, at start.
+      const app = await openCliApp(command, 'always');
       try {
         // Loaded here, not at the top: the Slack SDK is heavy and no other command needs it.
         const [{ createLogger }, { startServer }] = await Promise.all([import('../bot/log.js'), import('../bot/server.js')]);
@@ -344,11 +381,20 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     .option('--dir <path>', 'where to build the workspace', 'gig-demo')
     .addHelpText('after', '\nExample:\n  gig demo && gig --config gig-demo/gig.config.yaml status ABC-101')
     .action(async (options: { dir: string }, command: Command) => {
+      const [{ buildDemoWorkspace, DEMO_TICKETS, recordDemoHistory }, { openApp }, { runStatus }, { runSync }, { syncProgressDisplay }, { renderStatusText }, { renderSyncSummary }] = await Promise.all([
+        import('../demo/workspace.js'),
+        import('../main.js'),
+        import('../commands/status.js'),
+        import('../commands/sync.js'),
+        import('./progress.js'),
+        import('../views/status-text.js'),
+        import('../views/sync-text.js'),
+      ]);
       const dir = path.resolve(io.cwd, options.dir);
       const configFile = buildDemoWorkspace(dir);
       const globals = command.optsWithGlobals<GlobalOptions>();
       const dbFile = resolve(io, globals.db ?? path.join(dir, '.gig', 'gig.db'));
-      const app = openApp({ configFile, dbFile });
+      const app = openApp({ configFile, dbFile, integrityCheck: 'when-due' });
       try {
         const display = syncProgressDisplay(rawIo);
         const result = await runSync(app.context, display.onProgress).finally(() => display.stop());

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import type { SyncProgress } from '../engine/ports.js';
 import type { CliIo } from './io.js';
 
@@ -15,6 +16,8 @@ export const NO_PROGRESS: ProgressDisplay = { onProgress: undefined, stop: () =>
 
 export function syncProgressDisplay(io: CliIo): ProgressDisplay {
   if (!io.stderr.isTTY || io.env.CI) return NO_PROGRESS;
+  // Loaded only when there is a terminal to draw on: pipes, CI and every other verb never pay for it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar(
     {
       stream: io.stderr as NodeJS.WritableStream,

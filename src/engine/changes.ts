@@ -123,9 +123,14 @@ export function groupChanges(owned: IndexedCommit[], relatives: IndexedCommit[],
   return changes.sort((a, b) => compareSourceOrder(a.canonical, b.canonical));
 }
 
-/** Source order: ancestors before descendants, then by commit time. */
+/** Source order: ancestors before descendants, then by commit time (ISO strings and SHAs compare as plain text). */
 export function compareSourceOrder(a: IndexedCommit, b: IndexedCommit): number {
-  return a.generation - b.generation || a.committedAt.localeCompare(b.committedAt) || a.sha.localeCompare(b.sha);
+  return a.generation - b.generation || compareText(a.committedAt, b.committedAt) || compareText(a.sha, b.sha);
+}
+
+/** Code-unit order: for ASCII text the same as localeCompare's, without loading the ICU collator. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

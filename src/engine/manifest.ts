@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compareText } from './changes.js';
 import type { TicketEvaluation } from './evaluate.js';
 import { compareScripts, type ManualStep, type Risk } from './risks.js';
 import { compileRule, type RiskRule } from './risk-rules.js';
@@ -51,7 +52,7 @@ export function buildManifest(release: string, from: string, to: string, evaluat
   const filesOf = new Map(evaluations.flatMap((evaluation) => evaluation.toPromote.map((commit) => [commit.sha, commit.files] as const)));
   const position = (name: string): number => (repositoryOrder.includes(name) ? repositoryOrder.indexOf(name) : repositoryOrder.length);
   const repositories = [...byRepository.entries()].sort(([a], [b]) => position(a) - position(b)).map(([name, commits]) => {
-    const ordered = [...commits.values()].sort((a, b) => a.committedAt.localeCompare(b.committedAt) || a.sha.localeCompare(b.sha));
+    const ordered = [...commits.values()].sort((a, b) => compareText(a.committedAt, b.committedAt) || compareText(a.sha, b.sha));
     const scripts = [...new Set(ordered.flatMap((commit) => filesOf.get(commit.sha) ?? []))].filter((file) => dbRules.some((matches) => matches(file)));
     return { name, commitsToPromote: ordered, cherryPick: `git cherry-pick -x ${ordered.map((commit) => commit.sha).join(' ')}`, dbScripts: scripts.sort(compareScripts) };
   });

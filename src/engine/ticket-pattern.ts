@@ -1,5 +1,11 @@
-import { RegExpParser, visitRegExpAST } from '@eslint-community/regexpp';
+import { createRequire } from 'node:module';
+import type * as Regexpp from '@eslint-community/regexpp';
 import type { Node, Quantifier } from '@eslint-community/regexpp/ast';
+
+/** The parser is loaded only for a configured pattern: the default needs no check. */
+function regexpp(): typeof Regexpp {
+  return createRequire(import.meta.url)('@eslint-community/regexpp') as typeof Regexpp;
+}
 
 /**
  * A ticket pattern runs over every commit message gig reads, some of them written by people who
@@ -9,6 +15,7 @@ import type { Node, Quantifier } from '@eslint-community/regexpp/ast';
  * gig bounds the text each match attempt sees (tickets.ts).
  */
 export function ticketPatternProblem(pattern: string): string | null {
+  const { RegExpParser, visitRegExpAST } = regexpp();
   let ast;
   try {
     ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, { unicode: true });
