@@ -110,6 +110,7 @@ export function openApp(options: AppOptions): App {
     const result = await syncAll({ config, store, git, mirrorDir, now, onRepositoryResult, onProgress });
     const sources = [];
     if (config.jira) {
+      onProgress({ kind: 'source', source: 'jira' });
       try {
         // jira.js is loaded only when the configuration has a jira: section, and only to sync.
         const [{ JiraSource }, { syncJira }] = await Promise.all([import('./sources/jira/jira-source.js'), import('./indexer/tracker-sync.js')]);
@@ -124,6 +125,7 @@ export function openApp(options: AppOptions): App {
     }
     await loadSources();
     if (github) {
+      onProgress({ kind: 'source', source: 'github' });
       const { syncGitHub } = await import('./indexer/github-sync.js');
       sources.push(...(await syncGitHub({ config, github, store, ledger, trackers, git, apiUrl: env.GITHUB_API_URL, now })));
     }

@@ -118,7 +118,7 @@ describe('gig sync and init', () => {
 });
 
 describe('the gig program', () => {
-  it('shows a progress bar on a terminal and clears it when done', async () => {
+  it('shows on a terminal which repository, which phase and how far, for one repository too', async () => {
     const { syncProgressDisplay } = await import('../src/cli/progress.js');
     let written = '';
     const display = syncProgressDisplay({
@@ -127,11 +127,16 @@ describe('the gig program', () => {
       stdout: { write: () => true },
       stderr: { write: (text: string) => (written += text), isTTY: true, columns: 120 },
     });
-    display.onProgress?.({ kind: 'repository', repository: 'orders-service', index: 0, total: 2 });
-    display.onProgress?.({ kind: 'commits', repository: 'orders-service', commits: 2000 });
+    display.onProgress?.({ kind: 'repository', repository: 'orders-service', index: 0, total: 1 });
+    display.onProgress?.({ kind: 'commits', repository: 'orders-service', commits: 12000, total: 24070 });
+    expect(written).toContain('orders-service · reading commits');
+    expect(written).toContain('12,000/24,070');
+    display.onProgress?.({ kind: 'patches', repository: 'orders-service', done: 2000, total: 7305 });
+    expect(written).toContain('reading patches');
+    expect(written).toContain('2,000/7,305');
+    display.onProgress?.({ kind: 'publishing' });
+    expect(written).toContain('publishing the new index');
     display.stop();
-    expect(written).toContain('syncing');
-    expect(written).toContain('orders-service');
   });
 
   it('runs as a process and exits with the command\'s code', async () => {

@@ -81,9 +81,12 @@ export interface SavedReleaseRecord {
 /** What a sync reports as it goes, for a progress display. */
 export type SyncProgress =
   | { kind: 'repository'; repository: string; index: number; total: number }
-  | { kind: 'commits'; repository: string; commits: number }
+  | { kind: 'commits'; repository: string; commits: number; total: number }
   | { kind: 'patches'; repository: string; done: number; total: number }
-  | { kind: 'done'; repository: string; result: RepositorySyncResult };
+  | { kind: 'branches'; repository: string }
+  | { kind: 'done'; repository: string; result: RepositorySyncResult }
+  | { kind: 'publishing' }
+  | { kind: 'source'; source: string };
 
 export interface RepositorySyncResult {
   repository: string;

@@ -45,6 +45,7 @@ export async function syncAll(options: SyncOptions): Promise<SyncResult> {
     }
   }
   failpoint('sync:before-publish');
+  options.onProgress?.({ kind: 'publishing' });
   // Everything read becomes visible in one transaction: readers see the old index or the new one.
   const publications = read.flatMap((entry) => (entry.publication ? [entry.publication] : []));
   let removed = new Map<number, number>();
@@ -119,6 +120,9 @@ async function syncRepository(
   const exclude = previousTips.filter((sha) => stillThere.has(sha));
   const include = [...new Set(changed.map((target) => target.sha).filter((sha): sha is string => sha !== null))].filter((sha) => !exclude.includes(sha));
 
+  // Counted first, so progress can say "12,000 of 24,070" rather than a number with no end.
+  const toRead = await repo.count(include, exclude);
+  options.onProgress?.({ kind: 'commits', repository: repository.name, commits: 0, total: toRead });
   const ids = store.commitIds(repositoryId);
   const fresh = new Map<string, GraphNode>();
   const lookup = (sha: string): GraphNode | undefined => fresh.get(sha) ?? store.graphNode(repositoryId, sha);
@@ -130,7 +134,7 @@ async function syncRepository(
     store.insertCommits(repositoryId, batch, ids);
     newCommits += batch.length;
     batch = [];
-    options.onProgress?.({ kind: 'commits', repository: repository.name, commits: newCommits });
+    options.onProgress?.({ kind: 'commits', repository: repository.name, commits: newCommits, total: toRead });
   };
 
   // Patches are read only for commits some environment lacks and no earlier sync read; the reading
@@ -157,6 +161,7 @@ async function syncRepository(
   flush();
 
   // Branch membership, trees and the moved files' line counts are read while the patches still stream.
+  options.onProgress?.({ kind: 'branches', repository: repository.name });
   const mergeRefs = attributeMerges(merges, { fresh, ticketless, ids, lookup, store });
   const [membership, renamedCounts] = await Promise.all([
     branchMembership(repo, changed, storedTips, stillThere, ids, exclude.length === 0 ? fresh : null),

@@ -35,11 +35,46 @@ export function describeProgress(event: SyncProgress): string {
     case 'repository':
       return `${event.repository} (${event.index + 1}/${event.total})`;
     case 'commits':
-      return `${event.repository}: ${event.commits} commits read`;
+      return `${event.repository}: ${event.commits.toLocaleString('en')} of ${event.total.toLocaleString('en')} commits read`;
     case 'patches':
-      return `${event.repository}: ${event.done} of ${event.total} patches read`;
+      return `${event.repository}: ${event.done.toLocaleString('en')} of ${event.total.toLocaleString('en')} patches read`;
+    case 'branches':
+      return `${event.repository}: reading branch membership`;
     case 'done':
       return `${event.repository}: ${event.result.ok ? 'done' : 'failed'}`;
+    case 'publishing':
+      return 'publishing the new index';
+    case 'source':
+      return `reading ${event.source}`;
+  }
+}
+
+/**
+ * The progress line of a sync on a terminal: which repository, which phase, how far. Phases: reading
+ * commits, reading patches (only for commits some environment lacks), reading branch membership,
+ * publishing; then the trackers.
+ */
+export interface ProgressLine {
+  label: string;
+  value: number;
+  total: number;
+}
+
+export function progressLine(event: SyncProgress, repository: { name: string; index: number; total: number }): ProgressLine | null {
+  const where = repository.total > 1 ? `${repository.name} (${repository.index + 1}/${repository.total})` : repository.name;
+  switch (event.kind) {
+    case 'commits':
+      return { label: `${where} · reading commits`, value: event.commits, total: Math.max(event.total, 1) };
+    case 'patches':
+      return { label: `${where} · reading patches`, value: event.done, total: Math.max(event.total, 1) };
+    case 'branches':
+      return { label: `${where} · reading branches`, value: 0, total: 1 };
+    case 'publishing':
+      return { label: 'publishing the new index', value: 1, total: 1 };
+    case 'source':
+      return { label: `reading ${event.source}`, value: 0, total: 1 };
+    default:
+      return null;
   }
 }
 

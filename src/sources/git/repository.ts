@@ -150,6 +150,13 @@ export class GitRepository {
     return changes;
   }
 
+  /** How many commits are reachable from `include` and not from `exclude`: what a log of them will read. */
+  async count(include: string[], exclude: string[]): Promise<number> {
+    if (include.length === 0) return 0;
+    const { stdout } = await this.git.run(this.dir, ['rev-list', '--count', '--end-of-options', ...revisions(include, exclude)]);
+    return Number(stdout.trim());
+  }
+
   /** The SHAs reachable from `include` and not from `exclude`. */
   async revList(include: string[], exclude: string[]): Promise<string[]> {
     if (include.length === 0) return [];
