@@ -464,6 +464,8 @@ const variablesSchema = z.object({
   GIG_DEPLOY_HOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   GIG_TEAMS_DEV: z.enum(['0', '1']).optional(),
   GIG_PUBLIC_URL: z.url({ error: 'must be the public URL of gig serve, such as https://gig.example.com' }).optional(),
+  /** Worker threads gig serve answers in; 0 answers on the main thread. */
+  GIG_WORKERS: z.coerce.number().int().min(0, { error: 'must be 0 or more' }).max(64, { error: 'must be 64 or fewer' }).optional(),
 });
 
 export type GigEnvironment = z.infer<typeof variablesSchema>;

@@ -26,6 +26,8 @@ import { deploymentHook } from './http/deployment-hook.js';
 import { errorHandler, notFound, sendError } from './http/errors.js';
 import { healthCheck } from './http/health.js';
 import { refusals } from '../views/http-refusals.js';
+import { chatAnswers, type AnswerEvent, type ChatAnswers } from './answers.js';
+import { EvaluationPool, PoolUnavailable, poolSize } from './workers/pool.js';
 
 export interface ServeOptions {
   app: App;
@@ -37,6 +39,23 @@ export interface ServeOptions {
   slackRetries?: { retries: number; minTimeout: number; maxTimeout: number };
   /** Run the periodic sync (off in tests that drive sync themselves). */
   schedule?: boolean;
+  /** The evaluation workers that answer chat commands off the event loop (workers/pool.ts). */
+  workers?: WorkerOptions;
+}
+
+export interface WorkerOptions {
+  /** How many; 0 answers on the main thread. Default: GIG_WORKERS, else min(2, CPUs). */
+  size?: number;
+  /** `eager` (default): they start with the server, so the first answer does not wait for them. */
+  start?: 'eager' | 'lazy';
+  /** A job running longer has its worker replaced and is answered with an error (default 60 s). */
+  jobTimeoutMs?: number;
+  /** While the oldest waiting command has waited this long, new ones are answered "gig is busy" (default 30 s). */
+  maxWaitMs?: number;
+  /** Debug hook: where each chat command was answered, and how long that took. */
+  onAnswer?: (event: AnswerEvent) => void;
+  /** Tests only: a command with exactly this text crashes the worker answering it. */
+  crashOnText?: string;
 }
 
 export interface RunningServer {
@@ -60,11 +79,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   else if (teams.dev) logger.warn('Teams runs WITHOUT authentication (GIG_TEAMS_DEV=1): never expose this server');
   // Signed requests already acted on, kept in the database so a replay after a restart is still refused.
   const replays = new ReplayStore(app.db);
+  // The evaluation workers start once the port is taken (below); until then nothing is asked.
+  const poolWanted = workerCount(app, options);
+  let pool: EvaluationPool | null = null;
+  const answers = chatAnswers(app.context, () => pool, logger, options.workers?.onAnswer);
   const http = express();
   http.disable('x-powered-by');
   http.get('/healthz', healthCheck(app, logger));
   http.post('/hooks/deployments', ...deploymentHook(app, env, logger));
-  http.get('/packets/:file', (request, response) => packet(app, request, response));
+  http.get('/packets/:file', (request, response) => packet(app, () => pool, logger, request, response, options.workers?.onAnswer));
 
   const clientOptions = {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
@@ -87,14 +110,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       logLevel: LogLevel.WARN,
     });
     const slackApp = new BoltApp({ receiver, authorize: authorizeWith(slack.token), clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
-    registerSlackHandlers(slackApp, app.context, logger);
+    registerSlackHandlers(slackApp, app.context, logger, answers);
   } else if (slack?.mode === 'socket') {
     socketApp = new BoltApp({ authorize: authorizeWith(slack.token), appToken: slack.appToken, socketMode: true, clientOptions, logger: boltLogger(logger) as never, logLevel: LogLevel.WARN });
-    registerSlackHandlers(socketApp, app.context, logger);
+    registerSlackHandlers(socketApp, app.context, logger, answers);
     await socketApp.start();
   }
 
-  const sendTeams = teams ? mountTeams(http, app, teams, env, logger, replays) : null;
+  const sendTeams = teams ? mountTeams(http, app, teams, env, logger, replays, answers) : null;
   // Bolt's own client carries no token (see authorizeWith), so digests get a client of their own.
   const digestClient = slack ? slackClient(slack.token, env, options.slackRetries) : null;
   const senders = {
@@ -125,8 +148,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await digests?.stop();
     await socketApp?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    // After the server: answers of requests it had acknowledged may still be computing until then.
+    await pool?.close();
   };
   try {
+    pool = poolWanted === 0 ? null : startPool(app, options, poolWanted, logger);
     task = options.schedule === false ? null : scheduleSync(app, logger);
     digests = options.schedule === false ? null : startDigestScheduler(app.context, senders, logger);
   } catch (error) {
@@ -203,33 +229,84 @@ function listenError(error: Error, port: number): Error {
   return error;
 }
 
+/**
+ * The evaluation workers, each with a read-only connection to the database file; none for an
+ * in-memory database (nothing else can open it) or GIG_WORKERS=0.
+ */
+function workerCount(app: App, options: ServeOptions): number {
+  const size = options.workers?.size ?? poolSize(options.env.GIG_WORKERS);
+  return app.db.memory || app.db.name === '' || app.db.name === ':memory:' ? 0 : size;
+}
+
+function startPool(app: App, options: ServeOptions, size: number, logger: Logger): EvaluationPool {
+  logger.info({ workers: size, start: options.workers?.start ?? 'eager' }, 'evaluation workers');
+  return new EvaluationPool({
+    dbFile: app.db.name,
+    config: app.config,
+    size,
+    logger,
+    start: options.workers?.start ?? 'eager',
+    ...(options.workers?.jobTimeoutMs === undefined ? {} : { jobTimeoutMs: options.workers.jobTimeoutMs }),
+    ...(options.workers?.maxWaitMs === undefined ? {} : { maxWaitMs: options.workers.maxWaitMs }),
+    ...(options.workers?.crashOnText === undefined ? {} : { crashOnText: options.workers.crashOnText }),
+  });
+}
+
 /** POST /api/messages with botbuilder's CloudAdapter (teams/route.ts); returns the proactive sender. */
-function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger, replays: ReplayGuard): (conversationId: string, card: Card) => Promise<void> {
+function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger, replays: ReplayGuard, answers: ChatAnswers): (conversationId: string, card: Card) => Promise<void> {
   const adapter = createTeamsAdapter(teams, env);
   adapter.onTurnError = async (turn, error) => {
     logger.error({ err: error }, 'Teams turn failed');
     await turn.sendActivity('gig hit a problem answering this; the details are in its log.').catch(() => undefined);
   };
-  const bot = new GigTeamsBot({ context: app.context, logger, tenants: app.config.teams.tenants, publicUrl: env.GIG_PUBLIC_URL });
+  const bot = new GigTeamsBot({ context: app.context, logger, tenants: app.config.teams.tenants, publicUrl: env.GIG_PUBLIC_URL, answers });
   http.post('/api/messages', ...teamsRoute(adapter, bot, { dev: teams.dev, replays, logger }));
   return teamsProactiveSender(adapter, teams, app.context);
 }
 
-/** GET /packets/<release>.md?sig=…: the Markdown packet behind a shortened card. */
-function packet(app: App, request: Request, response: Response): void {
+/**
+ * GET /packets/<release>.md?sig=…: the Markdown packet behind a shortened card. The release is
+ * evaluated by the workers when there are any (a large release takes a while).
+ */
+async function packet(app: App, pool: () => EvaluationPool | null, logger: Logger, request: Request, response: Response, onAnswer?: (event: AnswerEvent) => void): Promise<void> {
   const file = String(request.params.file ?? '');
   const release = file.endsWith('.md') ? file.slice(0, -3) : file;
   if (!verifyPacketLink(app.context, release, String(request.query.sig ?? ''))) {
     sendError(response, 404, refusals.notFound());
     return;
   }
-  let markdown: string;
-  try {
-    const answer = runRelease(app.context, { id: release }, { dryRun: true });
-    markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
-  } catch {
+  let markdown: string | null = null;
+  let computed = false;
+  const workers = pool();
+  if (workers?.available) {
+    try {
+      const answer = await workers.run({ kind: 'packet', release, now: app.context.now().toISOString() });
+      if (answer.kind === 'packet') {
+        markdown = answer.markdown;
+        computed = true;
+        onAnswer?.({ verb: 'packet', threadId: answer.threadId, ms: answer.ms });
+      }
+    } catch (error) {
+      if (!(error instanceof PoolUnavailable)) {
+        logger.error({ err: error }, 'release packet failed');
+        sendError(response, 500, refusals.internal());
+        return;
+      }
+    }
+  }
+  if (!computed) markdown = packetOnMainThread(app, release);
+  if (markdown === null) {
     sendError(response, 404, refusals.notFound());
     return;
   }
   response.type('text/markdown; charset=utf-8').send(markdown);
+}
+
+function packetOnMainThread(app: App, release: string): string | null {
+  try {
+    const answer = runRelease(app.context, { id: release }, { dryRun: true });
+    return renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
+  } catch {
+    return null;
+  }
 }

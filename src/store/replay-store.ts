@@ -10,10 +10,28 @@ export const REPLAY_RETENTION_MS = 10 * 60 * 1000;
  * share the database.
  */
 export class ReplayStore {
+  // Prepared once: a claim is on every acknowledged request's path.
+  private readonly prune;
+  private readonly seen;
+  private readonly insert;
+  private readonly remove;
+  private readonly claimAll;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.prune = db.prepare('DELETE FROM seen_requests WHERE seen_at < ?');
+    this.seen = db.prepare('SELECT 1 FROM seen_requests WHERE key = ?');
+    this.insert = db.prepare('INSERT INTO seen_requests (key, seen_at) VALUES (?, ?)');
+    this.remove = db.prepare('DELETE FROM seen_requests WHERE key = ?');
+    this.claimAll = db.transaction((keys: string[], at: number): boolean => {
+      this.prune.run(at - REPLAY_RETENTION_MS);
+      if (keys.some((key) => this.seen.get(key) !== undefined)) return false;
+      for (const key of new Set(keys)) this.insert.run(key, at);
+      return true;
+    });
+  }
 
   /**
    * Claims every key at once; false (and nothing claimed) when any of them was seen within the
@@ -21,25 +39,13 @@ export class ReplayStore {
    */
   claim(keys: string[]): boolean {
     if (keys.length === 0) return true;
-    const now = this.now();
-    const prune = this.db.prepare('DELETE FROM seen_requests WHERE seen_at < ?');
-    const seen = this.db.prepare('SELECT 1 FROM seen_requests WHERE key = ?');
-    const insert = this.db.prepare('INSERT INTO seen_requests (key, seen_at) VALUES (?, ?)');
-    return this.db
-      .transaction(() => {
-        prune.run(now - REPLAY_RETENTION_MS);
-        if (keys.some((key) => seen.get(key) !== undefined)) return false;
-        for (const key of new Set(keys)) insert.run(key, now);
-        return true;
-      })
-      .immediate();
+    return this.claimAll.immediate(keys, this.now());
   }
 
   /** Forgets keys again: the request failed before gig acted, so a retry must be allowed to act. */
   release(keys: string[]): void {
-    const remove = this.db.prepare('DELETE FROM seen_requests WHERE key = ?');
     this.db.transaction(() => {
-      for (const key of keys) remove.run(key);
+      for (const key of keys) this.remove.run(key);
     })();
   }
 }

@@ -1,12 +1,13 @@
 import type { App as BoltApp, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { refusalMessage, type Actor } from '../../commands/approvals.js';
-import { handleManualDone, handleReleaseDecision, prepareChat, type ActionReply, type ChatReply } from '../../commands/chat.js';
+import { handleManualDone, handleReleaseDecision, type ActionReply, type ChatReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { toGigError, type GigError } from '../../errors.js';
 import { ACTIONS, type Card } from '../../views/cards/model.js';
 import { errorCard } from '../../views/cards/simple-cards.js';
 import type { Logger } from '../log.js';
+import { chatAnswers, type ChatAnswers } from '../answers.js';
 import { renderBlockKit } from './block-kit.js';
 import { slackText } from '../../views/escape/slack.js';
 import type { SlackRoutes } from './payloads.js';
@@ -30,11 +31,19 @@ const slackUser = (id: string): Actor => ({ platform: 'slack', id });
  * marks as recording) writes its ledger row first — a synchronous SQLite transaction of about a
  * millisecond — then acknowledges, then does the slow things (chat.update, response_url, uploads).
  * So once Slack shows the click as received, the decision survives a crash. Reads, release
- * evaluation and sync are acknowledged first: they may take longer than Slack's 3 seconds.
+ * evaluation and sync are acknowledged first: they may take longer than Slack's 3 seconds, and
+ * `answers` computes them in the evaluation workers (answers.ts), so the acknowledgements of other
+ * requests are not queued behind them either.
  */
-export function registerSlackHandlers(app: BoltApp, context: CommandContext, logger: Logger): void {
+export function registerSlackHandlers(app: BoltApp, context: CommandContext, logger: Logger, answers: ChatAnswers = chatAnswers(context, () => null, logger)): void {
   app.command(SLACK_ROUTES.command, async ({ command, ack, respond, client }) => {
-    const turn = prepareChat(context, fromSlackText(command.text ?? ''), slackUser(command.user_id), { prefix: PREFIX });
+    const turn = answers.prepare(fromSlackText(command.text ?? ''), slackUser(command.user_id), { prefix: PREFIX });
+    if (turn.immediate) {
+      // Known at once ("gig is busy"): it rides on the acknowledgement, no second request.
+      const message = renderBlockKit(turn.immediate.card);
+      await ack({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
+      return;
+    }
     let reply: ChatReply;
     if (turn.records) {
       reply = await turn.answer();
@@ -45,7 +54,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
     }
     await afterAck(logger, 'slash command answer', async () => {
       const message = renderBlockKit(reply.card);
-      await respond({ response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', text: message.text, blocks: message.blocks });
+      await readOut(await respond({ response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', text: message.text, blocks: message.blocks }));
       if (message.truncated && reply.card.attachment) await attach(client, command.channel_id, reply.card, logger);
     });
   });
@@ -153,9 +162,18 @@ async function afterAck(logger: Logger, what: string, work: () => Promise<void>,
   }
 }
 
+/**
+ * Bolt's respond() posts with fetch and hands back the response unread: read it (Slack's is a
+ * couple of bytes), so the connection goes back to the pool at once instead of when the garbage
+ * collector finds the body.
+ */
+async function readOut(response: unknown): Promise<void> {
+  if (response instanceof Response) await response.arrayBuffer().catch(() => undefined);
+}
+
 async function respondError(respond: Respond, error: GigError): Promise<void> {
   const message = renderBlockKit(errorCard(error, PREFIX));
-  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+  await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }));
 }
 
 /** The decision is in the ledger already: refresh the card, and tell the clicker what they need to know. */
@@ -169,14 +187,14 @@ async function applyOutcome(client: WebClient, respond: Respond, body: BlockActi
     const channel = body.container?.channel_id ?? body.channel?.id;
     const ts = body.container?.message_ts ?? body.message?.ts;
     if (!reply.refresh) {
-      if (reply.message) await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) });
+      if (reply.message) await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) }));
       return;
     }
     const updated = channel && ts ? await updateCard(client, channel, ts, reply.card, logger) : false;
     if (!updated && channel && ts) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Your decision is recorded, but Slack did not let gig refresh the card. Ask for it again with /gig release.' });
+      await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: 'Your decision is recorded, but Slack did not let gig refresh the card. Ask for it again with /gig release.' }));
     }
-    if (reply.message) await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) });
+    if (reply.message) await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) }));
   }, (error) => respondError(respond, error));
 }
 

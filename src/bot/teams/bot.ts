@@ -1,11 +1,12 @@
 import { ActivityHandler, CardFactory, MessageFactory, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type Attachment } from 'botbuilder';
-import { handleChat, handleManualDone, handleReleaseDecision, type ActionReply } from '../../commands/chat.js';
+import { handleManualDone, handleReleaseDecision, type ActionReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { packetLink } from '../../commands/packet-links.js';
 import { toGigError } from '../../errors.js';
 import { ACTIONS, type Card } from '../../views/cards/model.js';
 import { errorCard, noticeCard } from '../../views/cards/simple-cards.js';
 import type { Logger } from '../log.js';
+import { chatAnswers, type ChatAnswers } from '../answers.js';
 import { renderAdaptiveCard } from './adaptive-card.js';
 import { teamsText } from '../../views/escape/teams.js';
 
@@ -19,6 +20,8 @@ export interface TeamsBotOptions {
   tenants: string[];
   /** The public URL of gig serve, for links to full release packets. */
   publicUrl?: string | undefined;
+  /** Where chat commands are answered (the evaluation workers in gig serve); the main thread by default. */
+  answers?: ChatAnswers;
 }
 
 /**
@@ -29,6 +32,9 @@ export interface TeamsBotOptions {
 export class GigTeamsBot extends ActivityHandler {
   constructor(private readonly options: TeamsBotOptions) {
     super();
+    // The answer is the turn's HTTP response, so the turn awaits it; computed in a worker, it
+    // keeps the event loop free for other requests meanwhile.
+    const answers = options.answers ?? chatAnswers(options.context, () => null, options.logger);
     this.onMessage(async (turn, next) => {
       if (!this.rememberAndCheckTenant(turn)) return;
       const value = turn.activity.value as { gigAction?: string; value?: string; reason?: string } | undefined;
@@ -40,7 +46,7 @@ export class GigTeamsBot extends ActivityHandler {
         return next();
       }
       const text = TurnContext.removeRecipientMention(turn.activity) ?? turn.activity.text ?? '';
-      const answer = await handleChat(options.context, text.trim(), { platform: 'teams', id: turn.activity.from.id }, { prefix: PREFIX });
+      const answer = await answers.handle(text.trim(), { platform: 'teams', id: turn.activity.from.id }, { prefix: PREFIX });
       await turn.sendActivity(MessageFactory.attachment(this.attachment(answer.card)));
       return next();
     });

@@ -1,0 +1,204 @@
+import { threadId } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { prepareChat, type ChatReply } from '../../commands/chat.js';
+import { runRelease } from '../../commands/release.js';
+import type { CommandContext } from '../../commands/context.js';
+import type { GigConfig } from '../../config.js';
+import type { ApprovalRecord, DigestRun, Ledger, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
+import { toGigError } from '../../errors.js';
+import { IndexStore } from '../../store/index-store.js';
+import { LedgerStore } from '../../store/ledger-store.js';
+import { errorCard } from '../../views/cards/simple-cards.js';
+import { renderReleaseMarkdown } from '../../views/release.js';
+import type { ChatJob, DeferredWrite, PacketJob, WorkerMessage } from './protocol.js';
+
+/**
+ * What an evaluation worker runs: the same command layer as the main thread (commands/chat.ts),
+ * over its own read-only connection to the same SQLite file. WAL lets any number of readers run
+ * beside the main thread's writer; each job reads one snapshot (one read transaction), so a sync
+ * published meanwhile is seen entirely or not at all, as on the main thread.
+ */
+export interface ReadOnlyStore {
+  readonly config: GigConfig;
+  answer(job: ChatJob): Promise<WorkerMessage>;
+  packet(job: PacketJob): WorkerMessage;
+  close(): void;
+}
+
+/** Thrown where a command tries to write; the job is then answered on the main thread instead. */
+class WriteRefused extends Error {
+  constructor(readonly what: string) {
+    super(`an evaluation worker may not write (${what})`);
+  }
+}
+
+export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlyStore {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  // A reader can meet SQLITE_BUSY for a moment (WAL recovery, a checkpoint restarting the log).
+  db.pragma('busy_timeout = 5000');
+  let refused: string | null = null;
+  const refuse = (what: string): never => {
+    refused ??= what;
+    throw new WriteRefused(what);
+  };
+  // Belt and braces: the connection cannot write anyway, but a statement that would is caught as
+  // it is prepared, so the job goes to the main thread rather than answering with an error.
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((source: string) => {
+    const statement = prepare(source);
+    if (!statement.readonly) refuse(`a statement that writes: ${source.trim().split(/\s+/).slice(0, 3).join(' ')}`);
+    return statement;
+  }) as typeof db.prepare;
+  const index = new IndexStore(db, { ownedBy: config.tickets.ownedBy });
+  const reads = new LedgerStore(db);
+
+  const contextAt = (now: string, writes: DeferredWrite[]): CommandContext => ({
+    config,
+    index,
+    ledger: new WorkerLedger(reads, writes, refuse),
+    now: () => new Date(now),
+    sync: async (): Promise<SyncResult> => refuse('sync'),
+  });
+  /** Runs `work` on one snapshot of the database (a read transaction). */
+  const snapshot = async <T>(work: () => T | Promise<T>): Promise<T> => {
+    db.exec('BEGIN');
+    try {
+      return await work();
+    } finally {
+      db.exec('ROLLBACK');
+    }
+  };
+
+  return {
+    config,
+    async answer(job) {
+      const started = performance.now();
+      refused = null;
+      const writes: DeferredWrite[] = [];
+      const context = contextAt(job.now, writes);
+      let reply: ChatReply;
+      try {
+        reply = await snapshot(() => prepareChat(context, job.text, job.actor, { prefix: job.prefix }).answer());
+      } catch (error) {
+        // Opening the snapshot failed (a locked or damaged file): the same card the main thread gives.
+        reply = { visibility: 'private', card: errorCard(toGigError(error), job.prefix) };
+      }
+      if (refused !== null) return { kind: 'main-thread', id: job.id, reason: refused };
+      return { kind: 'answer', id: job.id, reply, writes, threadId, ms: performance.now() - started };
+    },
+    packet(job) {
+      const started = performance.now();
+      refused = null;
+      const context = contextAt(job.now, []);
+      let markdown: string | null;
+      try {
+        db.exec('BEGIN');
+        try {
+          const answer = runRelease(context, { id: job.release }, { dryRun: true });
+          markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
+        } finally {
+          db.exec('ROLLBACK');
+        }
+      } catch {
+        // As on the main thread: whatever stops the packet, there is none to show.
+        markdown = null;
+      }
+      if (refused !== null) return { kind: 'main-thread', id: job.id, reason: refused };
+      return { kind: 'packet', id: job.id, markdown, threadId, ms: performance.now() - started };
+    },
+    close: () => db.close(),
+  };
+}
+
+/**
+ * The ledger as an evaluation worker sees it: reads from its own connection; a release definition
+ * is handed back to the main thread to save (nothing in the same command reads it back); any
+ * other write sends the whole command to the main thread.
+ */
+class WorkerLedger implements Ledger {
+  constructor(
+    private readonly reads: LedgerStore,
+    private readonly writes: DeferredWrite[],
+    private readonly refuse: (what: string) => never,
+  ) {}
+
+  saveRelease(release: SavedReleaseRecord): void {
+    this.writes.push({ kind: 'saveRelease', release });
+  }
+
+  release(id: string): SavedReleaseRecord | null {
+    return this.reads.release(id);
+  }
+
+  approvals(releaseId: string): ApprovalRecord[] {
+    return this.reads.approvals(releaseId);
+  }
+
+  conversation(platform: string, conversationId: string): unknown {
+    return this.reads.conversation(platform, conversationId);
+  }
+
+  lastDigestOccurrence(digest: string): string | null {
+    return this.reads.lastDigestOccurrence(digest);
+  }
+
+  abandonedDigests(digest: string, at: string): DigestRun[] {
+    return this.reads.abandonedDigests(digest, at);
+  }
+
+  digestRuns(digest: string, limit: number): DigestRun[] {
+    return this.reads.digestRuns(digest, limit);
+  }
+
+  addRejection(): number {
+    return this.refuse('addRejection');
+  }
+
+  addDeployment(): void {
+    this.refuse('addDeployment');
+  }
+
+  addManualStep(): void {
+    this.refuse('addManualStep');
+  }
+
+  setManualStepState(): void {
+    this.refuse('setManualStepState');
+  }
+
+  addApproval(): boolean {
+    return this.refuse('addApproval');
+  }
+
+  saveConversation(): void {
+    this.refuse('saveConversation');
+  }
+
+  claimDigest(): boolean {
+    return this.refuse('claimDigest');
+  }
+
+  reclaimDigest(): void {
+    this.refuse('reclaimDigest');
+  }
+
+  takeOverDigest(): never {
+    return this.refuse('takeOverDigest');
+  }
+
+  markDigestMissed(): void {
+    this.refuse('markDigestMissed');
+  }
+
+  recordDigestAttempt(): void {
+    this.refuse('recordDigestAttempt');
+  }
+
+  skipDigest(): void {
+    this.refuse('skipDigest');
+  }
+
+  setting(): string {
+    return this.refuse('setting');
+  }
+}
