@@ -48,7 +48,9 @@ describe('the git source', () => {
 
   it('refuses a path that is not a git repository with a hint', async () => {
     const dir = tempDir();
-    await expect(GitRepository.open(createGitRunner(), dir)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('is not a git repository') });
+    // The first command run in it tells: no extra process to check up front.
+    const repo = await GitRepository.open(createGitRunner(), dir);
+    await expect(repo.refs()).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('is not a git repository') });
     await expect(GitRepository.open(createGitRunner(), path.join(dir, 'nope'))).rejects.toMatchObject({ message: expect.stringContaining('does not exist') });
   });
 

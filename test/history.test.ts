@@ -296,6 +296,23 @@ describe('release lines fed from a mainline', () => {
   });
 });
 
+describe('patches read only where they decide something', () => {
+  it('reads the patch of a commit once every branch had it, when a force-push leaves it on fewer', async () => {
+    const root = tempDir();
+    const repo = envRepository(root, 'api');
+    const fix = repo.commit('ABC-22 fix rounding', { 'round.java': 'fixed\n' }, { date: nov(2) });
+    for (const branch of ['test', 'uat', 'main']) repo.forceBranch(branch, fix);
+    const app = workspace(root, ['api'], 'projects: [ABC]\n').open();
+    await app.context.sync();
+    // prod is put back, and the fix re-applied there by hand without its key: only the patch says it is the same.
+    repo.forceBranch('main', `${fix}~1`);
+    repo.checkout('main');
+    repo.commit('fix rounding', { 'round.java': 'fixed\n' }, { date: nov(3) });
+    await app.context.sync();
+    expect(change(repositoryOf(app, 'ABC-22'), fix)).toMatchObject({ presence: { dev: 'reachable', prod: 'equivalent' }, evidence: { prod: 'patch' } });
+  });
+});
+
 describe('renames', () => {
   it('counts a renamed directory by the lines that changed, and path rules see the new path', async () => {
     const root = tempDir();

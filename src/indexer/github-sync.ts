@@ -8,24 +8,12 @@ import type { GitRunner } from '../sources/git/runner.js';
 import type { IndexStore, MembershipChange, NewCommit } from '../store/index-store.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import type { TrackerStore } from '../store/tracker-store.js';
+import { mapConcurrently } from './concurrency.js';
 import { attributeMerges, ticketReader, toNewCommit, type TicketReader } from './sync.js';
 
 /** GitHub allows a handful of concurrent GETs per token; more only earns secondary rate limits. */
 const DETAIL_CONCURRENCY = 6;
 
-async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 export interface GitHubSyncOptions {
   config: GigConfig;
@@ -106,7 +94,8 @@ async function recordDeployments(repository: RepositoryConfig, target: { owner: 
 async function indexThroughApi(repository: RepositoryConfig, target: { owner: string; repo: string }, options: GitHubSyncOptions, reader: TicketReader): Promise<number> {
   const { store, github } = options;
   const repositoryId = store.upsertRepository(repository.name, `${target.owner}/${target.repo}`, 'github');
-  store.dropUnpublished(repositoryId);
+  if (store.hasPending(repositoryId)) store.dropUnpublished(repositoryId);
+  store.markPending(repositoryId);
   const storedTips = store.tips(repositoryId);
   const ids = store.commitIds(repositoryId);
   const fresh = new Map<string, GraphNode>();

@@ -8,8 +8,9 @@ import { parseMessageFacts } from '../engine/trailers.js';
 import type { LoggedCommit } from '../sources/git/log-parser.js';
 import { GitRepository, RefNameChecker, resolveBranch } from '../sources/git/repository.js';
 import type { GitRunner } from '../sources/git/runner.js';
-import type { IndexStore, MembershipChange, MergeRef, NewCommit, Publication } from '../store/index-store.js';
+import type { IndexStore, MembershipChange, MergeRef, NewCommit, Publication, StoredTip } from '../store/index-store.js';
 import { failpoint } from '../failpoints.js';
+import { mapConcurrently } from './concurrency.js';
 import type { RepositorySyncResult, SyncProgress, SyncResult } from '../engine/ports.js';
 
 export interface SyncOptions {
@@ -36,12 +37,21 @@ export async function syncAll(options: SyncOptions): Promise<SyncResult> {
   // Repositories read through the GitHub API are indexed by indexer/github-sync.ts.
   const repositories = options.config.repositories.filter((repository) => repository.source.kind !== 'github');
   const total = repositories.length;
-  for (const [index, repository] of repositories.entries()) {
-    options.onProgress?.({ kind: 'repository', repository: repository.name, index, total });
+  // Asking every repository where its branches are is cheap and independent: a few at a time, so a
+  // sync with nothing new costs about one git process's time, not one per repository in a row.
+  const inspected = await mapConcurrently(repositories, INSPECT_CONCURRENCY, (repository) =>
+    inspectRepository(repository, options, refChecker).catch((error: unknown) => ({ repository, error })),
+  );
+  for (const [index, inspection] of inspected.entries()) {
+    options.onProgress?.({ kind: 'repository', repository: inspection.repository.name, index, total });
+    if ('error' in inspection) {
+      read.push({ result: failed(inspection.repository.name, inspection.error), publication: null });
+      continue;
+    }
     try {
-      read.push(await syncRepository(repository, options, matcher, refChecker));
+      read.push(await syncRepository(inspection, options, matcher));
     } catch (error) {
-      read.push({ result: failed(repository.name, error), publication: null });
+      read.push({ result: failed(inspection.repository.name, error), publication: null });
     }
   }
   failpoint('sync:before-publish');
@@ -72,12 +82,19 @@ function failed(repository: string, error: unknown): RepositorySyncResult {
   return { repository, ok: false, newCommits: 0, removedCommits: 0, changedBranches: [], missingBranches: [], error: toGigError(error) };
 }
 
-async function syncRepository(
-  repository: RepositoryConfig,
-  options: SyncOptions,
-  matcher: TicketReader,
-  refChecker: RefNameChecker,
-): Promise<{ result: RepositorySyncResult; publication: Publication }> {
+const INSPECT_CONCURRENCY = 4;
+
+/** Where a repository's environment branches are, against what the index holds. */
+interface Inspection {
+  repository: RepositoryConfig;
+  repo: GitRepository;
+  repositoryId: number;
+  storedTips: Map<string, StoredTip>;
+  targets: Target[];
+  changed: Target[];
+}
+
+async function inspectRepository(repository: RepositoryConfig, options: SyncOptions, refChecker: RefNameChecker): Promise<Inspection> {
   const { store, git, config } = options;
   const source = repository.source;
   if (source.kind === 'github') throw new GigError('INTERNAL', `${repository.name} is read through the GitHub API, not git`);
@@ -87,10 +104,9 @@ async function syncRepository(
       : await GitRepository.mirror(git, source.url, path.join(options.mirrorDir, `${repository.name}.git`));
   const repositoryId = store.upsertRepository(repository.name, repo.dir, source.kind);
   // What an earlier, interrupted sync stored but never published is dropped before anything is read.
-  store.dropUnpublished(repositoryId);
+  if (store.hasPending(repositoryId)) store.dropUnpublished(repositoryId);
   const storedTips = store.tips(repositoryId);
   const refs = await repo.refs();
-
   const targets: Target[] = [];
   for (const env of config.environments) {
     const branch = repository.branches[env.name]!;
@@ -106,6 +122,12 @@ async function syncRepository(
     const stored = storedTips.get(target.environment);
     return stored === undefined || stored.sha !== target.sha || stored.branch !== target.branch;
   });
+  return { repository, repo, repositoryId, storedTips, targets, changed };
+}
+
+async function syncRepository(inspection: Inspection, options: SyncOptions, matcher: TicketReader): Promise<{ result: RepositorySyncResult; publication: Publication }> {
+  const { store } = options;
+  const { repository, repo, repositoryId, storedTips, targets, changed } = inspection;
   const missingBranches = targets.filter((target) => target.sha === null).map((target) => target.environment);
   if (changed.length === 0) {
     return {
@@ -113,6 +135,7 @@ async function syncRepository(
       publication: { repositoryId, changes: [], mergeRefs: [] },
     };
   }
+  store.markPending(repositoryId);
 
   // Everything reachable from a tip indexed before is already in the index (or was removed with it).
   const previousTips = [...new Set([...storedTips.values()].map((tip) => tip.sha).filter((sha): sha is string => sha !== null))];
@@ -139,7 +162,11 @@ async function syncRepository(
 
   // Patches are read only for commits some environment lacks and no earlier sync read; the reading
   // runs beside the log, on the other core.
-  const toDiff = store.notDiffed(repositoryId, await repo.notOnEveryBranch(targets.flatMap((target) => (target.sha ? [target.sha] : []))));
+  const tips = targets.flatMap((target) => (target.sha ? [target.sha] : []));
+  // After a first sync only new commits can need a patch, as long as no branch lost commits (checked
+  // below, once branch membership is known): what was on every branch still is.
+  const incremental = exclude.length > 0;
+  const toDiff = incremental ? await repo.notOnEveryBranch(tips, exclude) : store.notDiffed(repositoryId, await repo.notOnEveryBranch(tips));
   const diffing = new Set(toDiff);
   const renamed = new Set(store.renamedAmong(repositoryId, toDiff));
   store.stageDiffs(repositoryId, toDiff);
@@ -163,14 +190,22 @@ async function syncRepository(
   // Branch membership, trees and the moved files' line counts are read while the patches still stream.
   options.onProgress?.({ kind: 'branches', repository: repository.name });
   const mergeRefs = attributeMerges(merges, { fresh, ticketless, ids, lookup, store });
-  const [membership, renamedCounts] = await Promise.all([
-    branchMembership(repo, changed, storedTips, stillThere, ids, exclude.length === 0 ? fresh : null),
+  const [membership, renamedFirst] = await Promise.all([
+    branchMembership(store, repositoryId, repo, changed, storedTips, stillThere, ids, exclude.length === 0 ? fresh : null),
     repo.lineCountsWithRenames([...renamed]),
     patching,
   ]);
-  staged.flush();
+  let renamedCounts = renamedFirst;
+  // A branch that was reset or lost commits may have left old commits on fewer branches than before.
+  if (incremental && membership.some((change) => change.reset || change.removes === true)) {
+    const more = store.notDiffed(repositoryId, await repo.notOnEveryBranch(tips)).filter((sha) => !diffing.has(sha));
+    store.stageMoreDiffs(repositoryId, more);
+    await repo.diffs(more, staged.patchId, staged.lines);
+    renamedCounts = new Map([...renamedCounts, ...(await repo.lineCountsWithRenames(store.renamedAmong(repositoryId, more)))]);
+  }
   // A moved file's lines are counted with rename detection: those counts replace the plain ones.
   staged.override(renamedCounts);
+  staged.flush();
   failpoint('sync:commits-stored');
 
   return {
@@ -181,12 +216,16 @@ async function syncRepository(
 
 type Target = { environment: string; branch: string; ref: string | null; sha: string | null };
 
+
+
 /**
  * Which commits each changed branch gained or lost. On a first sync every commit is in `graph`
  * (read by this sync), so a branch's commits are found by walking parents in memory; otherwise git
  * says what moved since the tip indexed last time, or lists a force-pushed branch whole.
  */
 async function branchMembership(
+  store: IndexStore,
+  repositoryId: number,
   repo: GitRepository,
   changed: Target[],
   storedTips: Map<string, { branch: string; sha: string | null }>,
@@ -196,16 +235,20 @@ async function branchMembership(
 ): Promise<MembershipChange[]> {
   const toIds = (shas: Iterable<string>): number[] => [...shas].map((sha) => ids.get(sha)).filter((id): id is number => id !== undefined);
   const membership: MembershipChange[] = [];
+  store.clearStaged(repositoryId);
+  const reachable = graph ? reachabilityByTip(changed.flatMap((target) => (target.sha ? [target.sha] : [])), graph) : null;
+  // One branch's lists at a time go to the store's staging tables until the sync publishes.
+  const stage = (change: MembershipChange): void => void membership.push(store.stageMembership(repositoryId, change));
   for (const target of changed) {
     const stored = storedTips.get(target.environment);
     const oldSha = stored?.branch === target.branch && stored.sha !== null && stillThere.has(stored.sha) ? stored.sha : null;
     if (target.sha === null) {
-      membership.push({ ...target, reset: true, add: [], remove: [], files: new Map() });
+      stage({ ...target, reset: true, add: [], remove: [], files: new Map() });
     } else if (oldSha === null) {
-      const all = graph ? ancestorsInGraph(target.sha, graph) : await repo.revList([target.sha], []);
-      membership.push({ ...target, reset: true, add: toIds(all), remove: [], files: await repo.tree(target.sha) });
+      const all = reachable ? reachable(target.sha) : await repo.revList([target.sha], []);
+      stage({ ...target, reset: true, add: toIds(all), remove: [], files: await repo.tree(target.sha) });
     } else {
-      membership.push({
+      stage({
         ...target,
         reset: false,
         add: toIds(await repo.revList([target.sha], [oldSha])),
@@ -217,19 +260,29 @@ async function branchMembership(
   return membership;
 }
 
-/** A commit and every ancestor of it that `graph` knows: what `git rev-list <tip>` prints. */
-function ancestorsInGraph(tip: string, graph: Map<string, GraphNode>): Set<string> {
-  const seen = new Set<string>();
-  const stack = [tip];
-  while (stack.length > 0) {
-    const sha = stack.pop()!;
-    if (seen.has(sha)) continue;
-    const node = graph.get(sha);
-    if (!node) continue;
-    seen.add(sha);
-    for (const parent of node.parents) if (!seen.has(parent)) stack.push(parent);
+/**
+ * For each tip, its commits and every ancestor `graph` knows (what `git rev-list <tip>` prints), in
+ * one pass for all tips: children carry higher generations than their parents, so walking from
+ * the highest generation down hands each commit the tips that reach it before it passes them on.
+ */
+function reachabilityByTip(tips: string[], graph: Map<string, GraphNode>): (tip: string) => string[] {
+  const bit = new Map<string, number>();
+  const distinct = [...new Set(tips)];
+  distinct.forEach((tip, index) => bit.set(tip, 2 ** index));
+  const masks = new Map<string, number>();
+  for (const [tip, value] of bit) if (graph.has(tip)) masks.set(tip, value);
+  const order = [...graph.entries()].sort((a, b) => b[1].generation - a[1].generation);
+  for (const [sha, node] of order) {
+    const mask = masks.get(sha);
+    if (mask === undefined) continue;
+    for (const parent of node.parents) if (graph.has(parent)) masks.set(parent, (masks.get(parent) ?? 0) | mask);
   }
-  return seen;
+  return (tip) => {
+    const value = bit.get(tip) ?? 0;
+    const commits: string[] = [];
+    for (const [sha, mask] of masks) if (Math.floor(mask / value) % 2 === 1) commits.push(sha);
+    return commits;
+  };
 }
 
 /** How the indexer reads tickets out of messages: the matcher and the trailer keys that own. */
@@ -292,31 +345,37 @@ export function attributeMerges(
   return refs;
 }
 
-/** Buffers what the diff pass finds and stages it in batches, so memory stays flat however many commits are read. */
+/**
+ * Collects what the diff pass finds for one repository (patch-ids and line counts arrive from two
+ * streams, in any order) and stages each commit's result once, when the pass is over.
+ */
 function stagingBuffer(store: IndexStore, repositoryId: number, onProgress: (done: number) => void) {
-  let patchIds: Array<[string, string]> = [];
-  let lines: Array<[string, number, number]> = [];
-  let done = 0;
-  const flush = (): void => {
-    if (patchIds.length > 0) store.stagePatchIds(repositoryId, patchIds);
-    if (lines.length > 0) store.stageLineCounts(repositoryId, lines);
-    done += lines.length;
-    if (lines.length > 0) onProgress(done);
-    patchIds = [];
-    lines = [];
+  const found = new Map<string, { patchId: string | null; additions: number; deletions: number }>();
+  const entry = (sha: string): { patchId: string | null; additions: number; deletions: number } => {
+    let result = found.get(sha);
+    if (!result) {
+      result = { patchId: null, additions: 0, deletions: 0 };
+      found.set(sha, result);
+    }
+    return result;
   };
+  let counted = 0;
   return {
     patchId(sha: string, patchId: string): void {
-      patchIds.push([sha, patchId]);
-      if (patchIds.length >= BATCH_SIZE) flush();
+      entry(sha).patchId = patchId;
     },
     lines(sha: string, additions: number, deletions: number): void {
-      lines.push([sha, additions, deletions]);
-      if (lines.length >= BATCH_SIZE) flush();
+      Object.assign(entry(sha), { additions, deletions });
+      counted += 1;
+      if (counted % BATCH_SIZE === 0) onProgress(counted);
     },
-    flush,
     override(counts: Map<string, { additions: number; deletions: number }>): void {
-      store.stageLineCounts(repositoryId, [...counts].map(([sha, count]) => [sha, count.additions, count.deletions]));
+      for (const [sha, count] of counts) Object.assign(entry(sha), count);
+    },
+    flush(): void {
+      onProgress(counted);
+      store.stageDiffResults(repositoryId, found);
+      found.clear();
     },
   };
 }

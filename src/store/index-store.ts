@@ -51,6 +51,8 @@ export interface MembershipChange {
   files: Map<string, string | null>;
   /** The files are the whole tree even though membership is incremental (trees read through an API). */
   wholeTree?: boolean;
+  /** Whether there was anything to remove (the removals themselves may be staged). */
+  removes?: boolean;
 }
 
 /** What one repository's sync makes visible when it is published. */
@@ -210,17 +212,19 @@ export class IndexStore implements IndexReader {
     })();
   }
 
-  stagePatchIds(repositoryId: number, pairs: Array<[sha: string, patchId: string]>): void {
-    const update = this.db.prepare('UPDATE temp.diff_stage SET patch_id = ? WHERE repository_id = ? AND sha = ?');
+  /** Adds commits to what this repository's staging will mark as read. */
+  stageMoreDiffs(repositoryId: number, shas: string[]): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO temp.diff_stage (repository_id, sha) VALUES (?, ?)');
     this.db.transaction(() => {
-      for (const [sha, patchId] of pairs) update.run(patchId, repositoryId, sha);
+      for (const sha of shas) insert.run(repositoryId, sha);
     })();
   }
 
-  stageLineCounts(repositoryId: number, counts: Array<[sha: string, additions: number, deletions: number]>): void {
-    const update = this.db.prepare('UPDATE temp.diff_stage SET additions = ?, deletions = ? WHERE repository_id = ? AND sha = ?');
+  /** What the diff pass found for each commit it read; commits it found nothing for keep the defaults (no patch-id, no lines). */
+  stageDiffResults(repositoryId: number, found: Map<string, { patchId: string | null; additions: number; deletions: number }>): void {
+    const update = this.db.prepare('UPDATE temp.diff_stage SET patch_id = ?, additions = ?, deletions = ? WHERE repository_id = ? AND sha = ?');
     this.db.transaction(() => {
-      for (const [sha, additions, deletions] of counts) update.run(additions, deletions, repositoryId, sha);
+      for (const [sha, result] of found) update.run(result.patchId, result.additions, result.deletions, repositoryId, sha);
     })();
   }
 
@@ -259,11 +263,52 @@ export class IndexStore implements IndexReader {
     return this.db.transaction(() => new Map(publications.map((publication) => [publication.repositoryId, this.publishOne(publication, syncedAt)])))();
   }
 
+  /** From here until its publication, this repository may hold commits nobody should see. */
+  markPending(repositoryId: number): void {
+    this.db.prepare('UPDATE repositories SET pending = 1 WHERE id = ?').run(repositoryId);
+  }
+
+  /** Whether a sync of this repository stored commits and was not published (it died, or failed). */
+  hasPending(repositoryId: number): boolean {
+    return this.db.prepare<[number], { pending: number }>('SELECT pending FROM repositories WHERE id = ?').get(repositoryId)?.pending === 1;
+  }
+
   /** Commits an interrupted sync stored but never published: on no branch, so nobody saw them. */
   dropUnpublished(repositoryId: number): number {
     return this.db
       .prepare('DELETE FROM commits WHERE repository_id = ? AND NOT EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = commits.id)')
       .run(repositoryId).changes;
+  }
+
+  /**
+   * Moves a branch's membership and file changes into this connection's staging tables right away,
+   * so a sync over many repositories holds one branch's lists at a time, not all of them until it
+   * publishes; returns the change without its lists.
+   */
+  stageMembership(repositoryId: number, change: MembershipChange): MembershipChange {
+    this.ensureMembershipStage();
+    const member = this.db.prepare('INSERT OR IGNORE INTO temp.membership_stage (repository_id, environment, commit_id, op) VALUES (?, ?, ?, ?)');
+    const file = this.db.prepare('INSERT OR REPLACE INTO temp.tree_stage (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const id of change.add) member.run(repositoryId, change.environment, id, '+');
+      for (const id of change.remove) member.run(repositoryId, change.environment, id, '-');
+      for (const [path, blob] of change.files) file.run(repositoryId, change.environment, path, blob);
+    })();
+    return { ...change, add: [], remove: [], files: new Map(), removes: change.remove.length > 0 };
+  }
+
+  private ensureMembershipStage(): void {
+    this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS membership_stage (repository_id INTEGER NOT NULL, environment TEXT NOT NULL, commit_id INTEGER NOT NULL, op TEXT NOT NULL,
+                    PRIMARY KEY (repository_id, environment, op, commit_id)) WITHOUT ROWID;
+                  CREATE TEMP TABLE IF NOT EXISTS tree_stage (repository_id INTEGER NOT NULL, environment TEXT NOT NULL, path TEXT NOT NULL, blob TEXT,
+                    PRIMARY KEY (repository_id, environment, path)) WITHOUT ROWID;`);
+  }
+
+  /** Forgets what an earlier attempt staged for a repository (a sync that failed half-way through it). */
+  clearStaged(repositoryId: number): void {
+    this.ensureMembershipStage();
+    this.db.prepare('DELETE FROM temp.membership_stage WHERE repository_id = ?').run(repositoryId);
+    this.db.prepare('DELETE FROM temp.tree_stage WHERE repository_id = ?').run(repositoryId);
   }
 
   private publishOne({ repositoryId, changes, mergeRefs }: Publication, syncedAt: string): number {
@@ -278,19 +323,41 @@ export class IndexStore implements IndexReader {
     const resetFiles = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ?');
     const putFile = this.db.prepare('INSERT OR REPLACE INTO branch_files (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
     const dropFile = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ? AND path = ?');
+    this.ensureMembershipStage();
+    const removeStaged = this.db.prepare(
+      `DELETE FROM branch_commits WHERE repository_id = @repo AND environment = @env
+       AND commit_id IN (SELECT commit_id FROM temp.membership_stage WHERE repository_id = @repo AND environment = @env AND op = '-')`,
+    );
+    const addStaged = this.db.prepare(
+      `INSERT OR IGNORE INTO branch_commits (repository_id, environment, commit_id)
+       SELECT repository_id, environment, commit_id FROM temp.membership_stage WHERE repository_id = @repo AND environment = @env AND op = '+'`,
+    );
+    const dropStagedFiles = this.db.prepare(
+      `DELETE FROM branch_files WHERE repository_id = @repo AND environment = @env
+       AND path IN (SELECT path FROM temp.tree_stage WHERE repository_id = @repo AND environment = @env AND blob IS NULL)`,
+    );
+    const putStagedFiles = this.db.prepare(
+      `INSERT OR REPLACE INTO branch_files (repository_id, environment, path, blob)
+       SELECT repository_id, environment, path, blob FROM temp.tree_stage WHERE repository_id = @repo AND environment = @env AND blob IS NOT NULL`,
+    );
     let removedAny = false;
     for (const change of changes) {
       if (change.reset) reset.run(repositoryId, change.environment);
       for (const id of change.remove) remove.run(repositoryId, change.environment, id);
+      removeStaged.run({ repo: repositoryId, env: change.environment });
       for (const id of change.add) add.run(repositoryId, change.environment, id);
+      addStaged.run({ repo: repositoryId, env: change.environment });
       if (change.reset || change.wholeTree) resetFiles.run(repositoryId, change.environment);
       for (const [file, blob] of change.files) {
         if (blob === null) dropFile.run(repositoryId, change.environment, file);
         else putFile.run(repositoryId, change.environment, file, blob);
       }
+      dropStagedFiles.run({ repo: repositoryId, env: change.environment });
+      putStagedFiles.run({ repo: repositoryId, env: change.environment });
       tip.run(repositoryId, change.environment, change.branch, change.ref, change.sha, syncedAt);
-      removedAny ||= change.reset || change.remove.length > 0;
+      removedAny ||= change.reset || change.remove.length > 0 || change.removes === true;
     }
+    this.clearStaged(repositoryId);
     for (const ref of mergeRefs) mergeRef.run(ref.ticket, ref.commitId, ref.source);
     if (this.db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'diff_stage'").get()) {
       this.db
@@ -302,7 +369,7 @@ export class IndexStore implements IndexReader {
       this.db.prepare('DELETE FROM temp.diff_stage WHERE repository_id = ?').run(repositoryId);
     }
     const orphans = removedAny ? this.dropUnpublished(repositoryId) : 0;
-    this.db.prepare('UPDATE repositories SET synced_at = ? WHERE id = ?').run(syncedAt, repositoryId);
+    this.db.prepare('UPDATE repositories SET synced_at = ?, pending = 0 WHERE id = ?').run(syncedAt, repositoryId);
     return orphans;
   }
 

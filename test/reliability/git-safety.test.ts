@@ -213,7 +213,8 @@ describe.runIf(existsSync('/proc/self/cmdline'))('git safety', () => {
       expect(silentGit?.error?.hint).toContain('git ls-remote');
       expect(silentHttps?.error?.message).toBe(`git clone of https://127.0.0.1:${httpsPort}/x.git did not finish within 2 s; gig stopped it.`);
       expect(JSON.stringify(silentHttps?.error) + String(silentHttps?.error?.hint)).not.toContain('s3cret');
-      expect(elapsed).toBeGreaterThanOrEqual(2 * REMOTE_TIMEOUT_MS);
+      // Each silent remote is given its whole time limit (the two are asked at the same time).
+      expect(elapsed).toBeGreaterThanOrEqual(REMOTE_TIMEOUT_MS);
       expect(elapsed).toBeLessThan(2 * REMOTE_TIMEOUT_MS + 5_000);
       // git clone removes its half-made mirror when asked to stop, so the next sync starts clean.
       expect(existsSync(path.join(root, '.gig', 'mirrors', 'silent-git.git'))).toBe(false);

@@ -4,7 +4,8 @@
  * --numstat block, NUL-separated (-z: no path quoting, renames as two paths). Records are handed on
  * as soon as the next one starts, so memory stays flat however long the history is.
  */
-export const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1f';
+// Dates as seconds since the epoch (%at, %ct): turning a number into ISO UTC is cheaper than parsing ISO with an offset.
+export const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%cn%x1f%ce%x1f%ct%x1f%B%x1f';
 // -M: a renamed file is one change of a few lines, not a deletion and an addition of all of it.
 // No --numstat: counting lines means diffing every blob of history; gig counts them only for the
 // commits a promotion can carry (GitRepository.diffs).
@@ -82,8 +83,8 @@ export class LogParser {
   }
 }
 
-function toUtc(isoWithOffset: string): string {
-  return new Date(isoWithOffset).toISOString();
+function toUtc(epochSeconds: string): string {
+  return new Date(Number(epochSeconds) * 1000).toISOString();
 }
 
 const NULL_BLOB = /^0+$/;

@@ -39,18 +39,18 @@ export class GitRepository {
         hint: 'Clone the repository there, or fix its "path" in the configuration (relative paths start at the config file).',
       });
     }
-    await git.run(dir, ['rev-parse', '--git-dir']).catch((cause: unknown) => {
-      throw new GigError('CONFIG_INVALID', `${dir} is not a git repository.`, {
-        hint: 'Point "path" at a working clone or a bare repository, or use "url" to let gig mirror it.',
-        cause,
-      });
-    });
+    // Whether it is a git repository at all is learnt from the first command run in it (refs()).
     return new GitRepository(git, dir);
   }
 
   /** Every local branch and remote-tracking branch, as ref → SHA. */
   async refs(): Promise<Map<string, string>> {
-    const { stdout } = await this.git.run(this.dir, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/remotes']);
+    const { stdout } = await this.git.run(this.dir, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/remotes']).catch((cause: unknown) => {
+      throw new GigError('CONFIG_INVALID', `${this.dir} is not a git repository.`, {
+        hint: 'Point "path" at a working clone or a bare repository, or use "url" to let gig mirror it.',
+        cause,
+      });
+    });
     const refs = new Map<string, string>();
     for (const line of stdout.split('\n')) {
       const space = line.indexOf(' ');
@@ -86,14 +86,16 @@ export class GitRepository {
   /**
    * The non-merge commits reachable from some of `tips` but not from all of them: the only ones a
    * promotion can carry or a copy can stand for, so the only ones worth a diff. Commits every
-   * environment holds are behind every merge base of all the tips.
+   * environment holds are behind every merge base of all the tips. With `known`, only the commits
+   * none of those reaches (what a sync after fast-forwards has not looked at yet).
    */
-  async notOnEveryBranch(tips: string[]): Promise<string[]> {
+  async notOnEveryBranch(tips: string[], known: string[] = []): Promise<string[]> {
     const distinct = [...new Set(tips)];
     if (distinct.length < 2) return [];
     const { stdout, exitCode } = await this.git.run(this.dir, ['merge-base', '--octopus', '--all', '--end-of-options', ...revisions(distinct, [])], { okExitCodes: [0, 1] });
     const bases = exitCode === 0 ? stdout.split('\n').filter((line) => line.length > 0) : [];
-    const { stdout: listed } = await this.git.run(this.dir, ['rev-list', '--no-merges', '--end-of-options', ...revisions(distinct, bases)]);
+    // `known`: tips indexed before, whose commits were looked at then.
+    const { stdout: listed } = await this.git.run(this.dir, ['rev-list', '--no-merges', '--end-of-options', ...revisions(distinct, [...bases, ...known])]);
     return listed.split('\n').filter((line) => line.length > 0);
   }
 
