@@ -262,8 +262,8 @@ async function branchMembership(
 
 /**
  * For each tip, its commits and every ancestor `graph` knows (what `git rev-list <tip>` prints), in
- * one pass for all tips: children carry higher generations than their parents, so walking from
- * the highest generation down hands each commit the tips that reach it before it passes them on.
+ * one pass for all tips: walking from children to parents hands each commit the tips that reach it
+ * before it passes them on.
  */
 function reachabilityByTip(tips: string[], graph: Map<string, GraphNode>): (tip: string) => string[] {
   const bit = new Map<string, number>();
@@ -271,8 +271,12 @@ function reachabilityByTip(tips: string[], graph: Map<string, GraphNode>): (tip:
   distinct.forEach((tip, index) => bit.set(tip, 2 ** index));
   const masks = new Map<string, number>();
   for (const [tip, value] of bit) if (graph.has(tip)) masks.set(tip, value);
-  const order = [...graph.entries()].sort((a, b) => b[1].generation - a[1].generation);
-  for (const [sha, node] of order) {
+  // The log lists parents before children (--topo-order --reverse), and `graph` keeps that order:
+  // read backwards, every child comes before its parents.
+  const shas = [...graph.keys()];
+  for (let index = shas.length - 1; index >= 0; index -= 1) {
+    const sha = shas[index]!;
+    const node = graph.get(sha)!;
     const mask = masks.get(sha);
     if (mask === undefined) continue;
     for (const parent of node.parents) if (graph.has(parent)) masks.set(parent, (masks.get(parent) ?? 0) | mask);

@@ -5,6 +5,7 @@ import { LedgerStore } from './ledger-store.js';
 import { TrackerStore } from './tracker-store.js';
 import type { IndexReader, SourceHealth } from '../engine/ports.js';
 import type { Db } from './database.js';
+import { statementCache } from './statements.js';
 
 export interface NewCommit {
   sha: string;
@@ -82,6 +83,9 @@ const DEPLOYMENT_WALK_LIMIT = 20_000;
  * short transactions so that chat commands and approvals are never kept waiting by a long sync.
  */
 export class IndexStore implements IndexReader {
+  /** Statements prepared once per connection (statements.ts). */
+  private readonly prepare: ReturnType<typeof statementCache>;
+
   private readonly ledger: LedgerStore;
   private readonly trackers: TrackerStore;
   /** The ref sources that own, as a JSON array for `IN (SELECT value FROM json_each(?))`. */
@@ -91,13 +95,14 @@ export class IndexStore implements IndexReader {
     private readonly db: Db,
     options: IndexStoreOptions = { ownedBy: ['subject', 'trailers', 'branch', 'pr'] },
   ) {
+    this.prepare = statementCache(this.db);
     this.ledger = new LedgerStore(db);
     this.trackers = new TrackerStore(db);
     this.owning = JSON.stringify(options.ownedBy.map((place) => SOURCES_OF_PLACE[place]));
   }
 
   upsertRepository(name: string, location: string, kind: string): number {
-    const row = this.db
+    const row = this
       .prepare<[string, string, string], { id: number }>(
         `INSERT INTO repositories (name, location, kind) VALUES (?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET location = excluded.location, kind = excluded.kind
@@ -108,7 +113,7 @@ export class IndexStore implements IndexReader {
   }
 
   tips(repositoryId: number): Map<string, StoredTip> {
-    const rows = this.db
+    const rows = this
       .prepare<[number], { environment: string; branch: string; ref: string | null; sha: string | null }>(
         'SELECT environment, branch, ref, sha FROM branch_tips WHERE repository_id = ?',
       )
@@ -118,30 +123,30 @@ export class IndexStore implements IndexReader {
 
   commitIds(repositoryId: number): Map<string, number> {
     const ids = new Map<string, number>();
-    const rows = this.db.prepare<[number], { id: number; sha: string }>('SELECT id, sha FROM commits WHERE repository_id = ?').iterate(repositoryId);
+    const rows = this.prepare<[number], { id: number; sha: string }>('SELECT id, sha FROM commits WHERE repository_id = ?').iterate(repositoryId);
     for (const row of rows) ids.set(row.sha, row.id);
     return ids;
   }
 
   graphNode(repositoryId: number, sha: string): { parents: string[]; generation: number } | undefined {
-    const row = this.db
+    const row = this
       .prepare<[number, string], { parents: string; generation: number }>('SELECT parents, generation FROM commits WHERE repository_id = ? AND sha = ?')
       .get(repositoryId, sha);
     return row ? { parents: splitParents(row.parents), generation: row.generation } : undefined;
   }
 
   knownPullRequests(repositoryId: number): Set<number> {
-    return new Set(this.db.prepare<[number], { number: number }>('SELECT number FROM pull_requests WHERE repository_id = ?').all(repositoryId).map((row) => row.number));
+    return new Set(this.prepare<[number], { number: number }>('SELECT number FROM pull_requests WHERE repository_id = ?').all(repositoryId).map((row) => row.number));
   }
 
   /** Stores merged pull requests; a PR title naming tickets makes its commits part of them. */
   savePullRequests(repositoryId: number, pulls: Array<{ number: number; title: string; headRef: string; baseRef: string; mergeCommitSha: string | null; mergedAt: string | null; commits: string[] }>, tickets: (text: string) => string[]): void {
-    const upsert = this.db.prepare(
+    const upsert = this.prepare(
       `INSERT INTO pull_requests (repository_id, number, title, head_ref, base_ref, merge_commit_sha, merged_at, commit_shas) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (repository_id, number) DO UPDATE SET title = excluded.title, merge_commit_sha = excluded.merge_commit_sha, merged_at = excluded.merged_at, commit_shas = excluded.commit_shas`,
     );
-    const idOf = this.db.prepare<[number, string], { id: number }>('SELECT id FROM commits WHERE repository_id = ? AND sha = ?');
-    const ref = this.db.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'pr')");
+    const idOf = this.prepare<[number, string], { id: number }>('SELECT id FROM commits WHERE repository_id = ? AND sha = ?');
+    const ref = this.prepare("INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, 'pr')");
     this.db.transaction(() => {
       for (const pull of pulls) {
         upsert.run(repositoryId, pull.number, pull.title, pull.headRef, pull.baseRef, pull.mergeCommitSha, pull.mergedAt, JSON.stringify(pull.commits));
@@ -156,7 +161,7 @@ export class IndexStore implements IndexReader {
   /** Whether the commit's own message names a ticket (merge attribution leaves those alone). */
   namesAnyTicket(commitId: number): boolean {
     return (
-      this.db
+      this
         .prepare<[number], { one: number }>("SELECT 1 AS one FROM ticket_refs WHERE commit_id = ? AND source IN ('subject', 'trailer', 'pr') LIMIT 1")
         .get(commitId) !== undefined
     );
@@ -164,18 +169,18 @@ export class IndexStore implements IndexReader {
 
   /** Inserts a batch of new commits in one transaction; records each one's id in `ids`. */
   insertCommits(repositoryId: number, commits: NewCommit[], ids: Map<string, number>): void {
-    const insertCommit = this.db.prepare(
+    const insertCommit = this.prepare(
       `INSERT INTO commits (repository_id, sha, parents, generation, author_name, author_email, authored_at,
          committer_name, committer_email, committed_at, subject, body, additions, deletions)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (repository_id, sha) DO UPDATE SET generation = excluded.generation
        RETURNING id`,
     );
-    const insertFile = this.db.prepare('INSERT OR IGNORE INTO commit_files (commit_id, path, additions, deletions, blob, renamed_from) VALUES (?, ?, ?, ?, ?, ?)');
-    const insertRef = this.db.prepare('INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, ?)');
-    const insertLink = this.db.prepare('INSERT OR IGNORE INTO commit_links (commit_id, kind, target_sha) VALUES (?, ?, ?)');
-    const insertTrailer = this.db.prepare('INSERT OR REPLACE INTO commit_trailers (commit_id, position, key, value) VALUES (?, ?, ?, ?)');
-    const insertDependency = this.db.prepare('INSERT OR IGNORE INTO ticket_dependencies (ticket, depends_on, kind, commit_id) VALUES (?, ?, ?, ?)');
+    const insertFile = this.prepare('INSERT OR IGNORE INTO commit_files (commit_id, path, additions, deletions, blob, renamed_from) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertRef = this.prepare('INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, ?)');
+    const insertLink = this.prepare('INSERT OR IGNORE INTO commit_links (commit_id, kind, target_sha) VALUES (?, ?, ?)');
+    const insertTrailer = this.prepare('INSERT OR REPLACE INTO commit_trailers (commit_id, position, key, value) VALUES (?, ?, ?, ?)');
+    const insertDependency = this.prepare('INSERT OR IGNORE INTO ticket_dependencies (ticket, depends_on, kind, commit_id) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       for (const commit of commits) {
         const additions = commit.files.reduce((sum, file) => sum + (file.additions ?? 0), 0);
@@ -205,16 +210,16 @@ export class IndexStore implements IndexReader {
    */
   stageDiffs(repositoryId: number, shas: string[]): void {
     this.db.exec('CREATE TEMP TABLE IF NOT EXISTS diff_stage (repository_id INTEGER NOT NULL, sha TEXT NOT NULL, patch_id TEXT, additions INTEGER NOT NULL DEFAULT 0, deletions INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (repository_id, sha)) WITHOUT ROWID');
-    const insert = this.db.prepare('INSERT OR REPLACE INTO temp.diff_stage (repository_id, sha) VALUES (?, ?)');
+    const insert = this.prepare('INSERT OR REPLACE INTO temp.diff_stage (repository_id, sha) VALUES (?, ?)');
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM temp.diff_stage WHERE repository_id = ?').run(repositoryId);
+      this.prepare('DELETE FROM temp.diff_stage WHERE repository_id = ?').run(repositoryId);
       for (const sha of shas) insert.run(repositoryId, sha);
     })();
   }
 
   /** Adds commits to what this repository's staging will mark as read. */
   stageMoreDiffs(repositoryId: number, shas: string[]): void {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO temp.diff_stage (repository_id, sha) VALUES (?, ?)');
+    const insert = this.prepare('INSERT OR IGNORE INTO temp.diff_stage (repository_id, sha) VALUES (?, ?)');
     this.db.transaction(() => {
       for (const sha of shas) insert.run(repositoryId, sha);
     })();
@@ -222,7 +227,7 @@ export class IndexStore implements IndexReader {
 
   /** What the diff pass found for each commit it read; commits it found nothing for keep the defaults (no patch-id, no lines). */
   stageDiffResults(repositoryId: number, found: Map<string, { patchId: string | null; additions: number; deletions: number }>): void {
-    const update = this.db.prepare('UPDATE temp.diff_stage SET patch_id = ?, additions = ?, deletions = ? WHERE repository_id = ? AND sha = ?');
+    const update = this.prepare('UPDATE temp.diff_stage SET patch_id = ?, additions = ?, deletions = ? WHERE repository_id = ? AND sha = ?');
     this.db.transaction(() => {
       for (const [sha, result] of found) update.run(result.patchId, result.additions, result.deletions, repositoryId, sha);
     })();
@@ -232,7 +237,7 @@ export class IndexStore implements IndexReader {
   notDiffed(repositoryId: number, shas: string[]): string[] {
     if (shas.length === 0) return [];
     const diffed = new Set(
-      this.db
+      this
         .prepare<[number, string], { sha: string }>('SELECT sha FROM commits WHERE repository_id = ? AND diffed = 1 AND sha IN (SELECT value FROM json_each(?))')
         .all(repositoryId, JSON.stringify(shas))
         .map((row) => row.sha),
@@ -243,7 +248,7 @@ export class IndexStore implements IndexReader {
   /** Of the given commits, those that renamed a file (their line counts need rename detection). */
   renamedAmong(repositoryId: number, shas: string[]): string[] {
     if (shas.length === 0) return [];
-    return this.db
+    return this
       .prepare<[number, string], { sha: string }>(
         `SELECT DISTINCT c.sha FROM commits c JOIN commit_files f ON f.commit_id = c.id
          WHERE c.repository_id = ? AND f.renamed_from IS NOT NULL AND c.sha IN (SELECT value FROM json_each(?))`,
@@ -265,17 +270,17 @@ export class IndexStore implements IndexReader {
 
   /** From here until its publication, this repository may hold commits nobody should see. */
   markPending(repositoryId: number): void {
-    this.db.prepare('UPDATE repositories SET pending = 1 WHERE id = ?').run(repositoryId);
+    this.prepare('UPDATE repositories SET pending = 1 WHERE id = ?').run(repositoryId);
   }
 
   /** Whether a sync of this repository stored commits and was not published (it died, or failed). */
   hasPending(repositoryId: number): boolean {
-    return this.db.prepare<[number], { pending: number }>('SELECT pending FROM repositories WHERE id = ?').get(repositoryId)?.pending === 1;
+    return this.prepare<[number], { pending: number }>('SELECT pending FROM repositories WHERE id = ?').get(repositoryId)?.pending === 1;
   }
 
   /** Commits an interrupted sync stored but never published: on no branch, so nobody saw them. */
   dropUnpublished(repositoryId: number): number {
-    return this.db
+    return this
       .prepare('DELETE FROM commits WHERE repository_id = ? AND NOT EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = commits.id)')
       .run(repositoryId).changes;
   }
@@ -287,8 +292,8 @@ export class IndexStore implements IndexReader {
    */
   stageMembership(repositoryId: number, change: MembershipChange): MembershipChange {
     this.ensureMembershipStage();
-    const member = this.db.prepare('INSERT OR IGNORE INTO temp.membership_stage (repository_id, environment, commit_id, op) VALUES (?, ?, ?, ?)');
-    const file = this.db.prepare('INSERT OR REPLACE INTO temp.tree_stage (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
+    const member = this.prepare('INSERT OR IGNORE INTO temp.membership_stage (repository_id, environment, commit_id, op) VALUES (?, ?, ?, ?)');
+    const file = this.prepare('INSERT OR REPLACE INTO temp.tree_stage (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       for (const id of change.add) member.run(repositoryId, change.environment, id, '+');
       for (const id of change.remove) member.run(repositoryId, change.environment, id, '-');
@@ -307,36 +312,36 @@ export class IndexStore implements IndexReader {
   /** Forgets what an earlier attempt staged for a repository (a sync that failed half-way through it). */
   clearStaged(repositoryId: number): void {
     this.ensureMembershipStage();
-    this.db.prepare('DELETE FROM temp.membership_stage WHERE repository_id = ?').run(repositoryId);
-    this.db.prepare('DELETE FROM temp.tree_stage WHERE repository_id = ?').run(repositoryId);
+    this.prepare('DELETE FROM temp.membership_stage WHERE repository_id = ?').run(repositoryId);
+    this.prepare('DELETE FROM temp.tree_stage WHERE repository_id = ?').run(repositoryId);
   }
 
   private publishOne({ repositoryId, changes, mergeRefs }: Publication, syncedAt: string): number {
-    const reset = this.db.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ?');
-    const add = this.db.prepare('INSERT OR IGNORE INTO branch_commits (repository_id, environment, commit_id) VALUES (?, ?, ?)');
-    const remove = this.db.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ? AND commit_id = ?');
-    const tip = this.db.prepare(
+    const reset = this.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ?');
+    const add = this.prepare('INSERT OR IGNORE INTO branch_commits (repository_id, environment, commit_id) VALUES (?, ?, ?)');
+    const remove = this.prepare('DELETE FROM branch_commits WHERE repository_id = ? AND environment = ? AND commit_id = ?');
+    const tip = this.prepare(
       `INSERT INTO branch_tips (repository_id, environment, branch, ref, sha, synced_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (repository_id, environment) DO UPDATE SET branch = excluded.branch, ref = excluded.ref, sha = excluded.sha, synced_at = excluded.synced_at`,
     );
-    const mergeRef = this.db.prepare('INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, ?)');
-    const resetFiles = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ?');
-    const putFile = this.db.prepare('INSERT OR REPLACE INTO branch_files (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
-    const dropFile = this.db.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ? AND path = ?');
+    const mergeRef = this.prepare('INSERT OR IGNORE INTO ticket_refs (ticket, commit_id, source) VALUES (?, ?, ?)');
+    const resetFiles = this.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ?');
+    const putFile = this.prepare('INSERT OR REPLACE INTO branch_files (repository_id, environment, path, blob) VALUES (?, ?, ?, ?)');
+    const dropFile = this.prepare('DELETE FROM branch_files WHERE repository_id = ? AND environment = ? AND path = ?');
     this.ensureMembershipStage();
-    const removeStaged = this.db.prepare(
+    const removeStaged = this.prepare(
       `DELETE FROM branch_commits WHERE repository_id = @repo AND environment = @env
        AND commit_id IN (SELECT commit_id FROM temp.membership_stage WHERE repository_id = @repo AND environment = @env AND op = '-')`,
     );
-    const addStaged = this.db.prepare(
+    const addStaged = this.prepare(
       `INSERT OR IGNORE INTO branch_commits (repository_id, environment, commit_id)
        SELECT repository_id, environment, commit_id FROM temp.membership_stage WHERE repository_id = @repo AND environment = @env AND op = '+'`,
     );
-    const dropStagedFiles = this.db.prepare(
+    const dropStagedFiles = this.prepare(
       `DELETE FROM branch_files WHERE repository_id = @repo AND environment = @env
        AND path IN (SELECT path FROM temp.tree_stage WHERE repository_id = @repo AND environment = @env AND blob IS NULL)`,
     );
-    const putStagedFiles = this.db.prepare(
+    const putStagedFiles = this.prepare(
       `INSERT OR REPLACE INTO branch_files (repository_id, environment, path, blob)
        SELECT repository_id, environment, path, blob FROM temp.tree_stage WHERE repository_id = @repo AND environment = @env AND blob IS NOT NULL`,
     );
@@ -359,24 +364,24 @@ export class IndexStore implements IndexReader {
     }
     this.clearStaged(repositoryId);
     for (const ref of mergeRefs) mergeRef.run(ref.ticket, ref.commitId, ref.source);
-    if (this.db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'diff_stage'").get()) {
-      this.db
+    if (this.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'diff_stage'").get()) {
+      this
         .prepare(
           `UPDATE commits SET patch_id = s.patch_id, additions = s.additions, deletions = s.deletions, diffed = 1
            FROM temp.diff_stage s WHERE s.repository_id = ? AND commits.repository_id = s.repository_id AND commits.sha = s.sha`,
         )
         .run(repositoryId);
-      this.db.prepare('DELETE FROM temp.diff_stage WHERE repository_id = ?').run(repositoryId);
+      this.prepare('DELETE FROM temp.diff_stage WHERE repository_id = ?').run(repositoryId);
     }
     const orphans = removedAny ? this.dropUnpublished(repositoryId) : 0;
-    this.db.prepare('UPDATE repositories SET synced_at = ?, pending = 0 WHERE id = ?').run(syncedAt, repositoryId);
+    this.prepare('UPDATE repositories SET synced_at = ?, pending = 0 WHERE id = ?').run(syncedAt, repositoryId);
     return orphans;
   }
 
   /** The moment the configured repositories were all last synced: the oldest of their sync times. */
   asOf(repositories: string[]): string | null {
     if (repositories.length === 0) return null;
-    const row = this.db
+    const row = this
       .prepare<[string], { synced: number; oldest: string | null }>(
         `SELECT count(synced_at) AS synced, min(synced_at) AS oldest FROM repositories WHERE name IN (SELECT value FROM json_each(?))`,
       )
@@ -385,7 +390,7 @@ export class IndexStore implements IndexReader {
   }
 
   ticketFacts(ticket: string, environments: string[], repositories: string[]): TicketFacts {
-    const repoRows = this.db
+    const repoRows = this
       .prepare<[string], { id: number; name: string }>('SELECT id, name FROM repositories WHERE name IN (SELECT value FROM json_each(?))')
       .all(JSON.stringify(repositories));
     const order = new Map(repositories.map((name, index) => [name, index]));
@@ -409,7 +414,7 @@ export class IndexStore implements IndexReader {
 
   /** Every ticket that owns a non-merge commit in the given repositories, sorted. */
   ownedTickets(repositories: string[]): string[] {
-    return this.db
+    return this
       .prepare<[string, string], { ticket: string }>(
         `SELECT DISTINCT t.ticket FROM ticket_refs t JOIN commits c ON c.id = t.commit_id JOIN repositories r ON r.id = c.repository_id
          WHERE r.name IN (SELECT value FROM json_each(?)) AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))
@@ -421,7 +426,7 @@ export class IndexStore implements IndexReader {
   }
 
   trackerTicket(ticket: string): TrackerFact | null {
-    const row = this.db
+    const row = this
       .prepare<[string], { summary: string | null; status: string | null; type: string | null; assignee: string | null; fix_versions: string; url: string | null }>(
         'SELECT summary, status, type, assignee, fix_versions, url FROM tickets WHERE key = ?',
       )
@@ -447,7 +452,7 @@ export class IndexStore implements IndexReader {
   resolveCommit(repository: string, sha: string): string | null {
     const prefix = sha.toLowerCase();
     if (!/^[0-9a-f]{4,64}$/.test(prefix)) return null;
-    const rows = this.db
+    const rows = this
       .prepare<[string, string, string], { sha: string }>(
         `SELECT c.sha FROM commits c JOIN repositories r ON r.id = c.repository_id WHERE r.name = ? AND c.sha >= ? AND c.sha < ?
            AND EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = c.id) LIMIT 2`,
@@ -461,7 +466,7 @@ export class IndexStore implements IndexReader {
    * together with this one (a mere mention makes no companion).
    */
   dependencyEdges(ticket: string): TicketFacts['dependencies'] {
-    const rows = this.db
+    const rows = this
       .prepare<[string, string, string, string, string], { other: string; kind: 'declared' | 'companion' | 'tracker'; direction: 'needs' | 'needed-by' }>(
         `SELECT DISTINCT depends_on AS other, kind, 'needs' AS direction FROM ticket_dependencies d WHERE ticket = ? AND kind <> 'companion' AND (d.commit_id IS NULL OR EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = d.commit_id))
          UNION SELECT DISTINCT ticket AS other, kind, 'needed-by' AS direction FROM ticket_dependencies d WHERE depends_on = ? AND kind <> 'companion' AND (d.commit_id IS NULL OR EXISTS (SELECT 1 FROM branch_commits b WHERE b.commit_id = d.commit_id))
@@ -479,7 +484,7 @@ export class IndexStore implements IndexReader {
   /** Commits naming the ticket in a place that does not own (a body mention), newest first. */
   private mentionsOf(ticket: string, repositories: Array<{ id: number; name: string }>): Mention[] {
     const names = new Map(repositories.map((repo) => [repo.id, repo.name]));
-    const rows = this.db
+    const rows = this
       .prepare<[{ ticket: string; repositories: string; owning: string; limit: number }], { id: number; repository_id: number; sha: string; subject: string; committed_at: string; owners: string }>(
         `SELECT c.id, c.repository_id, c.sha, c.subject, c.committed_at,
            (SELECT json_group_array(DISTINCT o.ticket) FROM ticket_refs o WHERE o.commit_id = c.id AND o.source IN (SELECT value FROM json_each(@owning))) AS owners
@@ -514,13 +519,13 @@ export class IndexStore implements IndexReader {
 
   /** Merged pull requests holding any of the commits, with the environments their merge commit reached. */
   private pullRequestsOf(repositoryId: number, shas: string[]): RepositoryFacts['pullRequests'] {
-    const rows = this.db
+    const rows = this
       .prepare<[number, string], { number: number; merge_commit_sha: string | null; commit_shas: string }>(
         `SELECT DISTINCT p.number, p.merge_commit_sha, p.commit_shas FROM pull_requests p, json_each(p.commit_shas) c
          WHERE p.repository_id = ? AND c.value IN (SELECT value FROM json_each(?)) AND p.merge_commit_sha IS NOT NULL`,
       )
       .all(repositoryId, JSON.stringify(shas));
-    const environmentsOf = this.db.prepare<[number, string], { environment: string }>(
+    const environmentsOf = this.prepare<[number, string], { environment: string }>(
       'SELECT b.environment FROM branch_commits b JOIN commits c ON c.id = b.commit_id WHERE c.repository_id = ? AND c.sha = ?',
     );
     return rows.map((row) => ({
@@ -535,7 +540,7 @@ export class IndexStore implements IndexReader {
   private trees(repositoryId: number, environments: Iterable<string>, paths: string[]): Record<string, Record<string, string>> {
     const trees: Record<string, Record<string, string>> = {};
     // One lookup per (environment, path) on the primary key, never a scan of the branch's files.
-    const lookup = this.db.prepare<[number, string, string], { path: string; blob: string }>(
+    const lookup = this.prepare<[number, string, string], { path: string; blob: string }>(
       'SELECT path, blob FROM branch_files WHERE repository_id = ? AND environment = ? AND path IN (SELECT value FROM json_each(?))',
     );
     const wanted = JSON.stringify([...new Set(paths)]);
@@ -549,7 +554,7 @@ export class IndexStore implements IndexReader {
 
   /** The ticket's own commits are its non-merge, non-empty commits (docs/history.md §2): an empty commit changes nothing to promote. */
   private repositoryFacts(repositoryId: number, name: string, ticket: string): RepositoryFacts {
-    const ticketIds = this.db
+    const ticketIds = this
       .prepare<[number, string, string], { id: number }>(
         `SELECT DISTINCT c.id FROM ticket_refs t JOIN commits c ON c.id = t.commit_id
          WHERE c.repository_id = ? AND t.ticket = ? AND instr(c.parents, ' ') = 0 AND t.source IN (SELECT value FROM json_each(?))
@@ -582,19 +587,19 @@ export class IndexStore implements IndexReader {
     const shas = commits.map((commit) => commit.sha);
     const origins = commits.flatMap((commit) => [...commit.cherryPickedFrom, ...commit.reverts]);
     const ids = new Set<number>();
-    const samePatch = this.db.prepare<[number, string], { id: number }>(
+    const samePatch = this.prepare<[number, string], { id: number }>(
       'SELECT id FROM commits WHERE repository_id = ? AND patch_id IN (SELECT value FROM json_each(?))',
     );
     for (const row of samePatch.all(repositoryId, JSON.stringify(patchIds))) ids.add(row.id);
     // Links may name a commit by an abbreviated SHA: look up every prefix git could have written.
     // CROSS JOIN keeps SQLite from walking every commit of the repository first.
     const prefixes = shas.flatMap((sha) => Array.from({ length: sha.length - 6 }, (_, index) => sha.slice(0, 7 + index)));
-    const linking = this.db.prepare<[string, number], { commit_id: number }>(
+    const linking = this.prepare<[string, number], { commit_id: number }>(
       `SELECT l.commit_id FROM commit_links l CROSS JOIN commits c ON c.id = l.commit_id
        WHERE l.target_sha IN (SELECT value FROM json_each(?)) AND c.repository_id = ?`,
     );
     for (const row of linking.all(JSON.stringify(prefixes), repositoryId)) ids.add(row.commit_id);
-    const byPrefix = this.db.prepare<[number, string, string], { id: number }>(
+    const byPrefix = this.prepare<[number, string, string], { id: number }>(
       'SELECT id FROM commits WHERE repository_id = ? AND sha >= ? AND sha < ? LIMIT 2',
     );
     for (const origin of origins) {
@@ -606,7 +611,7 @@ export class IndexStore implements IndexReader {
 
   private commitsById(ids: number[]): IndexedCommit[] {
     if (ids.length === 0) return [];
-    const rows = this.db
+    const rows = this
       .prepare<[string], CommitRow>(
         `SELECT c.sha, c.parents, c.generation, c.subject, c.author_name, c.author_email, c.committed_at, c.patch_id, c.additions, c.deletions,
            (SELECT json_group_array(json_array(path, blob, renamed_from)) FROM (SELECT path, blob, renamed_from FROM commit_files f WHERE f.commit_id = c.id ORDER BY path)) AS files,

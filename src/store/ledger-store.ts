@@ -2,17 +2,23 @@ import type { AddedManualStep, ManualStepState, RejectionFact } from '../engine/
 import type { ApprovalRecord, DigestRun, Ledger, NewDeployment, NewRejection, SavedReleaseRecord } from '../engine/ports.js';
 import { holderAlive } from './holder.js';
 import type { Db } from './database.js';
+import { statementCache } from './statements.js';
 
 /**
  * The ledger half of the store: what people decided and recorded. Nothing here can be rebuilt from
  * git, so rows are appended, never edited away (rejections and step events are append-only in SQL).
  */
 export class LedgerStore implements Ledger {
-  constructor(private readonly db: Db) {}
+  /** Statements prepared once per connection (statements.ts). */
+  private readonly prepare: ReturnType<typeof statementCache>;
+
+  constructor(private readonly db: Db) {
+    this.prepare = statementCache(this.db);
+  }
 
   addRejection(rejection: NewRejection, recordedAt: string): number {
     return Number(
-      this.db
+      this
         .prepare(
           `INSERT INTO rejections (ticket, stage, rejected_at, reason, rejected_by, source, external_id, recorded_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
@@ -23,7 +29,7 @@ export class LedgerStore implements Ledger {
   }
 
   rejections(ticket: string): RejectionFact[] {
-    return this.db
+    return this
       .prepare<[string], RejectionFact>(
         `SELECT stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections WHERE ticket = ? ORDER BY rejected_at, id`,
       )
@@ -31,14 +37,14 @@ export class LedgerStore implements Ledger {
   }
 
   addDeployment(deployment: NewDeployment, recordedAt: string): void {
-    this.db
+    this
       .prepare('INSERT INTO deployments (repository, environment, sha, deployed_at, source, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(deployment.repository, deployment.environment, deployment.sha, deployment.at, deployment.source, deployment.recordedBy, recordedAt);
   }
 
   /** The newest deployment of each environment of a repository. */
   latestDeployments(repository: string): Array<{ environment: string; sha: string; at: string; source: string }> {
-    return this.db
+    return this
       .prepare<[string], { environment: string; sha: string; at: string; source: string }>(
         `SELECT environment, sha, deployed_at AS at, source FROM deployments d
          WHERE repository = ? AND id = (SELECT id FROM deployments x WHERE x.repository = d.repository AND x.environment = d.environment
@@ -48,13 +54,13 @@ export class LedgerStore implements Ledger {
   }
 
   addManualStep(ticket: string, step: AddedManualStep): void {
-    this.db
+    this
       .prepare('INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(step.id, ticket, step.summary, step.owner, step.createdBy, step.createdAt);
   }
 
   addedManualSteps(ticket: string): AddedManualStep[] {
-    return this.db
+    return this
       .prepare<[string], AddedManualStep>(
         'SELECT id, source, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps WHERE ticket = ? ORDER BY created_at, id',
       )
@@ -62,11 +68,11 @@ export class LedgerStore implements Ledger {
   }
 
   setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): void {
-    this.db.prepare('INSERT INTO manual_step_events (step_id, ticket, status, by, at) VALUES (?, ?, ?, ?, ?)').run(stepId, ticket, status, by, at);
+    this.prepare('INSERT INTO manual_step_events (step_id, ticket, status, by, at) VALUES (?, ?, ?, ?, ?)').run(stepId, ticket, status, by, at);
   }
 
   manualStepStates(ticket: string): Record<string, ManualStepState> {
-    const rows = this.db
+    const rows = this
       .prepare<[string], { step_id: string; status: 'open' | 'done'; by: string | null; at: string }>(
         'SELECT step_id, status, by, at FROM manual_step_events WHERE ticket = ? ORDER BY id',
       )
@@ -77,7 +83,7 @@ export class LedgerStore implements Ledger {
   }
 
   saveRelease(release: SavedReleaseRecord): void {
-    this.db
+    this
       .prepare(
         `INSERT INTO releases (id, source_env, target_env, tickets, manifest_hash, manifest, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET source_env = excluded.source_env, target_env = excluded.target_env, tickets = excluded.tickets,
@@ -87,7 +93,7 @@ export class LedgerStore implements Ledger {
   }
 
   release(id: string): SavedReleaseRecord | null {
-    const row = this.db
+    const row = this
       .prepare<[string], { id: string; source_env: string; target_env: string; tickets: string; manifest_hash: string; manifest: string; created_at: string; updated_at: string }>(
         'SELECT * FROM releases WHERE id = ?',
       )
@@ -106,7 +112,7 @@ export class LedgerStore implements Ledger {
   }
 
   addApproval(approval: ApprovalRecord, idempotencyKey: string): boolean {
-    const result = this.db
+    const result = this
       .prepare(
         `INSERT INTO approvals (release_id, manifest_hash, decision, by, at, reason, platform, idempotency_key)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
@@ -116,7 +122,7 @@ export class LedgerStore implements Ledger {
   }
 
   approvals(releaseId: string): ApprovalRecord[] {
-    return this.db
+    return this
       .prepare<[string], ApprovalRecord>(
         `SELECT release_id AS releaseId, manifest_hash AS hash, decision, by, at, reason, platform FROM approvals WHERE release_id = ? ORDER BY id`,
       )
@@ -124,7 +130,7 @@ export class LedgerStore implements Ledger {
   }
 
   saveConversation(platform: string, conversationId: string, reference: unknown, at: string): void {
-    this.db
+    this
       .prepare(
         `INSERT INTO conversation_refs (platform, conversation_id, reference, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (platform, conversation_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
@@ -133,33 +139,33 @@ export class LedgerStore implements Ledger {
   }
 
   conversation(platform: string, conversationId: string): unknown {
-    const row = this.db
+    const row = this
       .prepare<[string, string], { reference: string }>('SELECT reference FROM conversation_refs WHERE platform = ? AND conversation_id = ?')
       .get(platform, conversationId);
     return row ? (JSON.parse(row.reference) as unknown) : null;
   }
 
   setting(key: string, create: () => string): string {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, create());
-    return this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)!.value;
+    this.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, create());
+    return this.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)!.value;
   }
 
   lastDigestOccurrence(digest: string): string | null {
-    const row = this.db.prepare<[string], { last: string | null }>('SELECT max(occurrence_at) AS last FROM digest_runs WHERE digest = ?').get(digest);
+    const row = this.prepare<[string], { last: string | null }>('SELECT max(occurrence_at) AS last FROM digest_runs WHERE digest = ?').get(digest);
     return row?.last ?? null;
   }
 
   claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): boolean {
     // The primary key (digest, occurrence) makes the claim atomic across processes sharing the file.
     return (
-      this.db
+      this
         .prepare("INSERT INTO digest_runs (digest, occurrence_at, status, claimed_by, claimed_at, late) VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING")
         .run(digest, occurrence, owner, at, late ? 1 : 0).changes === 1
     );
   }
 
   reclaimDigest(digest: string, occurrence: string, owner: string, at: string): void {
-    this.db
+    this
       .prepare(
         `INSERT INTO digest_runs (digest, occurrence_at, status, claimed_by, claimed_at) VALUES (?, ?, 'claimed', ?, ?)
          ON CONFLICT (digest, occurrence_at) DO UPDATE SET status = 'claimed', claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at, delivered = '[]'`,
@@ -169,18 +175,18 @@ export class LedgerStore implements Ledger {
 
   takeOverDigest(digest: string, occurrence: string, owner: string, at: string): { outcome: 'taken'; delivered: string[]; late: boolean } | { outcome: 'sent' | 'busy' } {
     return this.db.transaction(() => {
-      const row = this.db.prepare<[string, string], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? AND occurrence_at = ?').get(digest, occurrence);
+      const row = this.prepare<[string, string], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? AND occurrence_at = ?').get(digest, occurrence);
       if (!row) return { outcome: 'busy' as const };
       const run = digestRun(row);
       if (run.status === 'sent') return { outcome: 'sent' as const };
       if (!abandoned(run, at)) return { outcome: 'busy' as const };
-      this.db.prepare("UPDATE digest_runs SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE digest = ? AND occurrence_at = ?").run(owner, at, digest, occurrence);
+      this.prepare("UPDATE digest_runs SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE digest = ? AND occurrence_at = ?").run(owner, at, digest, occurrence);
       return { outcome: 'taken' as const, delivered: run.delivered, late: run.late };
     }).immediate();
   }
 
   abandonedDigests(digest: string, at: string): DigestRun[] {
-    return this.db
+    return this
       .prepare<[string], DigestRunRow>("SELECT * FROM digest_runs WHERE digest = ? AND status IN ('claimed', 'failed') ORDER BY occurrence_at")
       .all(digest)
       .map(digestRun)
@@ -188,13 +194,13 @@ export class LedgerStore implements Ledger {
   }
 
   markDigestMissed(digest: string, occurrence: string, at: string): void {
-    this.db
+    this
       .prepare("UPDATE digest_runs SET status = 'missed', last_error = coalesce(last_error, 'never delivered') || ' (missed at ' || ? || ')' WHERE digest = ? AND occurrence_at = ? AND status IN ('claimed', 'failed')")
       .run(at, digest, occurrence);
   }
 
   recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): void {
-    this.db
+    this
       .prepare(
         `UPDATE digest_runs SET attempts = attempts + 1, delivered = ?, last_error = ?,
            status = CASE WHEN ? THEN 'sent' WHEN ? THEN 'failed' ELSE status END,
@@ -205,16 +211,16 @@ export class LedgerStore implements Ledger {
   }
 
   skipDigest(digest: string, occurrence: string, at: string): void {
-    this.db.prepare("INSERT INTO digest_runs (digest, occurrence_at, status, claimed_at) VALUES (?, ?, 'skipped', ?) ON CONFLICT DO NOTHING").run(digest, occurrence, at);
+    this.prepare("INSERT INTO digest_runs (digest, occurrence_at, status, claimed_at) VALUES (?, ?, 'skipped', ?) ON CONFLICT DO NOTHING").run(digest, occurrence, at);
   }
 
   digestRuns(digest: string, limit: number): DigestRun[] {
-    return this.db.prepare<[string, number], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? ORDER BY occurrence_at DESC LIMIT ?').all(digest, limit).map(digestRun);
+    return this.prepare<[string, number], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? ORDER BY occurrence_at DESC LIMIT ?').all(digest, limit).map(digestRun);
   }
 
   lastApprovalOf(ticket: string): { release: string; at: string; by: string } | null {
     return (
-      this.db
+      this
         .prepare<[string], { release: string; at: string; by: string }>(
           `SELECT a.release_id AS release, a.at, a.by FROM approvals a JOIN releases r ON r.id = a.release_id
            WHERE a.decision = 'approve' AND EXISTS (SELECT 1 FROM json_each(r.tickets) t WHERE t.value = ?)
