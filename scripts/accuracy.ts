@@ -18,7 +18,6 @@ import { loadConfig } from '../src/config.js';
 import { factsOf } from '../src/commands/evaluation.js';
 import { computeTicketStatus } from '../src/engine/status.js';
 import { openApp } from '../src/main.js';
-import { IndexStore } from '../src/store/index-store.js';
 import { oracleStates, type OracleState } from './accuracy/oracle.js';
 
 const { values } = parseArgs({
@@ -68,8 +67,7 @@ try {
   });
   console.log(`oracle: ${oracle.size} tickets in ${seconds(performance.now() - started)}`);
 
-  const store = new IndexStore(app.db, { ownedBy: config.tickets.ownedBy });
-  const gigTickets = store.ownedTickets(config.repositories.map((repository) => repository.name));
+  const gigTickets = app.stores.index.ownedTickets(config.repositories.map((repository) => repository.name));
   const all = [...new Set([...gigTickets, ...oracle.keys()])].sort();
   const chosen = values.tickets ? values.tickets.split(',').map((ticket) => ticket.trim().toUpperCase()) : values.sample ? sample(all, Number(values.sample), Number(values.seed)) : all;
 

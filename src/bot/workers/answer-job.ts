@@ -1,13 +1,14 @@
 import { threadId } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { prepareChat, type ChatReply } from '../../commands/chat.js';
-import { runRelease } from '../../commands/release.js';
+import { buildRelease } from '../../commands/release.js';
 import type { CommandContext } from '../../commands/context.js';
 import type { GigConfig } from '../../config.js';
 import type { ApprovalRecord, DigestRun, Ledger, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
 import { toGigError } from '../../errors.js';
-import { IndexStore } from '../../store/index-store.js';
+import { IndexReadStore } from '../../store/index-reader.js';
 import { LedgerStore } from '../../store/ledger-store.js';
+import { TrackerStore } from '../../store/tracker-store.js';
 import { errorCard } from '../../views/cards/simple-cards.js';
 import { renderReleaseMarkdown } from '../../views/release.js';
 import type { ChatJob, DeferredWrite, PacketJob, WorkerMessage } from './protocol.js';
@@ -49,8 +50,8 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlySt
     if (!statement.readonly) refuse(`a statement that writes: ${source.trim().split(/\s+/).slice(0, 3).join(' ')}`);
     return statement;
   }) as typeof db.prepare;
-  const index = new IndexStore(db, { ownedBy: config.tickets.ownedBy });
   const reads = new LedgerStore(db);
+  const index = new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, ledger: reads, trackers: new TrackerStore(db) });
 
   const contextAt = (now: string, writes: DeferredWrite[]): CommandContext => ({
     config,
@@ -94,7 +95,7 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlySt
       try {
         db.exec('BEGIN');
         try {
-          const answer = runRelease(context, { id: job.release }, { dryRun: true });
+          const answer = buildRelease(context, { id: job.release });
           markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
         } finally {
           db.exec('ROLLBACK');
