@@ -5,7 +5,7 @@ import type { SourceSyncResult } from '../engine/ports.js';
 import type { TicketRef } from '../engine/ownership.js';
 import { githubRepositoryOf, type GitHubSource } from '../sources/github/github-source.js';
 import type { GitRunner } from '../sources/git/runner.js';
-import type { IndexStore, MembershipChange, NewCommit } from '../store/index-store.js';
+import type { IndexWriteStore, MembershipChange, NewCommit } from '../store/index-writer.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import type { TrackerStore } from '../store/tracker-store.js';
 import { mapConcurrently } from './concurrency.js';
@@ -18,7 +18,7 @@ const DETAIL_CONCURRENCY = 6;
 export interface GitHubSyncOptions {
   config: GigConfig;
   github: GitHubSource;
-  store: IndexStore;
+  store: IndexWriteStore;
   ledger: LedgerStore;
   trackers: TrackerStore;
   git: GitRunner;

@@ -8,14 +8,14 @@ import { parseMessageFacts } from '../engine/trailers.js';
 import type { LoggedCommit } from '../sources/git/log-parser.js';
 import { GitRepository, RefNameChecker, resolveBranch } from '../sources/git/repository.js';
 import type { GitRunner } from '../sources/git/runner.js';
-import type { IndexStore, MembershipChange, MergeRef, NewCommit, Publication, StoredTip } from '../store/index-store.js';
+import type { IndexWriteStore, MembershipChange, MergeRef, NewCommit, Publication, StoredTip } from '../store/index-writer.js';
 import { failpoint } from '../failpoints.js';
 import { mapConcurrently } from './concurrency.js';
 import type { RepositorySyncResult, SyncProgress, SyncResult } from '../engine/ports.js';
 
 export interface SyncOptions {
   config: GigConfig;
-  store: IndexStore;
+  store: IndexWriteStore;
   git: GitRunner;
   /** Where `url:` repositories are mirrored. */
   mirrorDir: string;
@@ -224,7 +224,7 @@ type Target = { environment: string; branch: string; ref: string | null; sha: st
  * says what moved since the tip indexed last time, or lists a force-pushed branch whole.
  */
 async function branchMembership(
-  store: IndexStore,
+  store: IndexWriteStore,
   repositoryId: number,
   repo: GitRepository,
   changed: Target[],
@@ -335,7 +335,7 @@ export function toNewCommit(logged: LoggedCommit, lookup: (sha: string) => Graph
  */
 export function attributeMerges(
   merges: Array<{ sha: string; lends: TicketRef[] }>,
-  graph: { fresh: Map<string, GraphNode>; ticketless: Set<string>; ids: Map<string, number>; lookup: (sha: string) => GraphNode | undefined; store: IndexStore },
+  graph: { fresh: Map<string, GraphNode>; ticketless: Set<string>; ids: Map<string, number>; lookup: (sha: string) => GraphNode | undefined; store: IndexWriteStore },
 ): MergeRef[] {
   const refs: MergeRef[] = [];
   for (const merge of merges) {
@@ -353,7 +353,7 @@ export function attributeMerges(
  * Collects what the diff pass finds for one repository (patch-ids and line counts arrive from two
  * streams, in any order) and stages each commit's result once, when the pass is over.
  */
-function stagingBuffer(store: IndexStore, repositoryId: number, onProgress: (done: number) => void) {
+function stagingBuffer(store: IndexWriteStore, repositoryId: number, onProgress: (done: number) => void) {
   const found = new Map<string, { patchId: string | null; additions: number; deletions: number }>();
   const entry = (sha: string): { patchId: string | null; additions: number; deletions: number } => {
     let result = found.get(sha);

@@ -1,6 +1,6 @@
 import type { GigConfig } from '../config.js';
 import { toGigError } from '../errors.js';
-import { stepId } from '../engine/risks.js';
+import { stepId } from '../engine/manual-steps.js';
 import type { SourceSyncResult } from '../engine/ports.js';
 import type { TrackerTicket } from '../engine/model.js';
 import type { JiraSource } from '../sources/jira/jira-source.js';

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import cron from 'node-cron';
+import cron, { type ScheduledTask } from 'node-cron';
 import { retryUnfinished, runDueDigests, type DigestSenders } from '../commands/digest.js';
 import type { CommandContext } from '../commands/context.js';
-import type { Logger } from '../bot/log.js';
+import type { Logger } from '../log.js';
 
 /** How often claimed-but-undelivered occurrences are looked for between scheduled times. */
 const RETRY_EVERY_MS = 60_000;
@@ -26,9 +26,14 @@ export function startDigestScheduler(context: CommandContext, senders: DigestSen
       logger.error({ err: error }, 'digest tick failed');
     }
   };
-  const tasks = context.config.digests.map((digest) =>
-    cron.schedule(digest.cron, tick, { name: `gig-digest-${digest.name}`, timezone: digest.timezone, noOverlap: true }),
-  );
+  const tasks: ScheduledTask[] = [];
+  try {
+    for (const digest of context.config.digests) tasks.push(cron.schedule(digest.cron, tick, { name: `gig-digest-${digest.name}`, timezone: digest.timezone, noOverlap: true }));
+  } catch (error) {
+    // One digest that cannot be scheduled starts none of them.
+    for (const task of tasks) void task.destroy();
+    throw error;
+  }
   let retrying = false;
   const retry = async (): Promise<void> => {
     if (retrying) return;
@@ -49,7 +54,7 @@ export function startDigestScheduler(context: CommandContext, senders: DigestSen
   return {
     async stop() {
       if (retries) clearInterval(retries);
-      for (const task of tasks) await task.stop();
+      for (const task of tasks) await task.destroy();
     },
   };
 }
