@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRelease } from '../src/commands/release.js';
+import { buildRelease, runRelease } from '../src/commands/release.js';
 import { runStatus } from '../src/commands/status.js';
 import { CHAIN_YAML } from '../src/demo/workspace.js';
 import { openApp, type App } from '../src/main.js';
@@ -82,7 +82,7 @@ describe('Jira as a source', () => {
   });
 
   it('builds a release from a fix version', () => {
-    const { manifest } = runRelease(app.context, { id: 'R-FIX', from: 'qa', to: 'uat', fixVersion: '2026.12' }, { dryRun: true });
+    const { manifest } = buildRelease(app.context, { id: 'R-FIX', from: 'qa', to: 'uat', fixVersion: '2026.12' });
     expect(manifest.tickets.map((ticket) => ticket.ticket)).toEqual(['PAY-10', 'PAY-11', 'PAY-7']);
     expect(() => runRelease(app.context, { id: 'R-NOFIX', from: 'qa', to: 'uat', fixVersion: '1999.1' })).toThrow(/No ticket of fix version "1999.1"/);
   });

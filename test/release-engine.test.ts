@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../src/commands/check.js';
 import { runManualSetState, runReject } from '../src/commands/record.js';
-import { runRelease } from '../src/commands/release.js';
+import { buildRelease, runRelease } from '../src/commands/release.js';
 import { runStatus } from '../src/commands/status.js';
 import type { TicketEvaluation } from '../src/engine/evaluate.js';
 import { openApp, type App } from '../src/main.js';
@@ -68,12 +68,12 @@ describe('verdicts of single tickets', () => {
     expect(alone.reasons).toContain('PAY-7 is a declared dependency and is not in uat');
     expect(alone.dependencies).toEqual([{ ticket: 'PAY-7', kind: 'declared', direction: 'needs', status: 'missing', via: null }]);
 
-    const together = runRelease(shared.loop.app.context, { id: 'TOGETHER', from: 'qa', to: 'uat', tickets: ['PAY-9', 'PAY-7'] }, { dryRun: true });
+    const together = buildRelease(shared.loop.app.context, { id: 'TOGETHER', from: 'qa', to: 'uat', tickets: ['PAY-9', 'PAY-7'] });
     const pay9 = together.manifest.tickets.find((ticket) => ticket.ticket === 'PAY-9');
     expect(pay9?.reasons.some((reason) => reason.includes('PAY-7'))).toBe(false);
     expect(together.manifest.suggestedTickets).toEqual([]);
 
-    const without = runRelease(shared.loop.app.context, { id: 'WITHOUT', from: 'qa', to: 'uat', tickets: ['PAY-9'] }, { dryRun: true });
+    const without = buildRelease(shared.loop.app.context, { id: 'WITHOUT', from: 'qa', to: 'uat', tickets: ['PAY-9'] });
     expect(without.manifest.suggestedTickets).toEqual([{ ticket: 'PAY-7', reason: 'PAY-9 needs it (declared) and it is not in uat' }]);
   });
 
@@ -207,7 +207,7 @@ describe('policy and manual steps', () => {
 
 describe('releases and their manifests', () => {
   it('lists per repository the commits to promote in source order, with a cherry-pick line of the QA copies', () => {
-    const { manifest } = runRelease(shared.loop.app.context, { id: 'R-ORDER', from: 'qa', to: 'uat', tickets: ['PAY-7', 'PAY-9'] }, { dryRun: true });
+    const { manifest } = buildRelease(shared.loop.app.context, { id: 'R-ORDER', from: 'qa', to: 'uat', tickets: ['PAY-7', 'PAY-9'] });
     const api = manifest.repositories.find((repository) => repository.name === 'api');
     expect(api?.commitsToPromote.map((commit) => commit.ticket)).toEqual(['PAY-9']);
     const batch = manifest.repositories.find((repository) => repository.name === 'batch');

@@ -1,22 +1,17 @@
 import type { Person } from '../config.js';
+import type { ApprovalState, DecisionOutcome } from '../engine/approvals.js';
 import type { Manifest } from '../engine/manifest.js';
-import { approvalState, type ApprovalState } from '../engine/approvals.js';
 import type { CommandContext } from './context.js';
-import { runRelease } from './release.js';
+import { buildRelease, releaseApprovals } from './release.js';
+
+export type { DecisionOutcome } from '../engine/approvals.js';
+/** The words of a refusal live in views; chat.ts still imports them from here. */
 
 /** Who clicked: a chat user (by platform id) or a CLI user (by name). */
 export interface Actor {
   platform: 'slack' | 'teams' | 'cli';
   id: string;
 }
-
-export type DecisionOutcome =
-  | { kind: 'recorded'; decision: 'approve' | 'flag'; by: string }
-  | { kind: 'duplicate'; decision: 'approve' | 'flag'; by: string }
-  | { kind: 'not-captain' }
-  | { kind: 'self-approval'; commits: string[] }
-  | { kind: 'stale' }
-  | { kind: 'reason-required' };
 
 export interface DecisionAnswer {
   outcome: DecisionOutcome;
@@ -31,10 +26,6 @@ export function personFor(context: CommandContext, actor: Actor): Person | null 
   return context.config.people.find((person) => person[platform] === actor.id) ?? null;
 }
 
-function currentState(context: CommandContext, manifest: Manifest): ApprovalState {
-  return approvalState(context.ledger.approvals(manifest.release), manifest.hash, context.config.approvals.required);
-}
-
 /**
  * A release captain's decision on the manifest they were shown (DESIGN §4.7). Only captains decide;
  * a captain who wrote a commit of the release does not approve it unless allowed; the same click
@@ -45,8 +36,8 @@ export function decideRelease(
   context: CommandContext,
   request: { releaseId: string; hash: string; decision: 'approve' | 'flag'; actor: Actor; reason?: string },
 ): DecisionAnswer {
-  const { manifest } = runRelease(context, { id: request.releaseId }, { dryRun: true });
-  const answer = (outcome: DecisionOutcome): DecisionAnswer => ({ outcome, manifest, approvals: currentState(context, manifest) });
+  const { manifest } = buildRelease(context, { id: request.releaseId });
+  const answer = (outcome: DecisionOutcome): DecisionAnswer => ({ outcome, manifest, approvals: releaseApprovals(context, manifest) });
   const person = personFor(context, request.actor);
   if (!person?.captain) return answer({ kind: 'not-captain' });
   if (request.hash !== manifest.hash) return answer({ kind: 'stale' });
@@ -69,21 +60,5 @@ export function decideRelease(
     }
   }
   const kind = recorded ? 'recorded' : 'duplicate';
-  return { outcome: { kind, decision: request.decision, by: person.name }, manifest, approvals: currentState(context, manifest) };
-}
-
-/** Words for a refusal; the surfaces show them to the one who clicked only. */
-export function refusalMessage(outcome: DecisionOutcome): string | null {
-  switch (outcome.kind) {
-    case 'not-captain':
-      return 'Only release captains can approve or flag a release. Ask one of them, or have yourself added to "people" with captain: true.';
-    case 'self-approval':
-      return `You wrote ${outcome.commits.length === 1 ? 'a commit' : `${outcome.commits.length} commits`} of this release (${outcome.commits.map((sha) => sha.slice(0, 8)).join(', ')}), so another captain has to approve it.`;
-    case 'stale':
-      return 'The manifest changed since you opened it: the card now shows the current one. Review it and decide again.';
-    case 'reason-required':
-      return 'A flag needs a reason, so the team knows what to fix.';
-    default:
-      return null;
-  }
+  return answer({ kind, decision: request.decision, by: person.name });
 }

@@ -1,19 +1,19 @@
 import { GigError, toGigError } from '../errors.js';
-import { approvalState } from '../engine/approvals.js';
 import type { Manifest } from '../engine/manifest.js';
 import type { Card, ManualDoneValue, ReleaseActionValue } from '../views/cards/model.js';
 import { releaseCard } from '../views/cards/release-card.js';
 import { checkCard, depsCard, errorCard, helpCard, manualCard, noticeCard, sinceCard, syncCard } from '../views/cards/simple-cards.js';
 import { statusCard } from '../views/cards/status-card.js';
 import { renderNotFound } from '../views/status-text.js';
-import { decideRelease, personFor, refusalMessage, type Actor, type DecisionOutcome } from './approvals.js';
+import { refusalText } from '../views/decision-text.js';
+import { decideRelease, personFor, type Actor, type DecisionOutcome } from './approvals.js';
 import { runCheck } from './check.js';
 import { digestContent, findDigest, occurrenceAt } from './digest.js';
 import { digestCard } from '../views/cards/digest-card.js';
 import { parseChat, recordsDecision, type ChatRequest } from './chat-grammar.js';
 import type { CommandContext } from './context.js';
 import { runManualAdd, runManualSetState, runReject } from './record.js';
-import { runRelease } from './release.js';
+import { buildRelease, releaseApprovals, runRelease } from './release.js';
 import { runStatus } from './status.js';
 
 /**
@@ -115,7 +115,7 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
 }
 
 export function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = []): Card {
-  return releaseCard(manifest, approvalState(context.ledger.approvals(manifest.release), manifest.hash, context.config.approvals.required), drift);
+  return releaseCard(manifest, releaseApprovals(context, manifest), drift);
 }
 
 export interface ActionReply {
@@ -135,7 +135,7 @@ export function handleReleaseDecision(context: CommandContext, rawValue: string,
   const card = releaseCard(answer.manifest, answer.approvals);
   const duplicate = answer.outcome.kind === 'duplicate' ? `You already ${decision === 'approve' ? 'approved' : 'flagged'} this manifest.` : null;
   const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind);
-  return { card, message: refusalMessage(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome };
+  return { card, message: refusalText(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome };
 }
 
 /** Done on a manual step of a status or release card. */
@@ -144,7 +144,7 @@ export function handleManualDone(context: CommandContext, rawValue: string, acto
   const by = personFor(context, actor)?.name ?? actor.id;
   const result = runManualSetState(context, value.ticket, value.step, 'done', { by, ...(value.to ? { to: value.to } : {}) });
   if (value.release) {
-    const { manifest } = runRelease(context, { id: value.release }, { dryRun: true });
+    const { manifest } = buildRelease(context, { id: value.release });
     return { card: currentReleaseCard(context, manifest), message: result.recorded ? null : `That step was already done.`, refresh: true };
   }
   const { evaluation } = runStatus(context, value.ticket, value.to ? { to: value.to } : {});

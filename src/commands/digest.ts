@@ -4,9 +4,10 @@ import { buildDigest, latestOccurrence, nextOccurrences, ON_TIME_MS, planOccurre
 import { failpoint } from '../failpoints.js';
 import type { Card } from '../views/cards/model.js';
 import { digestCard } from '../views/cards/digest-card.js';
+import { WORDING } from '../views/reasons.js';
 import type { CommandContext } from './context.js';
 import { dependencyGraph, evaluate } from './evaluation.js';
-import { runRelease } from './release.js';
+import { buildRelease } from './release.js';
 
 /**
  * Which occurrence a post belongs to. A sender marks the post with `id`; when `checkFirst` is set
@@ -66,8 +67,8 @@ export function digestContent(context: CommandContext, digest: DigestConfig, occ
   const together = new Set(tickets);
   const graph = dependencyGraph(context);
   const evaluations = tickets.map((ticket) => evaluate(context, ticket, { target: digest.target, travellingTogether: together }, graph));
-  const approvals = release ? { id: release, approvals: runRelease(context, { id: release }, { dryRun: true }).approvals } : null;
-  return buildDigest(digest, occurrence, late, evaluations, approvals);
+  const approvals = release ? { id: release, approvals: buildRelease(context, { id: release }).approvals } : null;
+  return buildDigest(digest, occurrence, late, evaluations, approvals, WORDING);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { humanTime, shortTime } from '../views/format.js';
 import type { CommandContext } from './context.js';
 
 /** One line of `gig doctor`: what was checked, whether it is fine, and what to do if not. */
@@ -19,7 +20,7 @@ export async function runDoctor(context: CommandContext, probes: DoctorProbe[]):
   const asOf = context.index.asOf(context.config.repositories.map((repository) => repository.name));
   checks.push(
     asOf
-      ? { area: 'index', ok: true, detail: `synced ${asOf.slice(0, 16).replace('T', ' ')} UTC` }
+      ? { area: 'index', ok: true, detail: `synced ${humanTime(asOf)}` }
       : { area: 'index', ok: false, detail: 'some repositories were never synced', fix: 'Run gig sync.' },
   );
   for (const probe of probes) checks.push(...(await probe()));
@@ -29,7 +30,7 @@ export async function runDoctor(context: CommandContext, probes: DoctorProbe[]):
       checks.push({
         area: `digest ${digest.name}`,
         ok: false,
-        detail: `${missed.length} occurrence${missed.length === 1 ? ' was' : 's were'} never delivered: ${missed.map((run) => run.occurrence.slice(0, 16).replace('T', ' ')).join(', ')} UTC`,
+        detail: `${missed.length} occurrence${missed.length === 1 ? ' was' : 's were'} never delivered: ${missed.map((run) => shortTime(run.occurrence)).join(', ')} UTC`,
         fix: `See why with gig digest list; send one again with gig digest run ${digest.name} --at <time> --force.`,
       });
     }

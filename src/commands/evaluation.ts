@@ -4,7 +4,9 @@ import type { GigConfig } from '../config.js';
 import { evaluateTicket, type EvaluationSettings, type TicketEvaluation } from '../engine/evaluate.js';
 import type { DependencyEdge, TicketFacts, TicketStatus } from '../engine/model.js';
 import { computeTicketStatus } from '../engine/status.js';
-import { describeTopology, feeds } from '../engine/topology.js';
+import { feeds } from '../engine/topology.js';
+import { describeTopology } from '../views/format.js';
+import { WORDING } from '../views/reasons.js';
 import type { CommandContext } from './context.js';
 
 /** The facts of a ticket over the configured environments (and how they feed each other) and repositories. */
@@ -43,6 +45,7 @@ export function evaluationSettings(config: GigConfig): EvaluationSettings {
     policy: config.policy,
     largeChange: config.largeChange,
     backflow: Object.fromEntries(config.environments.map((env) => [env.name, env.backflow])),
+    wording: WORDING,
   };
 }
 
@@ -56,7 +59,8 @@ export function parseEnvironment(context: CommandContext, raw: string, what: str
 
 /**
  * A promotion runs along the environment edges or across release lines, never backwards: the
- * target must not feed the source (uat → qa), and source and target differ.
+ * target must not feed the source (uat → qa), and source and target differ. The one check of
+ * environment order: `check` and `release` both ask it.
  */
 export function checkPromotionDirection(context: CommandContext, source: string, target: string): void {
   const { topology } = context.config;

@@ -1,8 +1,11 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { GigError, NotFoundError } from '../errors.js';
 import { approvalState, type ApprovalState } from '../engine/approvals.js';
-import { buildManifest, manifestDrift, type Manifest } from '../engine/manifest.js';
+import { manifestDrift, type Drift } from '../engine/drift.js';
+import { buildManifest, type Manifest } from '../engine/manifest.js';
+import type { SavedReleaseRecord } from '../engine/ports.js';
 import { createTicketMatcher } from '../engine/tickets.js';
+import { driftText, WORDING } from '../views/reasons.js';
 import type { CommandContext } from './context.js';
 import { checkPromotionDirection, dependencyGraph, evaluate, parseEnvironment } from './evaluation.js';
 import { parseTicket } from './status.js';
@@ -19,17 +22,34 @@ export interface ReleaseRequest {
 export interface ReleaseAnswer {
   manifest: Manifest;
   approvals: ApprovalState;
-  /** What changed since the release was saved; empty when it was (re)defined now. */
+  /** What changed since the release was saved, in words; empty when it was (re)defined now. */
   drift: string[];
+  /** The same changes as data. */
+  changes: Drift[];
   savedAt: string;
   created: boolean;
 }
 
+/** A release as it stands now, and what saving it would write: null when the saved release stands as it is. */
+export interface ReleaseState extends ReleaseAnswer {
+  toSave: SavedReleaseRecord | null;
+}
+
 /**
  * `release <ID> --from --to --tickets …` defines (or redefines) and saves a release; `release <ID>`
- * re-evaluates the saved one against the current index and reports drift.
+ * re-evaluates the saved one against the current index and reports drift. `dryRun` saves nothing.
  */
 export function runRelease(context: CommandContext, request: ReleaseRequest, options: { dryRun?: boolean } = {}): ReleaseAnswer {
+  const release = buildRelease(context, request);
+  if (!options.dryRun) saveRelease(context, release);
+  return release;
+}
+
+/**
+ * The release as it stands: evaluated against the current index, with its manifest, its drift since
+ * it was saved and where its captains stand. A query: it writes nothing (saveRelease does).
+ */
+export function buildRelease(context: CommandContext, request: ReleaseRequest): ReleaseState {
   const id = request.id.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id)) {
     throw new GigError('USAGE', `"${request.id}" is not a release id.`, { hint: 'Use letters, digits, ".", "_" and "-", e.g. REL-2026-12.' });
@@ -55,15 +75,32 @@ export function runRelease(context: CommandContext, request: ReleaseRequest, opt
   const together = new Set(tickets);
   const graph = dependencyGraph(context);
   const evaluations = tickets.map((ticket) => evaluate(context, ticket, { source: from, target: to, travellingTogether: together }, graph));
-  const manifest = buildManifest(id, from, to, evaluations, context.config.risks, context.config.repositories.map((repo) => repo.name));
+  const manifest = buildManifest(id, from, to, evaluations, context.config.risks, context.config.repositories.map((repo) => repo.name), WORDING);
   const now = context.now().toISOString();
   const redefined = defining && (!saved || saved.source !== from || saved.target !== to || saved.tickets.join(',') !== tickets.join(','));
-  const drift = saved && !redefined ? manifestDrift(saved.manifest as Manifest, manifest) : [];
-  if (!options.dryRun && (!saved || redefined)) {
-    context.ledger.saveRelease({ id, source: from, target: to, tickets, hash: manifest.hash, manifest, createdAt: saved?.createdAt ?? now, updatedAt: now });
-  }
-  const approvals = approvalState(context.ledger.approvals(id), manifest.hash, context.config.approvals.required);
-  return { manifest, approvals, drift, savedAt: saved && !redefined ? saved.updatedAt : now, created: !saved };
+  // A manifest saved by an earlier gig has every field drift reads (engine/drift.ts).
+  const changes = saved && !redefined ? manifestDrift(saved.manifest as Manifest, manifest) : [];
+  return {
+    manifest,
+    approvals: releaseApprovals(context, manifest),
+    drift: changes.map(driftText),
+    changes,
+    savedAt: saved && !redefined ? saved.updatedAt : now,
+    created: !saved,
+    toSave: !saved || redefined ? { id, source: from, target: to, tickets, hash: manifest.hash, manifest, createdAt: saved?.createdAt ?? now, updatedAt: now } : null,
+  };
+}
+
+/** Saves what buildRelease found to save, if anything; true when it wrote. */
+export function saveRelease(context: CommandContext, release: ReleaseState): boolean {
+  if (release.toSave === null) return false;
+  context.ledger.saveRelease(release.toSave);
+  return true;
+}
+
+/** Where the release's captains stand on the manifest it has now: every surface asks this. */
+export function releaseApprovals(context: CommandContext, manifest: Manifest): ApprovalState {
+  return approvalState(context.ledger.approvals(manifest.release), manifest.hash, context.config.approvals.required);
 }
 
 /** Tickets from a file: one per line, or a CSV whose "key"/"ticket"/"issue" column (or first column of ids) holds them. */

@@ -5,21 +5,41 @@ import { ancestorsOf, feeds } from './topology.js';
 /**
  * The inconsistencies of docs/history.md §7, along the environment edges. The target is where a
  * gap is expected (that is what the promotion fills), so it is exempt from the missed follow-up
- * and missed repository checks. Each anomaly names the environment it is in, so the verdict can
- * tell one on the way to the target from one elsewhere.
+ * and missed repository checks. Each anomaly names the environment it is in first, so the verdict
+ * can tell one on the way to the target from one elsewhere. Anomalies are data: views word them.
  */
-export type AnomalyKind = 'out-of-order' | 'late-follow-up' | 'missed-repository';
+export type AnomalyKind = Anomaly['kind'];
 
-export interface Anomaly {
-  kind: AnomalyKind;
-  repository: string;
-  sha: string | null;
-  /** The environment with the gap first, then the ones the message compares it with. */
-  environments: string[];
-  message: string;
-}
+export type Anomaly =
+  | {
+      kind: 'out-of-order';
+      repository: string;
+      sha: string;
+      subject: string;
+      /** The environment that holds the change, then the ones it skipped, nearest the root first. */
+      environments: string[];
+    }
+  | {
+      kind: 'late-follow-up';
+      repository: string;
+      sha: string;
+      subject: string;
+      committedAt: string;
+      /** The environment that lacks the change, then its feeder, which has it. */
+      environments: [string, string];
+    }
+  | {
+      kind: 'missed-repository';
+      repository: string;
+      sha: null;
+      /** The environment where the repository has none of what it owes. */
+      environments: [string];
+      /** The repositories of the ticket that did arrive there. */
+      arrived: string[];
+    };
 
-const short = (sha: string): string => sha.slice(0, 8);
+/** The worded form surfaces read (`message` from views/reasons.ts, passed in through the engine's Wording). */
+export type WordedAnomaly = Anomaly & { message: string };
 
 export function findAnomalies(status: TicketStatus, target: string | null): Anomaly[] {
   return [
@@ -50,13 +70,7 @@ function outOfOrder(repository: RepositoryStatus, status: TicketStatus): Anomaly
       const holder = ancestors.findIndex((ancestor) => isPresent(commit, ancestor));
       if (holder < 0) continue;
       const skipped = ancestors.slice(0, holder).reverse();
-      anomalies.push({
-        kind: 'out-of-order',
-        repository: repository.name,
-        sha: commit.sha,
-        environments: [env, ...skipped],
-        message: `${repository.name}: ${short(commit.sha)} "${commit.subject}" is in ${env} but not in ${skipped.join(', ')} (promoted out of order)`,
-      });
+      anomalies.push({ kind: 'out-of-order', repository: repository.name, sha: commit.sha, subject: commit.subject, environments: [env, ...skipped] });
     }
   }
   return anomalies;
@@ -73,8 +87,9 @@ function lateFollowUps(repository: RepositoryStatus, status: TicketStatus, targe
         kind: 'late-follow-up',
         repository: repository.name,
         sha: commit.sha,
+        subject: commit.subject,
+        committedAt: commit.committedAt,
         environments: [env, feeder],
-        message: `${repository.name}: ${env} lacks ${short(commit.sha)} "${commit.subject}" (${commit.committedAt.slice(0, 10)}), which ${feeder} has: a follow-up was missed`,
       });
     }
   }
@@ -92,13 +107,7 @@ function missedRepositories(status: TicketStatus, target: string | null): Anomal
       (repository) => stateOf(repository, env) === 'absent' && repository.commits.some((commit) => isMissing(commit, env)),
     );
     for (const repository of missed) {
-      anomalies.push({
-        kind: 'missed-repository',
-        repository: repository.name,
-        sha: null,
-        environments: [env],
-        message: `${repository.name} has none of the ticket in ${env}, where ${arrived.map((other) => other.name).join(' and ')} already ${arrived.length === 1 ? 'is' : 'are'}: a repository was missed`,
-      });
+      anomalies.push({ kind: 'missed-repository', repository: repository.name, sha: null, environments: [env], arrived: arrived.map((other) => other.name) });
     }
   }
   return anomalies;

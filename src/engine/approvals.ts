@@ -19,3 +19,14 @@ export function approvalState(records: ApprovalRecord[], currentHash: string, re
   const flagged = [...current].reverse().find((approval) => approval.decision === 'flag') ?? null;
   return { approvals, required, approvedBy, approved: flagged === null && approvedBy.length >= required, flagged };
 }
+
+/** What became of a captain's click on Approve or Flag. */
+export type DecisionOutcome =
+  | { kind: 'recorded'; decision: 'approve' | 'flag'; by: string }
+  | { kind: 'duplicate'; decision: 'approve' | 'flag'; by: string }
+  | { kind: 'not-captain' }
+  /** The captain wrote these commits of the release. */
+  | { kind: 'self-approval'; commits: string[] }
+  /** The manifest changed since the card was shown. */
+  | { kind: 'stale' }
+  | { kind: 'reason-required' };

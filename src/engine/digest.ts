@@ -3,6 +3,7 @@ import type { ApprovalState } from './approvals.js';
 import type { TicketEvaluation } from './evaluate.js';
 import type { DigestRun } from './ports.js';
 import type { Verdict } from './verdict.js';
+import type { Wording } from './wording.js';
 
 /** Digest occurrences (DESIGN §4.8), computed in the digest's time zone, daylight saving included. */
 
@@ -71,6 +72,7 @@ export function buildDigest(
   late: boolean,
   evaluations: TicketEvaluation[],
   release: { id: string; approvals: ApprovalState } | null,
+  wording: Wording,
 ): DigestContent {
   const counts: Record<Verdict, number> = { blocked: 0, 'manual-only': 0, risky: 0, safe: 0 };
   for (const evaluation of evaluations) counts[evaluation.verdict] += 1;
@@ -90,7 +92,7 @@ export function buildDigest(
       }))
       .filter((group) => group.items.length > 0),
     notDeployed: evaluations.flatMap((evaluation) =>
-      evaluation.risks.filter((risk) => risk.code === 'not-deployed').map((risk) => ({ ticket: evaluation.ticket, reason: `${risk.repository}: ${risk.summary}` })),
+      evaluation.risks.filter((risk) => risk.kind === 'not-deployed').map((risk) => ({ ticket: evaluation.ticket, reason: wording.reason({ kind: 'risk', risk }) })),
     ),
     approvals: release?.approvals ?? null,
     unknownTickets: evaluations.filter((evaluation) => evaluation.status.repositories.length === 0).map((evaluation) => evaluation.ticket),

@@ -144,7 +144,14 @@ export interface TicketFacts {
   /** The newest approval of a release holding this ticket: commits after it were not reviewed. */
   lastApproval?: { release: string; at: string; by: string } | null;
   /** Outside sources whose last attempt failed: the answer rests on older data from them. */
-  staleSources?: Array<{ source: string; okAt: string | null; error: string | null }>;
+  staleSources?: StaleSource[];
+}
+
+/** An outside source whose last attempt failed: when it last answered (null: never), and why it failed. */
+export interface StaleSource {
+  source: string;
+  okAt: string | null;
+  error: string | null;
 }
 
 export type DeploymentState = 'deployed' | 'not-deployed' | 'unknown';

@@ -36,12 +36,3 @@ export function isRoot(topology: Topology, env: string): boolean {
 export function feeds(topology: Topology, ancestor: string, env: string): boolean {
   return ancestorsOf(topology, env).includes(ancestor);
 }
-
-/** `main → 2.3`, `dev → qa → uat → prod`: one line per root-to-leaf path, for messages and docs. */
-export function describeTopology(topology: Topology): string {
-  const hasChild = new Set(Object.values(topology.feeder).filter((feeder): feeder is string => feeder !== null));
-  return topology.order
-    .filter((env) => !hasChild.has(env))
-    .map((leaf) => [...ancestorsOf(topology, leaf).reverse(), leaf].join(' → '))
-    .join(', ');
-}

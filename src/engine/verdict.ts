@@ -1,3 +1,5 @@
+import type { Reason } from './reasons.js';
+
 /**
  * Verdicts (DESIGN §4.6): every finding names the policy rule it falls under; the policy maps each
  * rule to a verdict, and the ticket's verdict is the most severe one,
@@ -34,10 +36,13 @@ export const DEFAULT_POLICY: VerdictPolicy = {
 
 export interface Finding {
   rule: PolicyRule | 'notFound' | 'backflow';
-  reason: string;
+  reason: Reason;
   /** Set when the finding's weight comes from elsewhere than the policy (the backflow setting of an environment). */
   verdict?: Verdict;
 }
+
+/** A finding with the verdict it carries. */
+export type WeighedFinding = Required<Finding>;
 
 const SEVERITY: Record<Verdict, number> = { safe: 0, risky: 1, 'manual-only': 2, blocked: 3 };
 
@@ -45,11 +50,11 @@ export function worstVerdict(verdicts: Verdict[]): Verdict {
   return verdicts.reduce<Verdict>((worst, verdict) => (SEVERITY[verdict] > SEVERITY[worst] ? verdict : worst), 'safe');
 }
 
-/** The verdict and its reasons, most severe first; findings the policy maps to safe are dropped. */
-export function decide(findings: Finding[], policy: VerdictPolicy): { verdict: Verdict; reasons: string[] } {
+/** The verdict and the findings behind it, most severe first; findings the policy maps to safe are dropped. */
+export function decide(findings: Finding[], policy: VerdictPolicy): { verdict: Verdict; findings: WeighedFinding[] } {
   const weighed = findings
-    .map((finding) => ({ finding, verdict: finding.verdict ?? (finding.rule === 'notFound' || finding.rule === 'backflow' ? ('blocked' as const) : policy[finding.rule]) }))
-    .filter((entry) => entry.verdict !== 'safe');
+    .map((finding): WeighedFinding => ({ ...finding, verdict: finding.verdict ?? (finding.rule === 'notFound' || finding.rule === 'backflow' ? 'blocked' : policy[finding.rule]) }))
+    .filter((finding) => finding.verdict !== 'safe');
   weighed.sort((a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict]);
-  return { verdict: worstVerdict(weighed.map((entry) => entry.verdict)), reasons: weighed.map((entry) => entry.finding.reason) };
+  return { verdict: worstVerdict(weighed.map((finding) => finding.verdict)), findings: weighed };
 }

@@ -1,4 +1,5 @@
-import type { PromotionCommit, TicketEvaluation } from '../engine/evaluate.js';
+import type { TicketEvaluation } from '../engine/evaluate.js';
+import type { PromotionCommit } from '../engine/promotion.js';
 import type { Verdict } from '../engine/verdict.js';
 import { humanTime, pad, plural, shortSha, truncate } from './format.js';
 

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ApprovalState } from '../engine/approvals.js';
 import type { Manifest } from '../engine/manifest.js';
 import { VERDICT_LABEL } from './evaluation-text.js';
-import { humanTime, pad, plural, shortSha, truncate } from './format.js';
+import { day, humanTime, pad, plural, shortSha, truncate } from './format.js';
 import { manualStepJson, riskJson } from './status-json.js';
 
 export interface ReleaseView {
@@ -102,7 +102,7 @@ export function renderReleaseMarkdown({ manifest, drift }: ReleaseView): string 
   if (manifest.tickets.some((ticket) => ticket.lastRejection !== null)) md.push('');
   for (const repository of manifest.repositories) {
     md.push(`### ${repository.name}`, '');
-    for (const commit of repository.commitsToPromote) md.push(`- \`${shortSha(commit.sha)}\` ${commit.tickets.join(', ')} ${cell(commit.subject)} (${commit.author.replace(/\s*<.*>$/, '')}, ${commit.committedAt.slice(0, 10)})`);
+    for (const commit of repository.commitsToPromote) md.push(`- \`${shortSha(commit.sha)}\` ${commit.tickets.join(', ')} ${cell(commit.subject)} (${commit.author.replace(/\s*<.*>$/, '')}, ${day(commit.committedAt)})`);
     md.push('');
   }
   const warnings = manifest.risks.filter((risk) => risk.level !== 'info');

@@ -1,6 +1,7 @@
 import type { TicketEvaluation } from '../engine/evaluate.js';
 import type { Dependency } from '../engine/dependencies.js';
-import type { ManualStep, Risk } from '../engine/risks.js';
+import type { WordedStep } from '../engine/manual-steps.js';
+import type { WordedRisk } from '../engine/risks.js';
 
 /**
  * The `gig status --json` contract (docs/json.md). Keys are written in a fixed order so the output
@@ -68,11 +69,11 @@ export function checkJson(evaluation: TicketEvaluation): unknown {
   };
 }
 
-export function riskJson(risk: Risk): unknown {
+export function riskJson(risk: WordedRisk): unknown {
   return { code: risk.code, level: risk.level, repository: risk.repository, files: risk.files, summary: risk.summary };
 }
 
-export function manualStepJson(step: ManualStep): unknown {
+export function manualStepJson(step: WordedStep): unknown {
   return {
     id: step.id,
     source: step.source,

@@ -2,7 +2,7 @@ import type { TicketEvaluation } from '../engine/evaluate.js';
 import type { CommitStatus, EnvironmentState, Mention, Presence, TicketStatus } from '../engine/model.js';
 import { PRESENT } from '../engine/status.js';
 import { renderDetails, renderVerdict } from './evaluation-text.js';
-import { humanTime, pad, plural, shortSha, truncate } from './format.js';
+import { day, humanTime, pad, plural, shortSha, truncate } from './format.js';
 
 /** One cell of the table: how the change stands in one environment. */
 type Cell = Presence | 'subject-copy' | 'not-owed';
@@ -91,7 +91,7 @@ export function renderTable(status: TicketStatus): string {
     for (const commit of repository.commits) {
       const notes = changeNotes(commit);
       const subject = notes.length > 0 ? `${commit.subject} (${notes.join(', ')})` : commit.subject;
-      const left = `  ${shortSha(commit.sha)} ${commit.committedAt.slice(0, 10)} ${truncate(subject, SUBJECT_WIDTH)}`;
+      const left = `  ${shortSha(commit.sha)} ${day(commit.committedAt)} ${truncate(subject, SUBJECT_WIDTH)}`;
       const cell = (env: string): string => {
         const kind = cellOf(commit, env);
         used.add(kind);
@@ -126,7 +126,7 @@ function renderMentions(mentions: Mention[]): string[] {
   const shown = [...distinct.values()];
   for (const { mention, copies } of shown.slice(0, MENTIONS_SHOWN)) {
     const notes = [...mention.owners, ...(copies > 0 ? [`+${plural(copies, 'copy', 'copies')}`] : [])];
-    lines.push(`  ${pad(mention.repository, 16)} ${shortSha(mention.sha)} ${mention.committedAt.slice(0, 10)} ${truncate(mention.subject, 60)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
+    lines.push(`  ${pad(mention.repository, 16)} ${shortSha(mention.sha)} ${day(mention.committedAt)} ${truncate(mention.subject, 60)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
   }
   if (shown.length > MENTIONS_SHOWN) lines.push(`  …and ${shown.length - MENTIONS_SHOWN} more`);
   return lines;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runRelease } from '../../src/commands/release.js';
+import { buildRelease } from '../../src/commands/release.js';
 import { openApp, type App } from '../../src/main.js';
 import { startJiraStandIn, type JiraStandIn } from '../helpers/jira-standin.js';
 import { envRepository, nov, tempDir, workspace } from '../helpers/workspace.js';
@@ -82,7 +82,7 @@ describe('a fix version asked for the first time', () => {
     const before = searches().length;
     await app.context.sync(undefined, { fixVersions: ['2026.12'] });
     expect(searches().slice(before).filter((jql) => jql.includes('fixVersion')).every((jql) => jql.includes('updated >='))).toBe(true);
-    expect(() => runRelease(app.context, { id: 'R-FIX', from: 'dev', to: 'qa', fixVersion: '2026.12' }, { dryRun: true })).not.toThrow(/No ticket of fix version/);
+    expect(() => buildRelease(app.context, { id: 'R-FIX', from: 'dev', to: 'qa', fixVersion: '2026.12' })).not.toThrow(/No ticket of fix version/);
     app.close();
   });
 });
