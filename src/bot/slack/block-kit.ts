@@ -1,12 +1,14 @@
-import { fitCard } from '../../views/cards/fit.js';
-import type { Card, CardAction, CardBlock } from '../../views/cards/model.js';
+import { CUT_TEXT, fitCard } from '../../views/cards/fit.js';
+import type { Card, CardAction, CardBlock, CardPrompt } from '../../views/cards/model.js';
 import { plainText } from '../../views/escape/markup.js';
 import { slackCode, slackMrkdwn, slackSummary, slackText } from '../../views/escape/slack.js';
 
 /**
  * One generic renderer from the card model to Block Kit, within Slack's limits: 50 blocks, 3,000
  * characters a section, 150 a header, 2,000 a button value, and about 13k for the whole message.
- * Lists that do not fit end in "…and N more"; the caller then attaches the full document.
+ * Lists that do not fit end in "…and N more" (CUT_TEXT); the caller then attaches the full document.
+ * A message has no text box: an action's prompt (a flag's reason) is asked in a modal opened from
+ * its button (promptModal, opened by handlers.ts).
  *
  * Card text is gig's neutral markup; views/escape/slack.ts turns it into mrkdwn and escapes every
  * literal run, so nothing a user wrote becomes a mention, a link or formatting. Every mrkdwn object
@@ -21,6 +23,10 @@ export const SLACK_LIMITS = {
   fieldsPerSection: 10,
   fieldText: 2000,
   totalText: 12_000,
+  modalTitle: 24,
+  inputLabel: 2000,
+  placeholder: 150,
+  inputText: 3000,
 } as const;
 
 export type SlackBlock = { type: string; [key: string]: unknown };
@@ -59,7 +65,7 @@ function renderAll(blocks: CardBlock[], shown: Map<number, number>, itemBudget: 
       return;
     }
     if (itemsHidden > 0) {
-      out.push(section(`_…and ${itemsHidden} more_`));
+      out.push(section(CUT_TEXT.more(itemsHidden)));
       itemsHidden = 0;
     }
     if (block.kind === 'list') {
@@ -71,7 +77,7 @@ function renderAll(blocks: CardBlock[], shown: Map<number, number>, itemBudget: 
     }
     out.push(...renderBlock(block));
   });
-  if (itemsHidden > 0) out.push(section(`_…and ${itemsHidden} more_`));
+  if (itemsHidden > 0) out.push(section(CUT_TEXT.more(itemsHidden)));
   return { blocks: out, cut };
 }
 
@@ -116,7 +122,7 @@ function list(title: string, items: string[], limit: number): { block: SlackBloc
   let count = Math.min(limit, items.length);
   for (;;) {
     const more = items.length - count;
-    const text = [head, ...items.slice(0, count).map((entry) => `• ${slackMrkdwn(entry)}`), ...(more > 0 ? [`_…and ${more} more_`] : [])].join('\n');
+    const text = [head, ...items.slice(0, count).map((entry) => `• ${slackMrkdwn(entry)}`), ...(more > 0 ? [slackMrkdwn(CUT_TEXT.more(more))] : [])].join('\n');
     if (text.length <= SLACK_LIMITS.sectionText || count === 0) return { block: { type: 'section', text: mrkdwnObject(clip(text, SLACK_LIMITS.sectionText)) }, cut: more > 0 };
     count = Math.floor(count * 0.8);
   }
@@ -137,6 +143,54 @@ function button(action: CardAction): SlackBlock {
     value: action.value,
     ...(action.style ? { style: action.style } : {}),
   };
+}
+
+export interface SlackModal {
+  type: 'modal';
+  callback_id: string;
+  private_metadata: string;
+  title: PlainText;
+  submit: PlainText;
+  close: PlainText;
+  blocks: SlackBlock[];
+}
+
+type PlainText = { type: 'plain_text'; text: string };
+
+/**
+ * The modal that asks an action's prompt: one input whose block and element ids are the prompt's
+ * field, so its answer is `view.state.values[field][field].value`.
+ */
+export function promptModal(prompt: CardPrompt, view: { callbackId: string; metadata: string }): SlackModal {
+  const plain = (markup: string, max: number): PlainText => ({ type: 'plain_text', text: clip(plainText(markup), max) });
+  return {
+    type: 'modal',
+    callback_id: view.callbackId,
+    private_metadata: view.metadata,
+    title: plain(prompt.title, SLACK_LIMITS.modalTitle),
+    submit: plain(prompt.submit, SLACK_LIMITS.modalTitle),
+    close: plain(prompt.cancel, SLACK_LIMITS.modalTitle),
+    blocks: [
+      {
+        type: 'input',
+        block_id: prompt.field,
+        label: plain(prompt.label, SLACK_LIMITS.inputLabel),
+        element: {
+          type: 'plain_text_input',
+          action_id: prompt.field,
+          multiline: prompt.multiline,
+          min_length: prompt.minLength,
+          max_length: Math.min(prompt.maxLength, SLACK_LIMITS.inputText),
+          placeholder: plain(prompt.placeholder, SLACK_LIMITS.placeholder),
+        },
+      },
+    ],
+  };
+}
+
+/** What Slack shows under the prompt's input when its answer is refused (a modal's `errors`). */
+export function promptErrors(prompt: CardPrompt, error: string): Record<string, string> {
+  return { [prompt.field]: clip(plainText(error), SLACK_LIMITS.inputLabel) };
 }
 
 /** A section of gig markup, or of mrkdwn the renderer built itself (`rendered`). */

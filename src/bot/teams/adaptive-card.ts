@@ -1,14 +1,14 @@
-import type { Card, CardAction, CardBlock } from '../../views/cards/model.js';
-import { ACTIONS } from '../../views/cards/model.js';
-import { fitCard } from '../../views/cards/fit.js';
-import { lit, plainText } from '../../views/escape/markup.js';
+import type { Card, CardAction, CardBlock, CardPrompt } from '../../views/cards/model.js';
+import { CUT_TEXT, fitCard } from '../../views/cards/fit.js';
+import { plainText } from '../../views/escape/markup.js';
 import { teamsMarkdown } from '../../views/escape/teams.js';
 
 /**
  * One generic renderer from the card model to an Adaptive Card 1.5 for Teams: FactSet for facts,
  * a ColumnSet per row for the repositories × environments grid, Action.Execute (Universal Actions)
- * with an Action.Submit fallback for older clients. Cards stay under Teams' 28 KB: long lists end
- * in "…and N more", and the caller offers the full document.
+ * with an Action.Submit fallback for older clients; an action's prompt (a flag's reason) becomes an
+ * Input.Text above its buttons, whose answer the client sends with the action's data. Cards stay
+ * under Teams' 28 KB: long lists end in "…and N more" (CUT_TEXT), with a link to the full document.
  *
  * Card text is gig's neutral markup; every TextBlock and fact goes through teamsMarkdown
  * (views/escape/teams.ts), which keeps gig's emphasis and neutralises links, `<at>` mentions,
@@ -39,8 +39,8 @@ export function renderAdaptiveCard(card: Card, fullDocumentUrl?: string): Render
     if (cut && card.attachment) {
       body.push(
         fullDocumentUrl
-          ? { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: `Open the full ${card.attachment.title.toLowerCase()}`, url: fullDocumentUrl }] }
-          : { type: 'TextBlock', text: teamsMarkdown(`This card is shortened; the full packet: \`gig release ${lit(card.attachment.release ?? '')} --format md\``), wrap: true, isSubtle: true },
+          ? { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: plainText(CUT_TEXT.openFull(card.attachment.title)), url: fullDocumentUrl }] }
+          : { type: 'TextBlock', text: teamsMarkdown(CUT_TEXT.fullPacket(card.attachment.release ?? '')), wrap: true, isSubtle: true },
       );
     }
     const json: AdaptiveCardJson = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, msteams: { width: 'Full' } };
@@ -61,7 +61,7 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
   };
   blocks.forEach((block, index) => {
     if (block.kind !== 'item' && hidden > 0) {
-      push(text(`_…and ${hidden} more_`));
+      push(text(CUT_TEXT.more(hidden)));
       hidden = 0;
     }
     switch (block.kind) {
@@ -92,7 +92,7 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
           type: 'Container',
           items: [
             { type: 'TextBlock', text: teamsMarkdown(block.title), weight: 'Bolder', wrap: true },
-            rendered([...block.items.slice(0, limit).map((entry) => `- ${teamsMarkdown(entry)}`), ...(more > 0 ? [`_…and ${more} more_`] : [])].join('\n')),
+            rendered([...block.items.slice(0, limit).map((entry) => `- ${teamsMarkdown(entry)}`), ...(more > 0 ? [teamsMarkdown(CUT_TEXT.more(more))] : [])].join('\n')),
           ],
         });
         break;
@@ -108,18 +108,13 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
           type: 'ColumnSet',
           columns: [
             { type: 'Column', width: 'stretch', items: [text(block.text)], verticalContentAlignment: 'Center' },
-            ...(block.action ? [{ type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [action(block.action)] }] }] : []),
+            ...(block.action ? [{ type: 'Column', width: 'auto', items: actionSet([block.action]) }] : []),
           ],
         });
         break;
-      case 'actions': {
-        // Flag needs a reason: Teams asks for it in the card itself.
-        if (block.actions.some((candidate) => candidate.id === ACTIONS.flag)) {
-          push({ type: 'Input.Text', id: 'reason', label: 'Reason (needed to flag)', placeholder: 'What is wrong with this release?', isMultiline: true, maxLength: 500 });
-        }
-        push({ type: 'ActionSet', actions: block.actions.map(action) });
+      case 'actions':
+        actionSet(block.actions).forEach(push);
         break;
-      }
       case 'context':
         push({ type: 'TextBlock', text: teamsMarkdown(block.text), isSubtle: true, size: 'Small', wrap: true });
         break;
@@ -128,7 +123,7 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
         break;
     }
   });
-  if (hidden > 0) push(text(`_…and ${hidden} more_`));
+  if (hidden > 0) push(text(CUT_TEXT.more(hidden)));
   return { body, cut };
 }
 
@@ -151,6 +146,24 @@ function row(label: string, cells: string[], heading: boolean): AdaptiveElement 
       ...cells.map((cell) => ({ type: 'Column', width: '60px', items: [{ type: 'TextBlock', text: teamsMarkdown(cell), weight: heading ? 'Bolder' : 'Default', horizontalAlignment: 'Center' }] })),
     ],
   };
+}
+
+/**
+ * The inputs the actions prompt for, then their buttons. Teams asks in the card itself: the client
+ * sends every input's value with the action's data, under the prompt's field.
+ */
+function actionSet(actions: CardAction[]): AdaptiveElement[] {
+  const prompts = new Map(actions.flatMap((candidate) => (candidate.prompt ? [[candidate.prompt.field, candidate.prompt] as const] : [])));
+  return [...[...prompts.values()].map(input), { type: 'ActionSet', actions: actions.map(action) }];
+}
+
+/**
+ * A prompt as an Input.Text. Not `isRequired`: the client would then hold back every button of the
+ * card, Approve too, until the box is filled; so a blank answer comes back and commands/ refuses it
+ * (in the prompt's `whenEmpty` words). Adaptive Cards have no minimum length.
+ */
+function input(prompt: CardPrompt): AdaptiveElement {
+  return { type: 'Input.Text', id: prompt.field, label: plainText(prompt.label), placeholder: plainText(prompt.placeholder), isMultiline: prompt.multiline, maxLength: prompt.maxLength };
 }
 
 /** Universal Action for current clients, Action.Submit for the rest; both carry the same data. */

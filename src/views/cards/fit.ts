@@ -1,8 +1,24 @@
+import { lit } from '../escape/markup.js';
 import type { Card } from './model.js';
 
 /**
+ * What every renderer says about a card it had to cut: one wording for all platforms. Markup like
+ * all card text; each renderer writes it in its own syntax (a button title gets the words only).
+ */
+export const CUT_TEXT = {
+  /** Ends a list cut short, or stands for a run of item rows left out. */
+  more: (count: number): string => `_…and ${count} more_`,
+  /** The title of a link to the full document. */
+  openFull: (documentTitle: string): string => `Open the full ${lit(documentTitle.toLowerCase())}`,
+  /** Where the full release packet is, when the card cannot link to it. */
+  fullPacket: (release: string): string => `This card is shortened; the full packet: \`gig release ${lit(release)} --format md\``,
+  /** Sent with the full document, attached beside the cut card. */
+  attached: 'The full packet, as the card above had to be shortened.',
+} as const;
+
+/**
  * How much of a card a renderer shows: how many items of each list (by block index) and how many
- * item rows. Every platform renders all it can within this, ending cut lists in "…and N more".
+ * item rows. Every platform renders all it can within this, ending cut lists in CUT_TEXT.more.
  */
 export interface CardCut {
   shown: Map<number, number>;

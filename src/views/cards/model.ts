@@ -2,8 +2,8 @@
  * The neutral card model: what a chat answer says, in order, without any platform's vocabulary.
  * Slack renders it to Block Kit and Teams to Adaptive Cards; a new card touches views/ only.
  *
- * Every text field (summary, headers, texts, facts, grid, list titles and items, button labels)
- * is gig's neutral markup (views/escape/markup.ts): **bold**, _italic_, `code`, line breaks, and
+ * Every text field (summary, headers, texts, facts, grid, list titles and items, button labels,
+ * prompts) is gig's neutral markup (views/escape/markup.ts): **bold**, _italic_, `code`, line breaks, and
  * backslash escapes. It has no link or mention syntax. Text gig does not control (commit subjects,
  * reasons, names, manual steps, Jira summaries, configured names) goes in through `lit()`, or
  * `prose()` for a gig sentence quoting it; renderers escape every literal run for their platform.
@@ -34,6 +34,31 @@ export interface CardAction {
   /** JSON of the action's payload (release id and manifest hash, or ticket and step). */
   value: string;
   style?: 'primary' | 'danger';
+  /** What the action asks of whoever clicks it before it runs (a flag's reason). */
+  prompt?: CardPrompt;
+}
+
+/**
+ * Input an action needs, in neutral terms: each platform builds its own input from it (Slack a
+ * modal opened by the button, Teams a text box above the buttons). Its words are markup like every
+ * card text (views write them: cards/prompts.ts), shown without emphasis: inputs take plain text.
+ */
+export interface CardPrompt {
+  /** The key the answer comes back under: Teams' input id, Slack's block and element id. */
+  field: string;
+  /** What the question is about (the title of Slack's modal). */
+  title: string;
+  label: string;
+  placeholder: string;
+  /** The buttons that send the answer and that back out (where the platform has its own). */
+  submit: string;
+  cancel: string;
+  multiline: boolean;
+  /** Bounds of the answer where the platform can hold to them (Adaptive Cards have no minimum). */
+  minLength: number;
+  maxLength: number;
+  /** Said when the answer is empty or blank. */
+  whenEmpty: string;
 }
 
 export const ACTIONS = {

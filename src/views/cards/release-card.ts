@@ -5,6 +5,7 @@ import { lit } from '../escape/markup.js';
 import { humanTime, plural, shortSha, truncate } from '../format.js';
 import { renderReleaseMarkdown } from '../release.js';
 import { ACTIONS, type Card, type CardBlock, type ManualDoneValue, type ReleaseActionValue } from './model.js';
+import { FLAG_PROMPT } from './prompts.js';
 import { VERDICT_BADGE } from './status-card.js';
 
 /**
@@ -65,7 +66,7 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
       kind: 'actions',
       actions: [
         { id: ACTIONS.approve, label: 'Approve', value: JSON.stringify(value), style: 'primary' },
-        { id: ACTIONS.flag, label: 'Flag', value: JSON.stringify(value), style: 'danger' },
+        { id: ACTIONS.flag, label: 'Flag', value: JSON.stringify(value), style: 'danger', prompt: FLAG_PROMPT },
       ],
     });
   }
