@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promptModal, renderBlockKit } from '../src/bot/slack/block-kit.js';
+import { currentReleaseCard } from '../src/commands/chat.js';
+import { runManualSetState } from '../src/commands/record.js';
+import { buildRelease } from '../src/commands/release.js';
+import { FLAG_PROMPT } from '../src/views/cards/prompts.js';
 import { expectGolden } from './helpers/golden.js';
-import { startSlackBot, type SlackBot } from './helpers/slack-bot.js';
+import { startSlackBot, type CardMessage, type SlackBot } from './helpers/slack-bot.js';
+import type { SlackCall } from './helpers/slack-standin.js';
 import { normalise } from './helpers/workspace.js';
+
+/**
+ * gig serve's Slack surface end to end: signed requests in, Web API calls out (a stand-in records
+ * them). Every test stands alone: it defines its own releases, clicks on a card message of its
+ * own (its ts), and waits for answers on its own response_url, so no test reads what another left.
+ * Cards are compared with what the renderer draws for the same card (test/card-renderers.test.ts
+ * holds the goldens); one status answer keeps a golden of the whole response.
+ */
 
 let bot: SlackBot;
 beforeAll(async () => {
@@ -10,28 +24,38 @@ beforeAll(async () => {
 afterAll(async () => bot.stop());
 
 type Block = { type: string; elements?: Array<{ action_id?: string; value?: string }>; text?: { text: string } };
-const blocksOf = (call: { body: Record<string, unknown> }): Block[] => call.body.blocks as Block[];
+const blocksOf = (call: SlackCall): Block[] => call.body.blocks as Block[];
 const buttonValue = (blocks: Block[], actionId: string): string =>
   blocks.flatMap((block) => block.elements ?? []).find((element) => element.action_id === actionId)?.value ?? '';
 const textOf = (blocks: Block[]): string => blocks.map((block) => block.text?.text ?? '').join('\n');
-const approvals = (release = 'R-SLACK'): Array<{ by: string; decision: string }> =>
+const approvals = (release: string): Array<{ by: string; decision: string }> =>
   bot.app.db.prepare('SELECT by, decision FROM approvals WHERE release_id = ? ORDER BY id').all(release) as never;
+
+/** The release card gig shows now for a saved release, as Block Kit renders it. */
+const currentCard = (release: string): ReturnType<typeof renderBlockKit> =>
+  renderBlockKit(currentReleaseCard(bot.app.context, buildRelease(bot.app.context, { id: release }).manifest));
+
+/** Defines a release in chat; the card's Approve / Flag value and gig's answer. */
+async function postRelease(id: string, tickets: string): Promise<{ value: string; answer: SlackCall }> {
+  const answer = await (await bot.ask(`release ${id} qa uat ${tickets}`)).reply();
+  return { value: buttonValue(blocksOf(answer), 'gig.release.approve') || buttonValue(blocksOf(answer), 'gig.release.flag'), answer };
+}
+
+/** Nothing reached `message` by chat.update, after gig answered the click that could have. */
+const noUpdateOf = (message: CardMessage): SlackCall[] => bot.slack.calls.filter((call) => call.method.startsWith('chat.update') && call.body.ts === message.ts);
 
 describe('Slack slash commands', () => {
   it('acknowledges /gig status at once and answers the channel through response_url', async () => {
-    const response = await bot.command('status PAY-7 to uat');
-    expect(response.status).toBe(200);
-    const [answer] = await bot.slack.waitFor('/respond');
-    expect(answer!.body.response_type).toBe('in_channel');
-    expect(textOf(blocksOf(answer!))).toContain('PAY-7');
-    expectGolden('slack/status-PAY-7-uat.json', normalise(JSON.stringify(answer!.body, null, 2)));
+    const { ack, reply } = await bot.ask('status PAY-7 to uat');
+    expect(ack.status).toBe(200);
+    const answer = await reply();
+    expect(answer.body.response_type).toBe('in_channel');
+    expect(textOf(blocksOf(answer))).toContain('PAY-7');
+    expectGolden('slack/status-PAY-7-uat.json', normalise(JSON.stringify(answer.body, null, 2)));
   });
 
   it('answers an unknown verb with help, to the caller only', async () => {
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.command('deploy PAY-7');
-    const answers = await bot.slack.waitFor('/respond', before + 1);
-    const answer = answers.at(-1)!;
+    const answer = await (await bot.ask('deploy PAY-7')).reply();
     expect(answer.body.response_type).toBe('ephemeral');
     expect(JSON.stringify(answer.body)).toContain('is not a gig command');
     expect(JSON.stringify(answer.body)).not.toMatch(/\bat .+\.ts:\d+/);
@@ -42,69 +66,62 @@ describe('Slack slash commands', () => {
     ['no signature', { signature: null }, 0],
     ['a timestamp older than 5 minutes', {}, -310],
     ['a timestamp more than 5 minutes ahead', {}, 310],
-  ])('refuses a request with %s with 401 and does nothing', async (_name, options, skewSeconds) => {
-    const before = bot.slack.calls.length;
-    const body = new URLSearchParams({ command: '/gig', text: 'sync', user_id: 'U0BEN', channel_id: 'C1', response_url: `${bot.slack.url}/respond/x` }).toString();
+  ])('refuses a request with %s with 401 and does nothing', async (name, options, skewSeconds) => {
+    const respondPath = `/respond/refused-${name.replaceAll(' ', '-')}`;
+    const body = new URLSearchParams({ command: '/gig', text: 'sync', user_id: 'U0BEN', channel_id: 'C1', response_url: `${bot.slack.url}${respondPath}` }).toString();
     const timestamp = Math.floor(Date.now() / 1000) + skewSeconds;
     const response = await bot.post(body, skewSeconds === 0 ? options : { timestamp });
     expect(response.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(bot.slack.calls.length).toBe(before);
+    expect(bot.slack.calls.filter((call) => call.path === respondPath)).toEqual([]);
   });
 });
 
 describe('release cards, approvals and flags in Slack', () => {
-  let card: Block[];
-  let value: string;
-
-  it('posts a release card with Approve and Flag bound to the manifest hash', async () => {
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.command('release R-SLACK qa uat PAY-10 PAY-11');
-    const answer = (await bot.slack.waitFor('/respond', before + 1)).at(-1)!;
-    card = blocksOf(answer);
-    value = buttonValue(card, 'gig.release.approve');
+  it('posts a release card with Approve and Flag bound to the manifest hash, as the renderer draws it', async () => {
+    const { value, answer } = await postRelease('R-SLACK', 'PAY-10 PAY-11');
     expect(JSON.parse(value)).toEqual({ release: 'R-SLACK', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(buttonValue(card, 'gig.release.flag')).toBe(value);
-    expectGolden('slack/release-card.json', normalise(JSON.stringify(answer.body, null, 2)));
+    expect(buttonValue(blocksOf(answer), 'gig.release.flag')).toBe(value);
+    const { text, blocks } = currentCard('R-SLACK');
+    expect(answer.body).toEqual({ response_type: 'in_channel', text, blocks });
   });
 
   it('refuses a non-captain privately and records nothing', async () => {
-    const before = bot.slack.callsTo('/respond').length;
-    expect((await bot.click('gig.release.approve', value, 'U0CARL')).status).toBe(200);
-    const reply = (await bot.slack.waitFor('/respond', before + 1)).at(-1)!;
-    expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(String(reply.body.text)).toContain('Only release captains');
-    expect(approvals()).toEqual([]);
-    expect(bot.slack.callsTo('chat.update')).toHaveLength(0);
+    const { value } = await postRelease('R-SLACK-CARL', 'PAY-10 PAY-11');
+    const message = bot.message();
+    const { ack, reply } = await bot.press('gig.release.approve', value, 'U0CARL', message);
+    expect(ack.status).toBe(200);
+    const answer = await reply();
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(String(answer.body.text)).toContain('Only release captains');
+    expect(approvals('R-SLACK-CARL')).toEqual([]);
+    expect(noUpdateOf(message)).toEqual([]);
   });
 
   it('refuses a captain who wrote commits of the release', async () => {
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.click('gig.release.approve', value, 'U0ANA');
-    const reply = (await bot.slack.waitFor('/respond', before + 1)).at(-1)!;
-    expect(String(reply.body.text)).toMatch(/^You wrote 2 commits of this release/);
-    expect(approvals()).toEqual([]);
+    const { value } = await postRelease('R-SLACK-ANA', 'PAY-10 PAY-11');
+    const answer = await (await bot.press('gig.release.approve', value, 'U0ANA', bot.message())).reply();
+    expect(String(answer.body.text)).toMatch(/^You wrote 2 commits of this release/);
+    expect(approvals('R-SLACK-ANA')).toEqual([]);
   });
 
-  it('records a captain\'s approval once, however often the button is clicked, and updates the card', async () => {
-    await bot.click('gig.release.approve', value, 'U0BEN');
-    const [update] = await bot.slack.waitFor('chat.update');
-    expect(update!.body).toMatchObject({ channel: 'C0RELEASE', ts: '1700000000.000100' });
-    const blocks = blocksOf(update!);
+  it('records a captain\'s approval once, however often the button is clicked, updates the card, and lists it in the CLI\'s release JSON', async () => {
+    const { value } = await postRelease('R-SLACK-OK', 'PAY-10 PAY-11');
+    const message = bot.message();
+    await bot.press('gig.release.approve', value, 'U0BEN', message);
+    const update = await bot.updateOf(message);
+    const blocks = blocksOf(update);
     expect(textOf(blocks)).toContain('*Approved* by Ben');
     expect(buttonValue(blocks, 'gig.release.approve')).toBe('');
-    expectGolden('slack/release-card-approved.json', normalise(JSON.stringify(update!.body, null, 2)));
+    const { text, blocks: drawn } = currentCard('R-SLACK-OK');
+    expect(update.body).toMatchObject({ channel: message.channel, ts: message.ts, text, blocks: drawn });
 
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.click('gig.release.approve', value, 'U0BEN');
-    const reply = (await bot.slack.waitFor('/respond', before + 1)).at(-1)!;
-    expect(String(reply.body.text)).toBe('You already approved this manifest.');
-    expect(approvals()).toEqual([{ by: 'Ben', decision: 'approve' }]);
-  });
+    const again = await (await bot.press('gig.release.approve', value, 'U0BEN', bot.message())).reply();
+    expect(String(again.body.text)).toBe('You already approved this manifest.');
+    expect(approvals('R-SLACK-OK')).toEqual([{ by: 'Ben', decision: 'approve' }]);
 
-  it('lists the approval in the release JSON of the CLI', async () => {
     const { gig } = await import('./helpers/cli.js');
-    const run = await gig(bot.root, ['--config', 'slack.config.yaml', 'release', 'R-SLACK', '--json']);
+    const run = await gig(bot.root, ['--config', 'slack.config.yaml', 'release', 'R-SLACK-OK', '--json']);
     expect(JSON.parse(run.stdout).approvals).toEqual([
       { by: 'Ben', decision: 'approve', hash: JSON.parse(value).hash, at: '2026-11-21T09:00:00.000Z', reason: null, stale: false },
     ]);
@@ -112,44 +129,37 @@ describe('release cards, approvals and flags in Slack', () => {
 });
 
 describe('stale manifests, flags and Done buttons in Slack', () => {
-  const releaseValue = async (text: string): Promise<string> => {
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.command(text);
-    const answer = (await bot.slack.waitFor('/respond', before + 1)).at(-1)!;
-    return buttonValue(blocksOf(answer), 'gig.release.approve') || buttonValue(blocksOf(answer), 'gig.release.flag');
-  };
-
   it('refuses a decision on a manifest that changed since the card was posted, and refreshes the card', async () => {
-    const value = await releaseValue('release R-STALE qa uat PAY-9');
+    const { value } = await postRelease('R-STALE', 'PAY-9');
     const stale = JSON.stringify({ ...JSON.parse(value), hash: 'f'.repeat(64) });
-    const updates = bot.slack.callsTo('chat.update').length;
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.click('gig.release.approve', stale, 'U0BEN');
-    const reply = (await bot.slack.waitFor('/respond', before + 1)).at(-1)!;
-    expect(String(reply.body.text)).toContain('The manifest changed since you opened it');
-    const update = (await bot.slack.waitFor('chat.update', updates + 1)).at(-1)!;
+    const message = bot.message();
+    const answer = await (await bot.press('gig.release.approve', stale, 'U0BEN', message)).reply();
+    expect(String(answer.body.text)).toContain('The manifest changed since you opened it');
+    const update = await bot.updateOf(message);
     expect(buttonValue(blocksOf(update), 'gig.release.approve')).toBe(value);
     expect(approvals('R-STALE')).toEqual([]);
   });
 
-  it('opens a modal for Flag and records the reason as a rejection of every ticket', async () => {
-    const value = await releaseValue('release R-FLAG qa uat PAY-11 PAY-12');
-    await bot.click('gig.release.flag', value, 'U0BEN', { channel: 'C0RELEASE', ts: '1700000000.000200' });
-    const [open] = await bot.slack.waitFor('views.open');
-    const view = open!.body.view as { callback_id: string; private_metadata: string };
-    expect(open!.body.trigger_id).toMatch(/^trigger-/);
-    expect(view.callback_id).toBe('gig.release.flag.modal');
+  it('asks for the flag\'s reason in a modal built from its prompt, and records it as a rejection of every ticket', async () => {
+    const { value } = await postRelease('R-FLAG', 'PAY-11 PAY-12');
+    const message = bot.message();
+    const { trigger } = await bot.press('gig.release.flag', value, 'U0BEN', message);
+    const open = await bot.slack.waitForCall((call) => call.method === 'views.open' && call.body.trigger_id === trigger);
+    const view = open.body.view as { callback_id: string; private_metadata: string };
+    expect(view).toEqual(promptModal(FLAG_PROMPT, { callbackId: 'gig.release.flag.modal', metadata: view.private_metadata }));
+    expect(JSON.parse(view.private_metadata)).toEqual({ value, channel: message.channel, ts: message.ts });
 
     const empty = await bot.submitFlag(view.private_metadata, '  ', 'U0BEN');
-    expect(await empty.json()).toMatchObject({ response_action: 'errors' });
+    expect(await empty.json()).toEqual({ response_action: 'errors', errors: { [FLAG_PROMPT.field]: FLAG_PROMPT.whenEmpty } });
+    expect(approvals('R-FLAG')).toEqual([]);
 
-    const updates = bot.slack.callsTo('chat.update').length;
     expect((await bot.submitFlag(view.private_metadata, 'export breaks on empty files', 'U0BEN')).status).toBe(200);
-    const update = (await bot.slack.waitFor('chat.update', updates + 1)).at(-1)!;
-    expect(update.body.ts).toBe('1700000000.000200');
-    expect(textOf(blocksOf(update))).toContain('⚑ Ben flagged');
-    expectGolden('slack/release-card-flagged.json', normalise(JSON.stringify(update.body, null, 2)));
-    const rejections = bot.app.db.prepare("SELECT ticket, stage, reason, rejected_by AS \"by\" FROM rejections WHERE source = 'release-flag' ORDER BY ticket").all();
+    const update = await bot.updateOf(message);
+    // The card as it stood when flagged, its approvals now with the flag and its reason.
+    expect(textOf(blocksOf(update))).toMatch(/⚑ Ben flagged \(2026-11-21 09:00 UTC\): “export breaks on empty files”/);
+    const rejections = bot.app.db
+      .prepare("SELECT ticket, stage, reason, rejected_by AS \"by\" FROM rejections WHERE source = 'release-flag' AND reason = 'export breaks on empty files' ORDER BY ticket")
+      .all();
     expect(rejections).toEqual([
       { ticket: 'PAY-11', stage: 'release', reason: 'export breaks on empty files', by: 'Ben' },
       { ticket: 'PAY-12', stage: 'release', reason: 'export breaks on empty files', by: 'Ben' },
@@ -157,44 +167,45 @@ describe('stale manifests, flags and Done buttons in Slack', () => {
   });
 
   it('ticks a manual step off from its Done button and updates the card', async () => {
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.command('status PAY-10 to uat');
-    const card = blocksOf((await bot.slack.waitFor('/respond', before + 1)).at(-1)!);
+    const card = blocksOf(await (await bot.ask('status PAY-10 to uat')).reply());
     const done = (card as Array<{ accessory?: { action_id: string; value: string } }>).find((block) => block.accessory?.action_id === 'gig.manual.done')!.accessory!.value;
-    const updates = bot.slack.callsTo('chat.update').length;
-    await bot.click('gig.manual.done', done, 'U0CARL');
-    const update = (await bot.slack.waitFor('chat.update', updates + 1)).at(-1)!;
-    expect(textOf(blocksOf(update))).toContain('(done by Carl)');
-    expect(textOf(blocksOf(update))).toContain('🟢 SAFE');
+    const { step } = JSON.parse(done) as { step: string };
+    const message = bot.message();
+    try {
+      await bot.press('gig.manual.done', done, 'U0CARL', message);
+      const update = await bot.updateOf(message);
+      expect(textOf(blocksOf(update))).toContain('(done by Carl)');
+      expect(textOf(blocksOf(update))).toContain('🟢 SAFE');
+    } finally {
+      // The fixture's step is open again for whatever runs next.
+      runManualSetState(bot.app.context, 'PAY-10', step, 'open', { by: 'test', to: 'uat' });
+    }
   });
 });
 
 describe('Slack failures and limits', () => {
   it('keeps the decision when chat.update fails with a 500 once, and retries', async () => {
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.command('release R-500 qa uat PAY-13');
-    const value = buttonValue(blocksOf((await bot.slack.waitFor('/respond', before + 1)).at(-1)!), 'gig.release.approve');
-    bot.slack.failNext('chat.update', { status: 500 });
-    const updates = bot.slack.callsTo('chat.update').length;
-    await bot.click('gig.release.approve', value, 'U0BEN');
-    await bot.slack.waitFor('chat.update!500');
-    await bot.slack.waitFor('chat.update', updates + 1);
+    const { value } = await postRelease('R-500', 'PAY-13');
+    const message = bot.message();
+    bot.slack.failNext('chat.update', { status: 500 }, (body) => body.ts === message.ts);
+    await bot.press('gig.release.approve', value, 'U0BEN', message);
+    await bot.updateOf(message, 500);
+    await bot.updateOf(message);
     expect(approvals('R-500')).toEqual([{ by: 'Ben', decision: 'approve' }]);
   });
 
   it('waits out Slack\'s ratelimited answer (Retry-After) without losing the decision', async () => {
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.command('release R-429 qa uat PAY-12');
-    const value = buttonValue(blocksOf((await bot.slack.waitFor('/respond', before + 1)).at(-1)!), 'gig.release.approve');
-    bot.slack.failNext('chat.update', { status: 429, retryAfter: 1 });
-    const updates = bot.slack.callsTo('chat.update').length;
-    await bot.click('gig.release.approve', value, 'U0BEN');
-    await bot.slack.waitFor('chat.update!429');
-    await bot.slack.waitFor('chat.update', updates + 1, 8000);
+    const { value } = await postRelease('R-429', 'PAY-12');
+    const message = bot.message();
+    bot.slack.failNext('chat.update', { status: 429, retryAfter: 1 }, (body) => body.ts === message.ts);
+    await bot.press('gig.release.approve', value, 'U0BEN', message);
+    await bot.updateOf(message, 429);
+    await bot.updateOf(message, undefined, 8000);
     expect(approvals('R-429')).toEqual([{ by: 'Ben', decision: 'approve' }]);
   });
 
   it('cuts an oversize release card to Slack\'s limits and attaches the full packet with files.uploadV2', async () => {
+    // PAY-50, a ticket of its own: 120 commits in api, on develop and cherry-picked to test.
     const { GitBuilder } = await import('./helpers/workspace.js');
     const path = await import('node:path');
     const api = GitBuilder.open(path.join(bot.root, 'repos', 'api'));
@@ -206,17 +217,15 @@ describe('Slack failures and limits', () => {
     api.checkout('develop');
     await bot.app.context.sync();
 
-    const before = bot.slack.callsTo('/respond').length;
-    await bot.command('release R-BIG qa uat PAY-50');
-    const answer = (await bot.slack.waitFor('/respond', before + 1)).at(-1)!;
+    const answer = await (await bot.ask('release R-BIG qa uat PAY-50')).reply();
     const blocks = blocksOf(answer);
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(blocks).length).toBeLessThanOrEqual(13_000);
     expect(textOf(blocks)).toMatch(/…and \d+ more/);
-    await bot.slack.waitFor('files.completeUploadExternal');
-    const [upload] = bot.slack.callsTo('/upload');
-    expect(String(upload!.body.raw ?? JSON.stringify(upload!.body))).toContain('# Release R-BIG: qa → uat');
-    expect(bot.slack.callsTo('files.completeUploadExternal')[0]!.body).toMatchObject({ channel_id: 'C0RELEASE' });
+    const upload = await bot.slack.waitForCall((call) => call.method === '/upload' && String(call.body.raw ?? JSON.stringify(call.body)).includes('# Release R-BIG: qa → uat'));
+    expect(upload).toBeDefined();
+    const complete = await bot.slack.waitForCall((call) => call.method === 'files.completeUploadExternal');
+    expect(complete.body).toMatchObject({ channel_id: 'C0RELEASE', initial_comment: 'The full packet, as the card above had to be shortened.' });
   });
 });
 
@@ -227,7 +236,8 @@ describe('the rest of gig serve', () => {
   });
 
   it('records deployment evidence from CI with the shared secret, and refuses it without', async () => {
-    const body = JSON.stringify({ repository: 'api', environment: 'uat', sha: bot.loop.shas.apiV1, at: '2026-11-21T08:00:00Z' });
+    // ui on prod: no other test of this file reads either, so none sees this deployment.
+    const body = JSON.stringify({ repository: 'ui', environment: 'prod', sha: bot.loop.shas.pay8ui, at: '2026-11-21T08:00:00Z' });
     const refused = await fetch(`${bot.server.url}/hooks/deployments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(refused.status).toBe(401);
     const wrong = await fetch(`${bot.server.url}/hooks/deployments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer nope' }, body });
@@ -238,7 +248,7 @@ describe('the rest of gig serve', () => {
       body,
     });
     expect(accepted.status).toBe(201);
-    expect(await accepted.json()).toMatchObject({ repository: 'api', environment: 'uat', sha: bot.loop.shas.apiV1, known: true });
+    expect(await accepted.json()).toMatchObject({ repository: 'ui', environment: 'prod', sha: bot.loop.shas.pay8ui, known: true });
     const bad = await fetch(`${bot.server.url}/hooks/deployments`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer hook-secret-0123456789' },

@@ -2,24 +2,36 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/bot/log.js';
 import { startServer, type RunningServer } from '../src/bot/server.js';
+import { renderAdaptiveCard } from '../src/bot/teams/adaptive-card.js';
+import { currentReleaseCard } from '../src/commands/chat.js';
+import { buildRelease, runRelease } from '../src/commands/release.js';
 import { loadEnvironment } from '../src/config.js';
 import { CHAIN_YAML } from '../src/demo/workspace.js';
+import { createLogger } from '../src/log.js';
 import { openApp, type App } from '../src/main.js';
+import { FLAG_PROMPT } from '../src/views/cards/prompts.js';
 import { noticeCard } from '../src/views/cards/simple-cards.js';
 import { buildFailureLoop } from './helpers/failure-loop.js';
 import { expectGolden } from './helpers/golden.js';
 import { PEOPLE_YAML } from './helpers/slack-bot.js';
-import { invoke, mention, startConnectorStandIn, teamsActivity, type ConnectorStandIn } from './helpers/teams-standin.js';
+import { invoke, mention, replyTo, startConnectorStandIn, teamsActivity, updateOf, type ConnectorCall, type ConnectorStandIn } from './helpers/teams-standin.js';
 import { normalise } from './helpers/workspace.js';
+
+/**
+ * gig serve's Teams surface end to end, against a stand-in Bot Connector. Every test stands alone:
+ * it defines its own releases, and waits for the answer to its own activity (by id) or for the
+ * refresh of its own card message, so no test reads what another left. Cards are compared with
+ * what the renderer draws (test/card-renderers.test.ts holds the goldens); one status answer keeps
+ * a golden of the whole card.
+ */
 
 let root: string;
 let app: App;
 let server: RunningServer;
 let connector: ConnectorStandIn;
 const env = () => loadEnvironment({ GIG_TEAMS_DEV: '1' });
-const start = async (): Promise<RunningServer> => startServer({ app, env: env(), logger: createLogger('silent'), port: 0, schedule: false });
+const start = async (): Promise<RunningServer> => startServer({ app, env: env(), logger: createLogger('silent'), port: 0 });
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'gig-teams-'));
@@ -41,7 +53,7 @@ afterAll(async () => {
 const post = (activity: Record<string, unknown>, headers: Record<string, string> = {}, to = server): Promise<Response> =>
   fetch(`${to.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
 type AdaptiveCard = { body: Array<Record<string, unknown>> };
-const cardOf = (call: { body: Record<string, unknown> }): AdaptiveCard => ((call.body.attachments as Array<{ content: AdaptiveCard }>)[0]!).content;
+const cardOf = (call: ConnectorCall): AdaptiveCard => ((call.body.attachments as Array<{ content: AdaptiveCard }>)[0]!).content;
 /** The data of the Action.Execute with this verb, wherever it sits in the card. */
 const actionData = (card: unknown, verb: string): Record<string, unknown> => {
   const walk = (node: unknown): Record<string, unknown> | undefined => {
@@ -59,125 +71,135 @@ const actionData = (card: unknown, verb: string): Record<string, unknown> => {
 };
 const approvals = (release: string): unknown[] => app.db.prepare('SELECT by, decision FROM approvals WHERE release_id = ? ORDER BY id').all(release);
 
+/** Sends an activity and waits for gig's reply to it in the conversation. */
+async function answer(activity: Record<string, unknown>): Promise<ConnectorCall> {
+  expect((await post(activity)).status).toBe(200);
+  return connector.waitForCall(replyTo(activity));
+}
+
+/** Defines a release with an @mention; the card gig answered with. */
+async function postRelease(id: string, tickets: string): Promise<AdaptiveCard> {
+  return cardOf(await answer(mention(connector.url, '29:ben', `release ${id} qa uat ${tickets}`)));
+}
+
+/** Clicks a card action (Action.Execute) on the card message `cardId`; the card Teams shows the clicker. */
+async function click(verb: string, data: Record<string, unknown>, user: string, cardId: string): Promise<AdaptiveCard> {
+  const response = await post(invoke(connector.url, user, verb, data, cardId));
+  const body = (await response.json()) as { statusCode: number; value: AdaptiveCard };
+  expect(body.statusCode).toBe(200);
+  return body.value;
+}
+
+/** The release card gig shows now for a saved release, as the Adaptive Card renderer draws it. */
+const currentCard = (release: string): unknown => renderAdaptiveCard(currentReleaseCard(app.context, buildRelease(app.context, { id: release }).manifest)).card;
+
 describe('Teams messages', () => {
   it('answers an @mention in a channel with the status card, in the thread', async () => {
-    const response = await post(mention(connector.url, '29:ben', 'status PAY-7 to uat'));
-    expect(response.status).toBe(200);
-    const [reply] = await connector.waitFor((call) => call.method === 'POST' && call.path.startsWith('/v3/conversations/'));
-    expect(reply!.path).toMatch(/^\/v3\/conversations\/19%3Arelease%40thread\.tacv2\/activities\//);
-    expect(JSON.stringify(cardOf(reply!))).toContain('PAY-7');
-    expectGolden('teams/status-reply.json', normalise(JSON.stringify(cardOf(reply!), null, 2)));
+    const reply = await answer(mention(connector.url, '29:ben', 'status PAY-7 to uat'));
+    expect(reply.path).toMatch(/^\/v3\/conversations\/19%3Arelease%40thread\.tacv2\/activities\//);
+    expect(JSON.stringify(cardOf(reply))).toContain('PAY-7');
+    expectGolden('teams/status-reply.json', normalise(JSON.stringify(cardOf(reply), null, 2)));
   });
 
   it('answers a plain command in a personal chat, and help for an unknown verb', async () => {
-    const before = connector.calls.length;
-    await post(teamsActivity(connector.url, '29:ben', { type: 'message', text: 'frobnicate', conversation: { id: 'a:personal-ben', conversationType: 'personal', tenantId: 'tenant-1' } }));
-    const [reply] = (await connector.waitFor(() => true, before + 1)).slice(-1);
-    expect(JSON.stringify(reply!.body)).toContain('is not a gig command');
+    const reply = await answer(teamsActivity(connector.url, '29:ben', { type: 'message', text: 'frobnicate', conversation: { id: 'a:personal-ben', conversationType: 'personal', tenantId: 'tenant-1' } }));
+    expect(JSON.stringify(reply.body)).toContain('is not a gig command');
   });
 
   it('ignores a tenant that is not allowed', async () => {
-    const before = connector.calls.length;
     const activity = mention(connector.url, '29:ben', 'status PAY-7');
     const response = await post({ ...activity, conversation: { id: '19:other@thread.tacv2', tenantId: 'tenant-evil' }, channelData: { tenant: { id: 'tenant-evil' } } });
     expect(response.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(connector.calls.length).toBe(before);
+    expect(connector.calls.filter((call) => call.path.includes(String(activity.id)) || call.path.includes('other%40thread'))).toEqual([]);
   });
 });
 
 describe('Teams card actions', () => {
-  let data: Record<string, unknown>;
-
-  it('posts a release card whose Approve is an Action.Execute with a Submit fallback', async () => {
-    const before = connector.calls.length;
-    await post(mention(connector.url, '29:ben', 'release R-TEAMS qa uat PAY-10 PAY-11'));
-    const reply = (await connector.waitFor(() => true, before + 1)).at(-1)!;
-    const card = cardOf(reply);
-    data = actionData(card, 'gig.release.approve');
+  it('posts a release card whose Approve is an Action.Execute with a Submit fallback, and whose Flag asks for the reason', async () => {
+    const card = await postRelease('R-TEAMS', 'PAY-10 PAY-11');
+    const data = actionData(card, 'gig.release.approve');
     expect(JSON.parse(String(data.value))).toEqual({ release: 'R-TEAMS', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(JSON.stringify(card)).toContain('"fallback":{"type":"Action.Submit"');
-    expect(JSON.stringify(card)).toContain('"id":"reason"');
+    expect(JSON.stringify(card)).toContain(`"id":"${FLAG_PROMPT.field}"`);
+    expect(card).toEqual(currentCard('R-TEAMS'));
   });
 
   it('refuses a non-captain, shows it only to them, and records nothing', async () => {
-    const response = await post(invoke(connector.url, '29:carl', 'gig.release.approve', data));
-    const body = (await response.json()) as { statusCode: number; value: AdaptiveCard };
-    expect(body.statusCode).toBe(200);
-    expect(JSON.stringify(body.value)).toContain('Only release captains');
-    expect(approvals('R-TEAMS')).toEqual([]);
+    const data = actionData(await postRelease('R-TEAMS-CARL', 'PAY-10 PAY-11'), 'gig.release.approve');
+    const shown = await click('gig.release.approve', data, '29:carl', 'card-carl');
+    expect(JSON.stringify(shown)).toContain('Only release captains');
+    expect(approvals('R-TEAMS-CARL')).toEqual([]);
   });
 
   it('refuses the author of commits in the release, exactly as in Slack', async () => {
-    const body = (await (await post(invoke(connector.url, '29:ana', 'gig.release.approve', data))).json()) as { value: AdaptiveCard };
-    expect(JSON.stringify(body.value)).toContain('You wrote 2 commits of this release');
-    expect(approvals('R-TEAMS')).toEqual([]);
+    const data = actionData(await postRelease('R-TEAMS-ANA', 'PAY-10 PAY-11'), 'gig.release.approve');
+    expect(JSON.stringify(await click('gig.release.approve', data, '29:ana', 'card-ana'))).toContain('You wrote 2 commits of this release');
+    expect(approvals('R-TEAMS-ANA')).toEqual([]);
   });
 
   it('records a captain\'s approval once, replaces the card and refreshes it for everyone', async () => {
-    const updates = connector.calls.filter((call) => call.method === 'PUT').length;
-    const body = (await (await post(invoke(connector.url, '29:ben', 'gig.release.approve', data))).json()) as { value: AdaptiveCard };
-    expect(JSON.stringify(body.value)).toContain('**Approved** by Ben');
-    const [update] = (await connector.waitFor((call) => call.method === 'PUT', updates + 1)).slice(-1);
-    expect(update!.path).toContain('/activities/card-1');
-    expectGolden('teams/invoke-approved.json', normalise(JSON.stringify(body.value, null, 2)));
-    const again = (await (await post(invoke(connector.url, '29:ben', 'gig.release.approve', data))).json()) as { value: AdaptiveCard };
-    expect(JSON.stringify(again.value)).toContain('You already approved this manifest.');
-    expect(approvals('R-TEAMS')).toEqual([{ by: 'Ben', decision: 'approve' }]);
+    const data = actionData(await postRelease('R-TEAMS-OK', 'PAY-10 PAY-11'), 'gig.release.approve');
+    const shown = await click('gig.release.approve', data, '29:ben', 'card-ok');
+    expect(JSON.stringify(shown)).toContain('**Approved** by Ben');
+    expect(shown).toEqual(currentCard('R-TEAMS-OK'));
+    const update = await connector.waitForCall(updateOf('card-ok'));
+    expect(cardOf(update)).toEqual(shown);
+    const again = await click('gig.release.approve', data, '29:ben', 'card-ok-again');
+    expect(JSON.stringify(again)).toContain('You already approved this manifest.');
+    expect(approvals('R-TEAMS-OK')).toEqual([{ by: 'Ben', decision: 'approve' }]);
   });
 
   it('refuses a stale manifest hash and returns the current card', async () => {
+    const data = actionData(await postRelease('R-TEAMS-STALE', 'PAY-13'), 'gig.release.approve');
     const stale = { ...data, value: JSON.stringify({ ...JSON.parse(String(data.value)), hash: '0'.repeat(64) }) };
-    const body = (await (await post(invoke(connector.url, '29:ben', 'gig.release.approve', stale))).json()) as { value: AdaptiveCard };
-    expect(JSON.stringify(body.value)).toContain('The manifest changed since you opened it');
-    expect(approvals('R-TEAMS')).toHaveLength(1);
+    expect(JSON.stringify(await click('gig.release.approve', stale, '29:ben', 'card-stale'))).toContain('The manifest changed since you opened it');
+    expect(approvals('R-TEAMS-STALE')).toEqual([]);
   });
 
   it('flags with the reason typed into the card, and refuses a flag without one', async () => {
-    const before = connector.calls.length;
-    await post(mention(connector.url, '29:ben', 'release R-TEAMS-FLAG qa uat PAY-12'));
-    const card = cardOf((await connector.waitFor(() => true, before + 1)).at(-1)!);
-    const flag = actionData(card, 'gig.release.flag');
-    const empty = (await (await post(invoke(connector.url, '29:ben', 'gig.release.flag', { ...flag, reason: '' }))).json()) as { value: AdaptiveCard };
-    expect(JSON.stringify(empty.value)).toContain('A flag needs a reason');
-    const body = (await (await post(invoke(connector.url, '29:ben', 'gig.release.flag', { ...flag, reason: 'export breaks on empty files' }))).json()) as { value: AdaptiveCard };
-    expect(JSON.stringify(body.value)).toContain('⚑ Ben flagged');
+    const flag = actionData(await postRelease('R-TEAMS-FLAG', 'PAY-12'), 'gig.release.flag');
+    const empty = await click('gig.release.flag', { ...flag, [FLAG_PROMPT.field]: '' }, '29:ben', 'card-flag');
+    expect(JSON.stringify(empty)).toContain(FLAG_PROMPT.whenEmpty);
+    const flagged = await click('gig.release.flag', { ...flag, [FLAG_PROMPT.field]: 'export breaks on empty files' }, '29:ben', 'card-flag');
+    expect(JSON.stringify(flagged)).toContain('⚑ Ben flagged');
     expect(app.db.prepare("SELECT ticket, stage, reason FROM rejections WHERE source = 'release-flag' AND ticket = 'PAY-12'").all()).toEqual([
       { ticket: 'PAY-12', stage: 'release', reason: 'export breaks on empty files' },
     ]);
   });
 
   it('handles the Action.Submit fallback like the Universal Action', async () => {
-    const before = connector.calls.length;
-    await post(mention(connector.url, '29:ben', 'release R-SUBMIT qa uat PAY-13'));
-    const card = cardOf((await connector.waitFor(() => true, before + 1)).at(-1)!);
-    const approve = actionData(card, 'gig.release.approve');
-    await post(teamsActivity(connector.url, '29:ben', { type: 'message', replyToId: 'card-9', value: approve }));
-    await connector.waitFor((call) => call.method === 'PUT' && call.path.endsWith('/activities/card-9'));
+    const approve = actionData(await postRelease('R-SUBMIT', 'PAY-13'), 'gig.release.approve');
+    await post(teamsActivity(connector.url, '29:ben', { type: 'message', replyToId: 'card-submit', value: approve }));
+    await connector.waitForCall(updateOf('card-submit'));
     expect(approvals('R-SUBMIT')).toEqual([{ by: 'Ben', decision: 'approve' }]);
   });
 });
 
 describe('Teams proactive messages and authentication', () => {
-  it('sends to a stored conversation after the server restarted', async () => {
-    await server.close();
-    server = await start();
-    const before = connector.calls.length;
-    await server.sendTeams!('19:release@thread.tacv2', noticeCard('Digest: nothing stands in the way.'));
-    const [sent] = (await connector.waitFor(() => true, before + 1)).slice(-1);
-    expect(sent!.method).toBe('POST');
-    expect(sent!.path).toMatch(/^\/v3\/conversations\/19%3Arelease%40thread\.tacv2\/activities/);
-    expect(JSON.stringify(sent!.body)).toContain('nothing stands in the way');
-    await expect(server.sendTeams!('19:never@thread.tacv2', noticeCard('x'))).rejects.toThrow(/never been in the Teams conversation/);
+  it('sends to a conversation gig has seen, from a server started after it was seen', async () => {
+    // gig sees the channel (and keeps its reference in the ledger), then a new server sends there.
+    await answer(mention(connector.url, '29:ben', 'help'));
+    const restarted = await start();
+    try {
+      const text = 'Digest: nothing stands in the way (sent after a restart).';
+      await restarted.sendTeams!('19:release@thread.tacv2', noticeCard(text));
+      const sent = await connector.waitForCall((call) => call.method === 'POST' && JSON.stringify(call.body).includes('sent after a restart'));
+      expect(sent.path).toMatch(/^\/v3\/conversations\/19%3Arelease%40thread\.tacv2\/activities/);
+      await expect(restarted.sendTeams!('19:never@thread.tacv2', noticeCard('x'))).rejects.toThrow(/never been in the Teams conversation/);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('refuses a request without a token when an app id is configured', async () => {
-    const secured = await startServer({ app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' }), logger: createLogger('silent'), port: 0, schedule: false });
+    const secured = await startServer({ app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' }), logger: createLogger('silent'), port: 0 });
     try {
-      const before = connector.calls.length;
-      const response = await post(mention(connector.url, '29:ben', 'status PAY-7'), {}, secured);
+      const activity = mention(connector.url, '29:ben', 'status PAY-7');
+      const response = await post(activity, {}, secured);
       expect(response.status).toBe(401);
-      expect(connector.calls.length).toBe(before);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(connector.calls.filter(replyTo(activity))).toEqual([]);
     } finally {
       await secured.close();
     }
@@ -187,10 +209,11 @@ describe('Teams proactive messages and authentication', () => {
 describe('links to full packets', () => {
   it('serves a release packet behind a signed link, and nothing without the signature', async () => {
     const { packetLink } = await import('../src/commands/packet-links.js');
-    const link = packetLink(app.context, server.url, 'R-TEAMS');
+    runRelease(app.context, { id: 'R-PACKET', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] });
+    const link = packetLink(app.context, server.url, 'R-PACKET');
     const response = await fetch(link);
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('# Release R-TEAMS: qa → uat');
+    expect(await response.text()).toContain('# Release R-PACKET: qa → uat');
     expect((await fetch(link.replace(/sig=.*/, 'sig=0000'))).status).toBe(404);
     expect((await fetch(packetLink(app.context, server.url, 'R-NONE'))).status).toBe(404);
   });

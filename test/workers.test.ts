@@ -5,26 +5,27 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { threadId as mainThreadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatAnswers, type AnswerEvent } from '../src/bot/answers.js';
-import { createLogger } from '../src/bot/log.js';
+import { createLogger } from '../src/log.js';
 import { startServer, type RunningServer, type WorkerOptions } from '../src/bot/server.js';
 import { renderBlockKit } from '../src/bot/slack/block-kit.js';
 import { EvaluationPool, PoolUnavailable, WorkerFailed } from '../src/bot/workers/pool.js';
 import { handleChat } from '../src/commands/chat.js';
-import { runRelease } from '../src/commands/release.js';
+import { buildRelease, runRelease } from '../src/commands/release.js';
 import { loadEnvironment } from '../src/config.js';
 import { generateSyntheticRepository } from '../src/demo/synthetic.js';
 import { CHAIN_YAML } from '../src/demo/workspace.js';
 import { openApp, type App } from '../src/main.js';
 import { buildFailureLoop } from './helpers/failure-loop.js';
 import { PEOPLE_YAML, SIGNING_SECRET } from './helpers/slack-bot.js';
-import { slackSignature, startSlackStandIn, type SlackStandIn } from './helpers/slack-standin.js';
+import { slackSignature, startSlackStandIn, type SlackCall, type SlackStandIn } from './helpers/slack-standin.js';
 
 /**
  * Issue #12, "answers off the event loop": gig serve evaluates chat commands in worker threads with
  * read-only connections of their own, so that the event loop acknowledging Slack is never busy
  * with an evaluation. These tests prove where answers are computed (thread ids, through the
  * server's debug hook), that they are the main thread's answers byte for byte, and that a worker
- * that dies costs one error card, not the bot.
+ * that dies costs one error card, not the bot. Each command has a response_url of its own, and
+ * every test waits for the answers to its own commands only.
  */
 
 const NOW = new Date('2026-11-21T09:00:00Z');
@@ -59,21 +60,22 @@ afterAll(async () => {
 interface Bot {
   server: RunningServer;
   events: AnswerEvent[];
-  /** Sends a signed `/gig <text>`; resolves with the acknowledgement. */
-  command(text: string): Promise<{ status: number; body: string }>;
+  /** Sends a signed `/gig <text>`; resolves with the acknowledgement, and `reply()` waits for the answer to its response_url. */
+  command(text: string): Promise<{ status: number; body: string; path: string; reply(timeoutMs?: number): Promise<SlackCall> }>;
 }
 
 let responses = 0;
 async function startBot(target: App, workers: WorkerOptions): Promise<Bot> {
   const events: AnswerEvent[] = [];
   const env = loadEnvironment({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl });
-  const server = await startServer({ app: target, env, logger: silent, port: 0, schedule: false, workers: { ...workers, onAnswer: (event) => events.push(event) } });
+  const server = await startServer({ app: target, env, logger: silent, port: 0, workers: { ...workers, onAnswer: (event) => events.push(event) } });
   return {
     server,
     events,
     async command(text) {
       responses += 1;
-      const url = `${slack.url}/respond/w${responses}`;
+      const respondPath = `/respond/w${responses}`;
+      const url = `${slack.url}${respondPath}`;
       const body = new URLSearchParams({ command: '/gig', text, user_id: 'U0BEN', channel_id: 'C0RELEASE', team_id: 'T1', response_url: url, trigger_id: `trigger-w${responses}` }).toString();
       const timestamp = Math.floor(Date.now() / 1000);
       const response = await fetch(`${server.url}/slack/events`, {
@@ -81,7 +83,7 @@ async function startBot(target: App, workers: WorkerOptions): Promise<Bot> {
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body) },
         body,
       });
-      return { status: response.status, body: await response.text() };
+      return { status: response.status, body: await response.text(), path: respondPath, reply: (timeoutMs) => slack.waitForCall((call) => call.path === respondPath, timeoutMs) };
     },
   };
 }
@@ -90,12 +92,11 @@ describe('where answers are computed', () => {
   it('evaluates 20 concurrent /gig status commands in worker threads while the event loop stays free', async () => {
     const bot = await startBot(app, { size: 2 });
     try {
-      const before = slack.callsTo('/respond').length;
       const delay = monitorEventLoopDelay({ resolution: 5 });
       delay.enable();
       const tickets = ['PAY-7', 'PAY-8', 'PAY-9', 'PAY-10', 'PAY-11', 'PAY-12', 'PAY-13', 'PAY-14'];
       const acks = await Promise.all(Array.from({ length: 20 }, (_, index) => bot.command(`status ${tickets[index % tickets.length]}`)));
-      await slack.waitFor('/respond', before + 20, 20_000);
+      await Promise.all(acks.map((ack) => ack.reply(20_000)));
       delay.disable();
       expect(acks.map((ack) => ack.status)).toEqual(Array(20).fill(200));
 
@@ -112,7 +113,7 @@ describe('where answers are computed', () => {
       const reject = await bot.command('reject PAY-11 qa "flaky totals"');
       expect(reject.status).toBe(200);
       expect(app.db.prepare("SELECT count(*) AS n FROM rejections WHERE ticket = 'PAY-11' AND reason = 'flaky totals'").get()).toEqual({ n: 1 });
-      await slack.waitFor('/respond', before + 21);
+      await reject.reply();
       expect(bot.events.find((event) => event.verb === 'reject')?.threadId).toBe(mainThreadId);
     } finally {
       await bot.server.close();
@@ -122,10 +123,9 @@ describe('where answers are computed', () => {
   it('saves a release defined in chat on the main thread, and answers with its card from a worker', async () => {
     const bot = await startBot(app, { size: 1 });
     try {
-      const before = slack.callsTo('/respond').length;
-      expect((await bot.command('release R-WORKER qa uat PAY-10 PAY-11')).status).toBe(200);
-      const [answer] = (await slack.waitFor('/respond', before + 1)).slice(-1);
-      expect(JSON.stringify(answer!.body)).toContain('R-WORKER');
+      const command = await bot.command('release R-WORKER qa uat PAY-10 PAY-11');
+      expect(command.status).toBe(200);
+      expect(JSON.stringify((await command.reply()).body)).toContain('R-WORKER');
       expect(app.context.ledger.release('R-WORKER')).toMatchObject({ source: 'qa', target: 'uat', tickets: ['PAY-10', 'PAY-11'] });
       const event = bot.events.find((candidate) => candidate.verb === 'release')!;
       expect(event.threadId).not.toBe(mainThreadId);
@@ -144,7 +144,7 @@ describe('release packets', () => {
     try {
       const response = await fetch(packetLink(app.context, bot.server.url, 'R-PACKET'));
       expect(response.status).toBe(200);
-      const answer = runRelease(app.context, { id: 'R-PACKET' }, { dryRun: true });
+      const answer = buildRelease(app.context, { id: 'R-PACKET' });
       expect(await response.text()).toBe(renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals }));
       expect(bot.events.map((event) => [event.verb, event.threadId === mainThreadId])).toEqual([['packet', false]]);
       expect((await fetch(packetLink(app.context, bot.server.url, 'R-NOT-SAVED'))).status).toBe(404);
@@ -199,23 +199,18 @@ describe('when workers fail', () => {
   it('answers a command whose worker crashed with gig\'s error card, and the next one from a new worker', async () => {
     const bot = await startBot(app, { size: 1, crashOnText: 'status PAY-8' });
     try {
-      let before = slack.callsTo('/respond').length;
-      await bot.command('status PAY-7');
-      await slack.waitFor('/respond', before + 1);
+      await (await bot.command('status PAY-7')).reply();
       const first = bot.events.at(-1)!.threadId;
 
-      before = slack.callsTo('/respond').length;
       const crashed = await bot.command('status PAY-8');
       expect(crashed.status).toBe(200);
-      const [card] = (await slack.waitFor('/respond', before + 1)).slice(-1);
-      expect(card!.body.response_type).toBe('ephemeral');
-      expect(String(card!.body.text)).toContain('gig hit a problem answering this');
-      expect(JSON.stringify(card!.body)).not.toMatch(/\bat .+\.[jt]s:\d+|Error:|crashed on purpose/);
+      const card = await crashed.reply();
+      expect(card.body.response_type).toBe('ephemeral');
+      expect(String(card.body.text)).toContain('gig hit a problem answering this');
+      expect(JSON.stringify(card.body)).not.toMatch(/\bat .+\.[jt]s:\d+|Error:|crashed on purpose/);
 
-      before = slack.callsTo('/respond').length;
-      await bot.command('status PAY-7');
-      const [again] = (await slack.waitFor('/respond', before + 1)).slice(-1);
-      expect(again!.body.response_type).toBe('in_channel');
+      const again = await (await bot.command('status PAY-7')).reply();
+      expect(again.body.response_type).toBe('in_channel');
       const second = bot.events.at(-1)!.threadId;
       expect(second).not.toBe(first);
       expect(second).not.toBe(mainThreadId);
@@ -229,7 +224,7 @@ describe('when workers fail', () => {
     const answers = chatAnswers(app.context, () => pool, silent);
     try {
       const [stopped] = pool.threadIds();
-      const reply = await answers.handle('release R-SAME', slackUser, options);
+      const reply = await answers.handle('release R-SLOW qa uat PAY-7 PAY-9 PAY-10', slackUser, options);
       expect(reply.visibility).toBe('private');
       expect(JSON.stringify(reply.card)).toContain('took too long');
       expect(pool.threadIds()).toHaveLength(1);
@@ -243,16 +238,16 @@ describe('when workers fail', () => {
     // Workers start at the first command and take a moment to: meanwhile that command waits.
     const bot = await startBot(app, { size: 1, start: 'lazy', maxWaitMs: 0 });
     try {
-      const before = slack.callsTo('/respond').length;
       const first = await bot.command('status PAY-7');
       const second = await bot.command('status PAY-9');
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(first.body).toBe('');
       expect(JSON.parse(second.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('gig is busy') });
-      const [answer] = (await slack.waitFor('/respond', before + 1)).slice(-1);
-      expect(answer!.body.response_type).toBe('in_channel');
-      expect(JSON.stringify(answer!.body)).toContain('PAY-7');
-      expect(slack.callsTo('/respond')).toHaveLength(before + 1);
+      const answer = await first.reply();
+      expect(answer.body.response_type).toBe('in_channel');
+      expect(JSON.stringify(answer.body)).toContain('PAY-7');
+      // The refusal went out with the acknowledgement: nothing more to the second's response_url.
+      expect(slack.calls.filter((call) => call.path === second.path)).toEqual([]);
     } finally {
       await bot.server.close();
     }
@@ -319,29 +314,27 @@ describe('on a large index', () => {
     const tickets = Array.from({ length: 400 }, (_, index) => `ABC-${index * 5 + 1}`);
     // What the same release costs on this thread, as a yardstick for the delay below.
     const started = performance.now();
-    runRelease(big.context, { id: 'R-BIG', from: 'qa', to: 'uat', tickets }, { dryRun: true });
+    buildRelease(big.context, { id: 'R-BIG', from: 'qa', to: 'uat', tickets });
     const onMainMs = performance.now() - started;
 
     const bot = await startBot(big, { size: 2 });
     try {
       // Workers ready and warm, as in a running gig serve.
-      let before = slack.callsTo('/respond').length;
-      await Promise.all([bot.command('status ABC-3'), bot.command('status ABC-4')]);
-      await slack.waitFor('/respond', before + 2, 20_000);
+      const warm = await Promise.all([bot.command('status ABC-3'), bot.command('status ABC-4')]);
+      await Promise.all(warm.map((command) => command.reply(20_000)));
 
-      before = slack.callsTo('/respond').length;
       const delay = monitorEventLoopDelay({ resolution: 5 });
       delay.enable();
-      await bot.command(`release R-BIG qa uat ${tickets.join(' ')}`);
-      await Promise.all(Array.from({ length: 20 }, (_, index) => bot.command(`status ABC-${index * 17 + 2}`)));
-      await slack.waitFor('/respond', before + 21, 30_000);
+      const release = await bot.command(`release R-BIG qa uat ${tickets.join(' ')}`);
+      const statuses = await Promise.all(Array.from({ length: 20 }, (_, index) => bot.command(`status ABC-${index * 17 + 2}`)));
+      await Promise.all([release, ...statuses].map((command) => command.reply(30_000)));
       delay.disable();
 
-      const release = bot.events.find((event) => event.verb === 'release')!;
-      expect(release.threadId).not.toBe(mainThreadId);
+      const evaluated = bot.events.find((event) => event.verb === 'release')!;
+      expect(evaluated.threadId).not.toBe(mainThreadId);
       expect(bot.events.filter((event) => event.verb === 'status' && event.threadId === mainThreadId)).toEqual([]);
       const maxDelayMs = delay.max / 1e6;
-      console.info(`release of 400 tickets: ${onMainMs.toFixed(0)} ms on the main thread, ${release.ms.toFixed(0)} ms in a worker; event-loop delay meanwhile: max ${maxDelayMs.toFixed(1)} ms`);
+      console.info(`release of 400 tickets: ${onMainMs.toFixed(0)} ms on the main thread, ${evaluated.ms.toFixed(0)} ms in a worker; event-loop delay meanwhile: max ${maxDelayMs.toFixed(1)} ms`);
       // Had the release been evaluated on this thread, the loop would have stalled for about onMainMs.
       expect(maxDelayMs).toBeLessThan(Math.max(onMainMs / 2, 50));
     } finally {

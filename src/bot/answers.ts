@@ -5,7 +5,7 @@ import { parseChat, recordsDecision, type ChatRequest } from '../commands/chat-g
 import type { CommandContext } from '../commands/context.js';
 import { toGigError } from '../errors.js';
 import { errorCard } from '../views/cards/simple-cards.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../log.js';
 import { PoolUnavailable, WorkerFailed, type EvaluationPool } from './workers/pool.js';
 import type { DeferredWrite } from './workers/protocol.js';
 

@@ -2,22 +2,21 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App as BoltApp, ExpressReceiver, LogLevel } from '@slack/bolt';
 import express, { type Request, type Response } from 'express';
-import cron from 'node-cron';
 import type { GigEnvironment } from '../config.js';
 import type { DigestSenders } from '../commands/digest.js';
 import { verifyPacketLink } from '../commands/packet-links.js';
-import { runRelease } from '../commands/release.js';
-import { ConfigError, toGigError } from '../errors.js';
+import { buildRelease } from '../commands/release.js';
+import { ConfigError } from '../errors.js';
 import type { Card } from '../views/cards/model.js';
 import { renderReleaseMarkdown } from '../views/release.js';
-import { startDigestScheduler } from '../schedule/digests.js';
 import { ReplayStore } from '../store/replay-store.js';
 import { slackChannelSender, slackClient } from './slack/sender.js';
 import { createTeamsAdapter, teamsProactiveSender, teamsSettings, type TeamsSettings } from './teams/adapter.js';
 import { GigTeamsBot } from './teams/bot.js';
 import { teamsRoute } from './teams/route.js';
 import type { App } from '../main.js';
-import { boltLogger, type Logger } from './log.js';
+import type { Logger } from '../log.js';
+import { boltLogger } from './slack/bolt-logger.js';
 import { registerSlackHandlers, SLACK_ROUTES } from './slack/handlers.js';
 import { boltErrorAnswer, boltUnacknowledged } from './slack/bolt-answers.js';
 import { slackRequestGate } from './slack/request-gate.js';
@@ -37,8 +36,13 @@ export interface ServeOptions {
   port?: number;
   /** Slack Web API retries; interactive clicks cannot wait the SDK's default half hour. */
   slackRetries?: { retries: number; minTimeout: number; maxTimeout: number };
-  /** Run the periodic sync (off in tests that drive sync themselves). */
-  schedule?: boolean;
+  /**
+   * What runs alongside the server (gig serve's schedules: schedule/index.ts), given the server's
+   * chat senders: started once the port is taken and the workers are up, stopped before the server
+   * closes. If it cannot start, the server gives everything back and startServer throws. The server
+   * itself schedules nothing.
+   */
+  alongside?: (senders: DigestSenders) => { stop(): Promise<void> | void };
   /** The evaluation workers that answer chat commands off the event loop (workers/pool.ts). */
   workers?: WorkerOptions;
 }
@@ -68,9 +72,11 @@ export interface RunningServer {
 }
 
 /**
- * `gig serve`: one HTTP server for Slack (/slack/events, or Socket Mode when SLACK_APP_TOKEN is
- * set), CI deployment evidence (/hooks/deployments) and health checks (/healthz), plus the
- * periodic sync.
+ * The HTTP and chat surfaces of `gig serve`: one HTTP server for Slack (/slack/events, or Socket
+ * Mode when SLACK_APP_TOKEN is set), Teams (/api/messages), CI deployment evidence
+ * (/hooks/deployments), release packets (/packets/…) and health checks (/healthz), with the
+ * evaluation workers behind the chat answers. Schedules are not started here: the caller passes
+ * them as `alongside` (schedule/index.ts).
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const { app, env, logger } = options;
@@ -141,11 +147,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   // The port is taken from here on: a failure to start the rest gives everything back, so gig serve
   // exits instead of staying half-alive with its database closed.
-  let task: { stop(): Promise<void> | void } | null = null;
-  let digests: { stop(): Promise<void> } | null = null;
+  let beside: { stop(): Promise<void> | void } | null = null;
   const stopAll = async (): Promise<void> => {
-    await task?.stop();
-    await digests?.stop();
+    await beside?.stop();
     await socketApp?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     // After the server: answers of requests it had acknowledged may still be computing until then.
@@ -153,8 +157,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
   try {
     pool = poolWanted === 0 ? null : startPool(app, options, poolWanted, logger);
-    task = options.schedule === false ? null : scheduleSync(app, logger);
-    digests = options.schedule === false ? null : startDigestScheduler(app.context, senders, logger);
+    beside = options.alongside?.(senders) ?? null;
   } catch (error) {
     await stopAll().catch(() => undefined);
     throw error;
@@ -201,25 +204,6 @@ export function slackSettings(env: GigEnvironment): SlackSettings {
     );
   }
   return { mode: 'http', token: env.SLACK_BOT_TOKEN!, signingSecret: env.SLACK_SIGNING_SECRET! };
-}
-
-function scheduleSync(app: App, logger: Logger): { stop(): Promise<void> | void } {
-  return cron.schedule(
-    app.config.sync.cron,
-    async () => {
-      try {
-        const result = await app.context.sync();
-        const failed = result.repositories.filter((repo) => !repo.ok).map((repo) => repo.repository);
-        logger.info({ newCommits: result.repositories.reduce((sum, repo) => sum + repo.newCommits, 0), failed, ms: result.durationMs }, 'periodic sync');
-      } catch (error) {
-        // A sync from a terminal holds the database: this tick waits for the next one.
-        const gigError = toGigError(error);
-        if (gigError.code === 'SYNC_RUNNING') logger.info({ reason: gigError.message }, 'periodic sync skipped');
-        else logger.error({ err: error, code: gigError.code }, 'periodic sync failed');
-      }
-    },
-    { name: 'gig-sync', noOverlap: true },
-  );
 }
 
 /** A port already taken is the operator's to fix (exit 2), not an unexpected problem. */
@@ -304,7 +288,7 @@ async function packet(app: App, pool: () => EvaluationPool | null, logger: Logge
 
 function packetOnMainThread(app: App, release: string): string | null {
   try {
-    const answer = runRelease(app.context, { id: release }, { dryRun: true });
+    const answer = buildRelease(app.context, { id: release });
     return renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
   } catch {
     return null;

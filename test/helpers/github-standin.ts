@@ -36,7 +36,12 @@ export async function startGitHubStandIn(owner: string, repo: string): Promise<G
   let base = '';
   const prefix = `/repos/${owner}/${repo}`;
 
+  // Every page of a commit list and every tree walks the history from a tip: walked once per tip
+  // (and again only after commits were added), so a long history is paged as fast as a short one.
+  const walked = new Map<string, { size: number; commits: FakeCommit[] }>();
   const reachable = (tip: string): FakeCommit[] => {
+    const known = walked.get(tip);
+    if (known && known.size === commits.size) return known.commits;
     const seen = new Set<string>();
     const stack = [tip];
     const out: FakeCommit[] = [];
@@ -48,7 +53,10 @@ export async function startGitHubStandIn(owner: string, repo: string): Promise<G
       out.push(commit);
       stack.push(...commit.parents);
     }
-    return out.sort((a, b) => b.date.localeCompare(a.date) || b.sha.localeCompare(a.sha));
+    // Newest first, as GitHub lists them (ISO dates and hex SHAs compare as plain strings).
+    out.sort((a, b) => (a.date === b.date ? (a.sha < b.sha ? 1 : a.sha > b.sha ? -1 : 0) : a.date < b.date ? 1 : -1));
+    walked.set(tip, { size: commits.size, commits: out });
+    return out;
   };
   const commitJson = (commit: FakeCommit, withFiles: boolean): unknown => ({
     sha: commit.sha,
@@ -99,7 +107,7 @@ export async function startGitHubStandIn(owner: string, repo: string): Promise<G
     }
     if ((match = new RegExp(`^${prefix}/git/trees/([0-9a-f]{40})$`).exec(path))) {
       const files = new Map<string, string>();
-      for (const commit of reachable(match[1]!).reverse()) for (const file of commit.files) files.set(file.filename, file.sha);
+      for (const commit of [...reachable(match[1]!)].reverse()) for (const file of commit.files) files.set(file.filename, file.sha);
       return reply(200, { sha: match[1], tree: [...files].map(([filePath, sha]) => ({ path: filePath, type: 'blob', sha, mode: '100644' })), truncated: false });
     }
     if (path === `${prefix}/pulls`) return reply(200, pulls.map(({ commits: _commits, ...pull }) => ({ ...pull, state: 'closed' })));

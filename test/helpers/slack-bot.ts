@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../src/bot/log.js';
+import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/bot/server.js';
 import { loadEnvironment } from '../../src/config.js';
 import { openApp, type App } from '../../src/main.js';
 import { buildFailureLoop, type FailureLoop } from './failure-loop.js';
-import { slackSignature, startSlackStandIn, type SlackStandIn } from './slack-standin.js';
+import { slackSignature, startSlackStandIn, type SlackCall, type SlackStandIn } from './slack-standin.js';
 import { CHAIN_YAML } from '../../src/demo/workspace.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -30,7 +30,26 @@ export interface SlackBot {
   command(text: string, user?: string): Promise<Response>;
   click(actionId: string, value: string, user: string, message?: { channel: string; ts: string }): Promise<Response>;
   submitFlag(privateMetadata: string, reason: string, user: string): Promise<Response>;
+  /** `/gig <text>` with a response_url of its own: `reply()` waits for what gig posts to it. */
+  ask(text: string, user?: string): Promise<Exchange>;
+  /** Clicks a button on `message`, with a response_url and trigger of its own. */
+  press(actionId: string, value: string, user: string, message: CardMessage): Promise<Exchange & { trigger: string }>;
+  /** A card message of a test's own: what gig does to it (chat.update) names its ts. */
+  message(): CardMessage;
+  /** Waits for gig's chat.update of `message` (the one that failed with `status`, if given). */
+  updateOf(message: CardMessage, status?: number, timeoutMs?: number): Promise<SlackCall>;
   stop(): Promise<void>;
+}
+
+export interface CardMessage {
+  channel: string;
+  ts: string;
+}
+
+/** A request to gig and its answer on the request's own response_url. */
+export interface Exchange {
+  ack: Response;
+  reply(timeoutMs?: number): Promise<SlackCall>;
 }
 
 export async function startSlackBot(): Promise<SlackBot> {
@@ -43,8 +62,10 @@ export async function startSlackBot(): Promise<SlackBot> {
   const slack = await startSlackStandIn();
   const env = loadEnvironment({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, GIG_DEPLOY_HOOK_SECRET: 'hook-secret-0123456789' });
   const logger = createLogger('silent');
-  const server = await startServer({ app, env, logger, port: 0, schedule: false, slackRetries: { retries: 2, minTimeout: 20, maxTimeout: 50 } });
+  const server = await startServer({ app, env, logger, port: 0, slackRetries: { retries: 2, minTimeout: 20, maxTimeout: 50 } });
   let responseCounter = 0;
+  let messageCounter = 0;
+  const replyTo = (id: number) => (timeoutMs?: number) => slack.waitForCall((call) => call.path === `/respond/${id}`, timeoutMs);
 
   const post = async (body: string, options: { timestamp?: number; signature?: string | null } = {}): Promise<Response> => {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
@@ -60,13 +81,29 @@ export async function startSlackBot(): Promise<SlackBot> {
     });
   };
 
-  return {
+  const bot: SlackBot = {
     root,
     loop,
     app,
     slack,
     server,
     post,
+    async ask(text, user) {
+      const ack = await bot.command(text, user);
+      return { ack, reply: replyTo(responseCounter) };
+    },
+    async press(actionId, value, user, message) {
+      const ack = await bot.click(actionId, value, user, message);
+      return { ack, trigger: `trigger-${responseCounter}`, reply: replyTo(responseCounter) };
+    },
+    message() {
+      messageCounter += 1;
+      return { channel: 'C0RELEASE', ts: `1700000001.${String(messageCounter).padStart(6, '0')}` };
+    },
+    updateOf(message, status, timeoutMs) {
+      const method = status === undefined ? 'chat.update' : `chat.update!${status}`;
+      return slack.waitForCall((call) => call.method === method && call.body.channel === message.channel && call.body.ts === message.ts, timeoutMs);
+    },
     command(text, user = 'U0BEN') {
       responseCounter += 1;
       const body = new URLSearchParams({
@@ -123,4 +160,5 @@ export async function startSlackBot(): Promise<SlackBot> {
       rmSync(root, { recursive: true, force: true });
     },
   };
+  return bot;
 }

@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
  * app and WebClient talk to it over HTTP; tests read what it received and can make it fail.
  */
 export interface SlackCall {
+  /** The Web API method (`chat.update`), or the first path segment of other targets (`/respond`); `!<status>` appended when it was made to fail. */
   method: string;
+  /** The whole path, e.g. `/respond/7`: what tells one response_url from another. */
+  path: string;
   body: Record<string, unknown>;
 }
 
@@ -15,10 +18,15 @@ export interface SlackStandIn {
   url: string;
   apiUrl: string;
   calls: SlackCall[];
-  /** Make the next calls of a method fail: an HTTP status, or Slack's ratelimited with Retry-After. */
-  failNext(method: string, failure: { status: number; retryAfter?: number }): void;
+  /**
+   * Make the next call of a method fail (an HTTP status, or Slack's ratelimited with Retry-After);
+   * with `when`, the next call of it whose body matches (so a test fails its own call only).
+   */
+  failNext(method: string, failure: { status: number; retryAfter?: number }, when?: (body: Record<string, unknown>) => boolean): void;
   callsTo(method: string): SlackCall[];
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<SlackCall[]>;
+  /** The first call that `matches`, once it has come. */
+  waitForCall(matches: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   close(): Promise<void>;
 }
 
@@ -26,16 +34,18 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   const calls: SlackCall[] = [];
   // What chat.postMessage accepted, so conversations.history can read it back.
   const posted: Array<{ channel: string; ts: string; text: unknown; metadata?: unknown }> = [];
-  const failures = new Map<string, Array<{ status: number; retryAfter?: number }>>();
+  const failures = new Map<string, Array<{ status: number; retryAfter?: number; when?: (body: Record<string, unknown>) => boolean }>>();
   let fileCounter = 0;
   let url = '';
   const server: Server = createServer(async (request, response) => {
     const raw = await read(request);
     const path = (request.url ?? '/').split('?')[0]!;
     const method = path.startsWith('/api/') ? path.slice(5) : path.split('/').slice(0, 2).join('/');
-    const failure = failures.get(method)?.shift();
     const body = parseBody(raw, String(request.headers['content-type'] ?? ''));
-    calls.push({ method: failure ? `${method}!${failure.status}` : method, body });
+    const queued = failures.get(method) ?? [];
+    const index = queued.findIndex((candidate) => !candidate.when || candidate.when(body));
+    const failure = index < 0 ? undefined : queued.splice(index, 1)[0];
+    calls.push({ method: failure ? `${method}!${failure.status}` : method, path, body });
     if (failure) {
       response.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}) });
       response.end(JSON.stringify({ ok: false, error: failure.status === 429 ? 'ratelimited' : 'internal_error' }));
@@ -79,8 +89,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     url,
     apiUrl: `${url}/api/`,
     calls,
-    failNext(method, failure) {
-      failures.set(method, [...(failures.get(method) ?? []), failure]);
+    failNext(method, failure, when) {
+      failures.set(method, [...(failures.get(method) ?? []), { ...failure, ...(when ? { when } : {}) }]);
     },
     callsTo: (method) => calls.filter((call) => call.method === method),
     async waitFor(method, count = 1, timeoutMs = 5000) {
@@ -91,6 +101,15 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       throw new Error(`Slack stand-in: expected ${count} call(s) to ${method}, got ${calls.filter((call) => call.method === method).length}; calls: ${calls.map((call) => call.method).join(', ')}`);
+    },
+    async waitForCall(matches, timeoutMs = 5000) {
+      const started = Date.now();
+      while (Date.now() - started < timeoutMs) {
+        const found = calls.find(matches);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`Slack stand-in: no matching call; calls: ${calls.map((call) => call.path).join(', ')}`);
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -12,6 +12,8 @@ export interface ConnectorStandIn {
   url: string;
   calls: ConnectorCall[];
   waitFor(predicate: (call: ConnectorCall) => boolean, count?: number, timeoutMs?: number): Promise<ConnectorCall[]>;
+  /** The first call that `matches`, once it has come. */
+  waitForCall(matches: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
   close(): Promise<void>;
 }
 
@@ -42,8 +44,27 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
       }
       throw new Error(`connector stand-in: expected ${count} matching call(s); got ${calls.map((call) => `${call.method} ${call.path}`).join(', ')}`);
     },
+    async waitForCall(matches, timeoutMs = 5000) {
+      const started = Date.now();
+      while (Date.now() - started < timeoutMs) {
+        const found = calls.find(matches);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`connector stand-in: no matching call; got ${calls.map((call) => `${call.method} ${call.path}`).join(', ')}`);
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** gig's answer to one activity: the Bot Connector call that replies to it (in its thread). */
+export function replyTo(activity: Record<string, unknown>): (call: ConnectorCall) => boolean {
+  return (call) => call.method === 'POST' && call.path.endsWith(`/activities/${encodeURIComponent(String(activity.id))}`);
+}
+
+/** gig's refresh of a card message (updateActivity of the activity the card action came from). */
+export function updateOf(activityId: string): (call: ConnectorCall) => boolean {
+  return (call) => call.method === 'PUT' && call.path.endsWith(`/activities/${encodeURIComponent(activityId)}`);
 }
 
 /** A Teams channel message or card action, as the Bot Connector posts it to /api/messages. */

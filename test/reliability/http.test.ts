@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/bot/log.js';
+import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/bot/server.js';
+import { startSchedules } from '../../src/schedule/index.js';
 import { loadEnvironment } from '../../src/config.js';
 import { openApp } from '../../src/main.js';
 import { startSlackBot, type SlackBot } from '../helpers/slack-bot.js';
@@ -20,7 +21,7 @@ let bot: SlackBot;
 let teams: RunningServer;
 beforeAll(async () => {
   bot = await startSlackBot();
-  teams = await startServer({ app: bot.app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port: 0, schedule: false });
+  teams = await startServer({ app: bot.app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port: 0 });
 });
 afterAll(async () => {
   await teams.close();
@@ -157,7 +158,7 @@ describe('malformed Teams activities', () => {
   });
 
   it('refuses a request without a token before reading its body when an app id is configured', async () => {
-    const secured = await startServer({ app: bot.app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' }), logger: createLogger('silent'), port: 0, schedule: false });
+    const secured = await startServer({ app: bot.app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' }), logger: createLogger('silent'), port: 0 });
     try {
       expect(await expectJsonError(await post('x'.repeat(3 * 1024 * 1024), {}, secured), 401)).toBe('NOT_ALLOWED');
       expect(await expectJsonError(await post(JSON.stringify(mention(serviceUrl, '29:ben', 'status PAY-7')), { authorization: 'Bearer not-a-jwt' }, secured), 401)).toBe('NOT_ALLOWED');
@@ -176,7 +177,7 @@ describe('health', () => {
 
   it('answers a JSON 503 when the database is closed', async () => {
     const app = openApp({ configFile: path.join(bot.root, 'slack.config.yaml'), dbFile: path.join(bot.root, '.gig', 'gig.db') });
-    const server = await startServer({ app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port: 0, schedule: false });
+    const server = await startServer({ app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port: 0 });
     try {
       app.close();
       const response = await fetch(`${server.url}/healthz`);
@@ -190,8 +191,9 @@ describe('health', () => {
 describe('starting gig serve', () => {
   it('gives the port back when something fails after it was taken (a bad sync schedule), so serve exits instead of staying half-alive', async () => {
     const port = await freePort();
-    const broken = { ...bot.app, config: { ...bot.app.config, sync: { ...bot.app.config.sync, cron: 'every now and then' } } };
-    await expect(startServer({ app: broken, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port })).rejects.toThrow();
+    const broken = { ...bot.app.context, config: { ...bot.app.config, sync: { ...bot.app.config.sync, cron: 'every now and then' } } };
+    const logger = createLogger('silent');
+    await expect(startServer({ app: bot.app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger, port, alongside: (senders) => startSchedules(broken, senders, logger) })).rejects.toThrow();
     expect(await freePort(port)).toBe(port);
   });
 
@@ -200,7 +202,7 @@ describe('starting gig serve', () => {
     await new Promise<void>((resolve) => taken.listen(0, resolve));
     try {
       const port = (taken.address() as { port: number }).port;
-      await expect(startServer({ app: bot.app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port, schedule: false })).rejects.toMatchObject({
+      await expect(startServer({ app: bot.app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port })).rejects.toMatchObject({
         code: 'CONFIG_INVALID',
         message: `Port ${port} is already in use.`,
       });
@@ -211,7 +213,7 @@ describe('starting gig serve', () => {
 
   it('stays up when Slack cannot be reached as it starts (Bolt\'s start-up token check used to kill it)', async () => {
     const env = loadEnvironment({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret-0123456789', SLACK_API_URL: 'http://127.0.0.1:9/api/' });
-    const server = await startServer({ app: bot.app, env, logger: createLogger('silent'), port: 0, schedule: false, slackRetries: { retries: 1, minTimeout: 10, maxTimeout: 10 } });
+    const server = await startServer({ app: bot.app, env, logger: createLogger('silent'), port: 0, slackRetries: { retries: 1, minTimeout: 10, maxTimeout: 10 } });
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

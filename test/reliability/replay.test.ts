@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/bot/log.js';
+import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/bot/server.js';
 import { loadEnvironment } from '../../src/config.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -65,7 +65,7 @@ describe('signed Slack requests', () => {
     await settle();
     await bot.server.close();
     const env = loadEnvironment({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: bot.slack.apiUrl });
-    const restarted = await startServer({ app: bot.app, env, logger: createLogger('silent'), port: 0, schedule: false });
+    const restarted = await startServer({ app: bot.app, env, logger: createLogger('silent'), port: 0 });
     try {
       expect((await postSigned(restarted.url, request)).status).toBe(200);
       await settle();
@@ -81,7 +81,7 @@ describe('Teams activities', () => {
   let server: RunningServer;
   beforeAll(async () => {
     connector = await startConnectorStandIn();
-    server = await startServer({ app: bot.app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port: 0, schedule: false });
+    server = await startServer({ app: bot.app, env: loadEnvironment({ GIG_TEAMS_DEV: '1' }), logger: createLogger('silent'), port: 0 });
   });
   afterAll(async () => {
     await server.close();

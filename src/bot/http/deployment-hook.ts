@@ -5,7 +5,7 @@ import { runDeployed } from '../../commands/record.js';
 import type { GigEnvironment } from '../../config.js';
 import { toGigError } from '../../errors.js';
 import type { App } from '../../main.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import { sendError, sendGigError } from './errors.js';
 import { refusals } from '../../views/http-refusals.js';
 

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { GigError } from '../../errors.js';
 import { errorJson } from '../../views/error-text.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import { refusals } from '../../views/http-refusals.js';
 
 /** Answers an error as gig's small JSON body; nothing when an answer has started already. */

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { App } from '../../main.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import { sendError } from './errors.js';
 import { refusals } from '../../views/http-refusals.js';
 

@@ -1,7 +1,7 @@
 import type { ReceiverProcessEventErrorHandlerArgs, ReceiverUnhandledRequestHandlerArgs } from '@slack/bolt';
 import { writeError } from '../http/errors.js';
 import { refusals } from '../../views/http-refusals.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 
 /**
  * Bolt's receiver answers a listener that threw before acknowledging with an empty 500, and one

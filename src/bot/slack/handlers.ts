@@ -1,22 +1,27 @@
 import type { App as BoltApp, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { refusalMessage, type Actor } from '../../commands/approvals.js';
+import type { Actor } from '../../commands/approvals.js';
 import { handleManualDone, handleReleaseDecision, type ActionReply, type ChatReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { toGigError, type GigError } from '../../errors.js';
-import { ACTIONS, type Card } from '../../views/cards/model.js';
+import { CUT_TEXT } from '../../views/cards/fit.js';
+import { ACTIONS, type ActionId, type Card } from '../../views/cards/model.js';
+import { PROMPTS, promptAnswer } from '../../views/cards/prompts.js';
 import { errorCard } from '../../views/cards/simple-cards.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import { chatAnswers, type ChatAnswers } from '../answers.js';
-import { renderBlockKit } from './block-kit.js';
-import { slackText } from '../../views/escape/slack.js';
+import { promptErrors, promptModal, renderBlockKit } from './block-kit.js';
+import { slackSummary, slackText } from '../../views/escape/slack.js';
 import type { SlackRoutes } from './payloads.js';
 
 const PREFIX = '/gig ';
-const FLAG_MODAL = 'gig.release.flag.modal';
+const ACTION_IDS = Object.values(ACTIONS);
+
+/** The modal that asks an action's prompt: gig.release.flag → gig.release.flag.modal. */
+const modalOf = (action: ActionId): string => `${action}.modal`;
 
 /** What gig listens to on Slack; the request gate (request-gate.ts) answers anything else itself. */
-export const SLACK_ROUTES: SlackRoutes = { command: '/gig', actions: [ACTIONS.approve, ACTIONS.flag, ACTIONS.manualDone], views: [FLAG_MODAL] };
+export const SLACK_ROUTES: SlackRoutes = { command: '/gig', actions: ACTION_IDS, views: ACTION_IDS.filter((id) => PROMPTS[id]).map(modalOf) };
 
 /** A decision taken, or the error that stopped it: either way the acknowledgement goes out next. */
 type Outcome = { reply: ActionReply } | { error: GigError };
@@ -59,66 +64,55 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
     });
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.approve, async ({ ack, body, action, client, respond }) => {
-    const outcome = decide(logger, () => handleReleaseDecision(context, action.value ?? '', 'approve', slackUser(body.user.id)));
-    await ack();
-    await applyOutcome(client, respond, body, outcome, logger);
-  });
+  // What each button does; `input` is the answer to the action's prompt, when it has one.
+  const decisions: Record<ActionId, (value: string, actor: Actor, input?: string) => ActionReply> = {
+    [ACTIONS.approve]: (value, actor) => handleReleaseDecision(context, value, 'approve', actor),
+    [ACTIONS.flag]: (value, actor, input) => handleReleaseDecision(context, value, 'flag', actor, input ?? ''),
+    [ACTIONS.manualDone]: (value, actor) => handleManualDone(context, value, actor),
+  };
 
-  // Flag records nothing yet: it opens the modal that asks for the reason (views.open needs the
-  // trigger within 3 seconds, so it is acknowledged first).
-  app.action<BlockAction<ButtonAction>>(ACTIONS.flag, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    await afterAck(logger, 'flag modal', async () => {
-      const metadata = JSON.stringify({ value: action.value, channel: body.container?.channel_id ?? body.channel?.id, ts: body.container?.message_ts ?? body.message?.ts });
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: {
-          type: 'modal',
-          callback_id: FLAG_MODAL,
-          private_metadata: metadata,
-          title: { type: 'plain_text', text: 'Flag this release' },
-          submit: { type: 'plain_text', text: 'Flag' },
-          close: { type: 'plain_text', text: 'Cancel' },
-          blocks: [
-            {
-              type: 'input',
-              block_id: 'reason',
-              label: { type: 'plain_text', text: 'What is wrong?' },
-              element: { type: 'plain_text_input', action_id: 'reason', multiline: true, min_length: 3 },
-            },
-          ],
-        },
+  for (const id of ACTION_IDS) {
+    const prompt = PROMPTS[id];
+    if (!prompt) {
+      app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, client, respond }) => {
+        const outcome = decide(logger, () => decisions[id](action.value ?? '', slackUser(body.user.id)));
+        await ack();
+        await applyOutcome(client, respond, body, outcome, logger);
       });
-    }, (error) => respondError(respond, error));
-  });
-
-  app.view<SlackViewAction>(FLAG_MODAL, async ({ ack, view, body, client }) => {
-    const reason = view.state.values.reason?.reason?.value?.trim() ?? '';
-    if (reason.length === 0) {
-      await ack({ response_action: 'errors', errors: { reason: refusalMessage({ kind: 'reason-required' })! } });
-      return;
+      continue;
     }
-    const card = flaggedCard(view.private_metadata);
-    const outcome = decide(logger, () => handleReleaseDecision(context, card.value, 'flag', slackUser(body.user.id), reason));
-    await ack();
-    const { channel, ts } = card;
-    if (!channel) return;
-    await afterAck(logger, 'flag answer', async () => {
-      if ('error' in outcome) {
-        await client.chat.postEphemeral({ channel, user: body.user.id, text: slackText(outcome.error.message) });
+
+    // An action with a prompt records nothing yet: its button opens the modal that asks (views.open
+    // needs the trigger within 3 seconds, so it is acknowledged first).
+    app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, client, respond }) => {
+      await ack();
+      await afterAck(logger, 'prompt modal', async () => {
+        const metadata = JSON.stringify({ value: action.value, channel: body.container?.channel_id ?? body.channel?.id, ts: body.container?.message_ts ?? body.message?.ts });
+        await client.views.open({ trigger_id: body.trigger_id, view: promptModal(prompt, { callbackId: modalOf(id), metadata }) });
+      }, (error) => respondError(respond, error));
+    });
+
+    app.view<SlackViewAction>(modalOf(id), async ({ ack, view, body, client }) => {
+      const answer = promptAnswer(prompt, view.state.values[prompt.field]?.[prompt.field]?.value);
+      if (!answer.ok) {
+        await ack({ response_action: 'errors', errors: promptErrors(prompt, answer.error) });
         return;
       }
-      if (ts && outcome.reply.refresh) await updateCard(client, channel, ts, outcome.reply.card, logger);
-      if (outcome.reply.message) await client.chat.postEphemeral({ channel, user: body.user.id, text: slackText(outcome.reply.message) });
+      const card = promptedCard(view.private_metadata);
+      const outcome = decide(logger, () => decisions[id](card.value, slackUser(body.user.id), answer.value));
+      await ack();
+      const { channel, ts } = card;
+      if (!channel) return;
+      await afterAck(logger, 'prompt answer', async () => {
+        if ('error' in outcome) {
+          await client.chat.postEphemeral({ channel, user: body.user.id, text: slackText(outcome.error.message) });
+          return;
+        }
+        if (ts && outcome.reply.refresh) await updateCard(client, channel, ts, outcome.reply.card, logger);
+        if (outcome.reply.message) await client.chat.postEphemeral({ channel, user: body.user.id, text: slackText(outcome.reply.message) });
+      });
     });
-  });
-
-  app.action<BlockAction<ButtonAction>>(ACTIONS.manualDone, async ({ ack, body, action, client, respond }) => {
-    const outcome = decide(logger, () => handleManualDone(context, action.value ?? '', slackUser(body.user.id)));
-    await ack();
-    await applyOutcome(client, respond, body, outcome, logger);
-  });
+  }
 
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled Slack error');
@@ -137,8 +131,8 @@ function decide(logger: Logger, work: () => ActionReply): Outcome {
   }
 }
 
-/** The card a flag modal was opened from (its private metadata); an unreadable one names no card. */
-function flaggedCard(metadata: string): { value: string; channel?: string; ts?: string } {
+/** The card a prompt's modal was opened from (its private metadata); an unreadable one names no card. */
+function promptedCard(metadata: string): { value: string; channel?: string; ts?: string } {
   try {
     const parsed = JSON.parse(metadata) as { value?: unknown; channel?: unknown; ts?: unknown } | null;
     return {
@@ -213,7 +207,7 @@ async function updateCard(client: WebClient, channel: string, ts: string, card: 
 async function attach(client: WebClient, channel: string, card: Card, logger: Logger): Promise<void> {
   const attachment = card.attachment!;
   try {
-    await client.files.uploadV2({ channel_id: channel, content: attachment.content, filename: attachment.filename, title: attachment.title, initial_comment: 'The full packet, as the card above had to be shortened.' });
+    await client.files.uploadV2({ channel_id: channel, content: attachment.content, filename: attachment.filename, title: attachment.title, initial_comment: slackSummary(CUT_TEXT.attached) });
   } catch (error) {
     logger.error({ err: error, channel }, 'files.uploadV2 failed');
   }

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler } from 'express';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import type { ReplayGuard } from '../replay-guard.js';
 import { sendError } from '../http/errors.js';
 import { refusals } from '../../views/http-refusals.js';

@@ -3,9 +3,10 @@ import { handleManualDone, handleReleaseDecision, type ActionReply } from '../..
 import type { CommandContext } from '../../commands/context.js';
 import { packetLink } from '../../commands/packet-links.js';
 import { toGigError } from '../../errors.js';
-import { ACTIONS, type Card } from '../../views/cards/model.js';
+import { ACTIONS, type ActionId, type Card } from '../../views/cards/model.js';
+import { PROMPTS } from '../../views/cards/prompts.js';
 import { errorCard, noticeCard } from '../../views/cards/simple-cards.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import { chatAnswers, type ChatAnswers } from '../answers.js';
 import { renderAdaptiveCard } from './adaptive-card.js';
 import { teamsText } from '../../views/escape/teams.js';
@@ -37,10 +38,10 @@ export class GigTeamsBot extends ActivityHandler {
     const answers = options.answers ?? chatAnswers(options.context, () => null, options.logger);
     this.onMessage(async (turn, next) => {
       if (!this.rememberAndCheckTenant(turn)) return;
-      const value = turn.activity.value as { gigAction?: string; value?: string; reason?: string } | undefined;
+      const value = turn.activity.value as ({ gigAction?: string; value?: string } & Record<string, unknown>) | undefined;
       if (value?.gigAction) {
         // Action.Submit from clients without Universal Actions: same handlers, then replace the card.
-        const reply = this.act(value.gigAction, value.value ?? '', turn, value.reason);
+        const reply = this.act(value.gigAction, value.value ?? '', turn, value);
         await this.refreshOriginal(turn, reply);
         if (reply.message) await turn.sendActivity(teamsText(reply.message));
         return next();
@@ -63,8 +64,8 @@ export class GigTeamsBot extends ActivityHandler {
   /** Universal Actions (Action.Execute): the response replaces the card for the one who clicked. */
   protected override async onAdaptiveCardInvoke(turn: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     if (!this.rememberAndCheckTenant(turn)) return this.cardResponse(noticeCard('This Teams tenant may not use gig.'));
-    const data = (invoke.action.data ?? {}) as { value?: string; reason?: string };
-    const reply = this.act(invoke.action.verb, data.value ?? '', turn, data.reason);
+    const data = (invoke.action.data ?? {}) as { value?: string } & Record<string, unknown>;
+    const reply = this.act(invoke.action.verb, data.value ?? '', turn, data);
     // Everyone else sees the refreshed card too; a refusal is shown to the one who clicked only.
     if (reply.refresh) await this.refreshOriginal(turn, reply);
     const card = reply.message ? { ...reply.card, blocks: [{ kind: 'text' as const, text: `⚠️ ${reply.message}` }, ...reply.card.blocks] } : reply.card;
@@ -81,11 +82,14 @@ export class GigTeamsBot extends ActivityHandler {
     return { statusCode: 200, type: CARD_TYPE, value: this.attachment(card).content as Record<string, unknown> };
   }
 
-  private act(verb: string, value: string, turn: TurnContext, reason: string | undefined): ActionReply {
+  /** `data`: what the client sent with the action, the answers to its prompt's inputs included. */
+  private act(verb: string, value: string, turn: TurnContext, data: Record<string, unknown>): ActionReply {
     const actor = { platform: 'teams' as const, id: turn.activity.from.id };
+    const field = PROMPTS[verb as ActionId]?.field;
+    const input = field !== undefined && typeof data[field] === 'string' ? data[field] : undefined;
     try {
       if (verb === ACTIONS.approve) return handleReleaseDecision(this.options.context, value, 'approve', actor);
-      if (verb === ACTIONS.flag) return handleReleaseDecision(this.options.context, value, 'flag', actor, reason ?? '');
+      if (verb === ACTIONS.flag) return handleReleaseDecision(this.options.context, value, 'flag', actor, input ?? '');
       if (verb === ACTIONS.manualDone) return handleManualDone(this.options.context, value, actor);
       return { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
     } catch (error) {

@@ -2,7 +2,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import express, { type RequestHandler, type Response } from 'express';
 import { sendError } from '../http/errors.js';
 import { refusals, TEAMS_REPLAY_TEXT } from '../../views/http-refusals.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import type { ReplayGuard } from '../replay-guard.js';
 import { checkActivity } from './activity.js';
 import type { GigTeamsBot } from './bot.js';

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { GigConfig } from '../../config.js';
 import { GigError } from '../../errors.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import type { Job, MainMessage, WorkerMessage, WorkerSetup } from './protocol.js';
 import { locateWorkerEntry, type WorkerEntry } from './worker-entry.js';
 
