@@ -106,18 +106,26 @@ describe('gig sync and init', () => {
     expect(run.stdout).toMatch(/^synced 4 repositories, 0 new commits, 0 with branches that moved, \d+ git processes, [\d.]+ s\n$/);
   });
 
-  it('writes a starter configuration that gig can read, and will not overwrite it', async () => {
+  it('with no repository in sight, writes a starter configuration that gig can read, and will not overwrite it', async () => {
     const dir = tempDir();
     expect((await gig(dir, ['init'])).code).toBe(0);
     expect((await gig(dir, ['init'])).code).toBe(2);
     const sync = await gig(dir, ['sync', '--json']);
     // The template points at a repository that does not exist here: the sync says so per repository.
     expect(sync.code).toBe(5);
-    expect(JSON.parse(sync.stdout)).toMatchObject({ repositories: [{ name: 'orders-service', ok: false }] });
+    expect(JSON.parse(sync.stdout)).toMatchObject({ repositories: [{ name: 'my-service', ok: false }] });
   });
 });
 
 describe('the gig program', () => {
+  it('prints the help of gig and of every verb as it always has', async () => {
+    for (const verb of ['', 'init', 'sync', 'status', 'check', 'reject', 'deployed', 'manual', 'release', 'doctor', 'digest', 'digest list', 'digest run', 'serve', 'demo']) {
+      const run = await gig(root, [...verb.split(' ').filter(Boolean), '--help']);
+      expect(run.code, verb).toBe(0);
+      expectGolden(`help/${verb === '' ? 'gig' : verb.replace(' ', '-')}.txt`, run.stdout);
+    }
+  });
+
   it('shows on a terminal which repository, which phase and how far, for one repository too', async () => {
     const { syncProgressDisplay } = await import('../src/cli/progress.js');
     let written = '';

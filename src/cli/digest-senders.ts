@@ -1,10 +1,9 @@
 import type { DigestSenders } from '../commands/digest.js';
-import { loadEnvironment } from '../config.js';
 import type { App } from '../main.js';
 
-/** `gig digest run` posts like the server does, from the same environment variables. */
-export async function cliDigestSenders(app: App, variables: NodeJS.ProcessEnv): Promise<DigestSenders> {
-  const env = loadEnvironment(variables);
+/** `gig digest run` posts like the server does, from the same environment variables (the app's). */
+export async function cliDigestSenders(app: App): Promise<DigestSenders> {
+  const { env } = app;
   const senders: DigestSenders = {};
   if (env.SLACK_BOT_TOKEN) {
     const { slackClient, slackChannelSender } = await import('../bot/slack/sender.js');

@@ -4,9 +4,12 @@ import { toGigError } from '../errors.js';
 import type { App } from '../main.js';
 import { GitRepository } from '../sources/git/repository.js';
 
-/** The outside-world checks of `gig doctor`: git repositories, Jira, GitHub, Slack and Teams settings. */
-export function doctorProbes(app: App, variables: NodeJS.ProcessEnv): DoctorProbe[] {
-  const env = loadEnvironment(variables);
+/**
+ * The outside-world checks of `gig doctor`: git repositories, Jira, GitHub, Slack and Teams
+ * settings, from the environment the app loaded (tests may hand other variables).
+ */
+export function doctorProbes(app: App, variables?: NodeJS.ProcessEnv): DoctorProbe[] {
+  const env = variables === undefined ? app.env : loadEnvironment(variables);
   const guard = async (area: string, check: () => Promise<DoctorCheck>): Promise<DoctorCheck> => {
     try {
       return await check();
