@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pollCalls } from './standin.js';
 
 /**
  * A local stand-in for the Slack Web API and for response_url / file upload targets. The real Bolt
@@ -93,24 +94,14 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       failures.set(method, [...(failures.get(method) ?? []), { ...failure, ...(when ? { when } : {}) }]);
     },
     callsTo: (method) => calls.filter((call) => call.method === method),
-    async waitFor(method, count = 1, timeoutMs = 5000) {
-      const started = Date.now();
-      while (Date.now() - started < timeoutMs) {
-        const found = calls.filter((call) => call.method === method);
-        if (found.length >= count) return found;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`Slack stand-in: expected ${count} call(s) to ${method}, got ${calls.filter((call) => call.method === method).length}; calls: ${calls.map((call) => call.method).join(', ')}`);
-    },
-    async waitForCall(matches, timeoutMs = 5000) {
-      const started = Date.now();
-      while (Date.now() - started < timeoutMs) {
-        const found = calls.find(matches);
-        if (found) return found;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`Slack stand-in: no matching call; calls: ${calls.map((call) => call.path).join(', ')}`);
-    },
+    waitFor: (method, count = 1, timeoutMs = 5000) =>
+      pollCalls(
+        () => { const found = calls.filter((call) => call.method === method); return found.length >= count ? found : undefined; },
+        timeoutMs,
+        () => `Slack stand-in: expected ${count} call(s) to ${method}, got ${calls.filter((call) => call.method === method).length}; calls: ${calls.map((call) => call.method).join(', ')}`,
+      ),
+    waitForCall: (matches, timeoutMs = 5000) =>
+      pollCalls(() => calls.find(matches), timeoutMs, () => `Slack stand-in: no matching call; calls: ${calls.map((call) => call.path).join(', ')}`),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -26,3 +26,17 @@ export async function listenOnLoopback(server: Server): Promise<{ url: string; c
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * What `look` finds in a stand-in's calls once it has come, polling every 10 ms; after `timeoutMs`
+ * an error that says what was expected and what came (`seen`), so a failing test explains itself.
+ */
+export async function pollCalls<T>(look: () => T | undefined, timeoutMs: number, seen: () => string): Promise<T> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const found = look();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(seen());
+}

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pollCalls } from './standin.js';
 
 /** A local stand-in for the Bot Connector service a Teams activity's serviceUrl points at. */
 export interface ConnectorCall {
@@ -35,24 +36,14 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
-    async waitFor(predicate, count = 1, timeoutMs = 5000) {
-      const started = Date.now();
-      while (Date.now() - started < timeoutMs) {
-        const found = calls.filter(predicate);
-        if (found.length >= count) return found;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`connector stand-in: expected ${count} matching call(s); got ${calls.map((call) => `${call.method} ${call.path}`).join(', ')}`);
-    },
-    async waitForCall(matches, timeoutMs = 5000) {
-      const started = Date.now();
-      while (Date.now() - started < timeoutMs) {
-        const found = calls.find(matches);
-        if (found) return found;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`connector stand-in: no matching call; got ${calls.map((call) => `${call.method} ${call.path}`).join(', ')}`);
-    },
+    waitFor: (predicate, count = 1, timeoutMs = 5000) =>
+      pollCalls(
+        () => { const found = calls.filter(predicate); return found.length >= count ? found : undefined; },
+        timeoutMs,
+        () => `connector stand-in: expected ${count} matching call(s); got ${calls.map((call) => `${call.method} ${call.path}`).join(', ')}`,
+      ),
+    waitForCall: (matches, timeoutMs = 5000) =>
+      pollCalls(() => calls.find(matches), timeoutMs, () => `connector stand-in: no matching call; got ${calls.map((call) => `${call.method} ${call.path}`).join(', ')}`),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
