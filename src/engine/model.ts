@@ -12,6 +12,18 @@ export type EnvironmentState = 'complete' | 'partial' | 'reverted' | 'absent' | 
  */
 export type Evidence = 'patch' | 'cherry-pick' | 'subject' | 'pr' | 'content';
 
+/** What git records of every commit: its place in the graph, who wrote and committed it, and when. */
+export interface CommitHeader {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  authoredAt: string;
+  committerName: string;
+  committerEmail: string;
+  committedAt: string;
+}
+
 /** A commit as the index knows it, with the environments whose branch contains it. */
 export interface IndexedCommit {
   sha: string;

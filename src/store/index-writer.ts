@@ -1,3 +1,4 @@
+import type { CommitHeader } from '../engine/model.js';
 import type { TicketRef } from '../engine/ownership.js';
 import type { Db } from './database.js';
 import { graphNode, storedTips, type StoredTip } from './index-graph.js';
@@ -5,16 +6,8 @@ import { statementCache, type Prepare } from './statements.js';
 
 export type { StoredTip } from './index-graph.js';
 
-export interface NewCommit {
-  sha: string;
-  parents: string[];
+export interface NewCommit extends CommitHeader {
   generation: number;
-  authorName: string;
-  authorEmail: string;
-  authoredAt: string;
-  committerName: string;
-  committerEmail: string;
-  committedAt: string;
   subject: string;
   body: string;
   files: Array<{ path: string; additions: number | null; deletions: number | null; blob: string | null; renamedFrom?: string | null }>;

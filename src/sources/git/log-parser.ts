@@ -4,6 +4,8 @@
  * --numstat block, NUL-separated (-z: no path quoting, renames as two paths). Records are handed on
  * as soon as the next one starts, so memory stays flat however long the history is.
  */
+import type { CommitHeader } from '../../engine/model.js';
+
 // Dates as seconds since the epoch (%at, %ct): turning a number into ISO UTC is cheaper than parsing ISO with an offset.
 export const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%cn%x1f%ce%x1f%ct%x1f%B%x1f';
 // -M: a renamed file is one change of a few lines, not a deletion and an addition of all of it.
@@ -11,15 +13,7 @@ export const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%cn%x1f
 // commits a promotion can carry (GitRepository.diffs).
 export const LOG_DIFF_ARGS = ['--raw', '--no-abbrev', '-z', '--find-renames', '--no-ext-diff', '--no-textconv'];
 
-export interface LoggedCommit {
-  sha: string;
-  parents: string[];
-  authorName: string;
-  authorEmail: string;
-  authoredAt: string;
-  committerName: string;
-  committerEmail: string;
-  committedAt: string;
+export interface LoggedCommit extends CommitHeader {
   message: string;
   files: LoggedFile[];
 }
