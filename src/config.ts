@@ -238,6 +238,11 @@ export interface EnvironmentConfig {
   backflow: 'warn' | 'block' | 'ignore';
 }
 
+/** The sources the configuration names, for the store to report the health of these only. */
+export function configuredSources(config: GigConfig): { repositories: string[]; jira: boolean } {
+  return { repositories: config.repositories.map((repository) => repository.name), jira: Boolean(config.jira) };
+}
+
 export type RepositorySource = { kind: 'path'; path: string } | { kind: 'url'; url: string } | { kind: 'github'; repository: string };
 
 export interface RepositoryConfig {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig, loadEnvironment, type GigConfig, type GigEnvironment } from './config.js';
+import { configuredSources, loadConfig, loadEnvironment, type GigConfig, type GigEnvironment } from './config.js';
 import type { CommandContext } from './commands/context.js';
 import type { OutsideSources, SyncPipeline } from './indexer/pipeline.js';
 import type { GitHubSource } from './sources/github/github-source.js';
@@ -74,7 +74,7 @@ export function openApp(options: AppOptions): App {
   const ledger = new LedgerStore(db);
   const trackers = new TrackerStore(db);
   const stores: AppStores = {
-    index: new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, ledger, trackers }),
+    index: new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, ledger, trackers, configured: configuredSources(config) }),
     writer: new IndexWriteStore(db),
     ledger,
     trackers,

@@ -87,7 +87,7 @@ describe('the index: written by the indexer, read by the engine', () => {
     const ledger = new LedgerStore(db);
     const trackers = new TrackerStore(db);
     const writer = new IndexWriteStore(db);
-    const reader = new IndexReadStore(db, { ownedBy: ['subject', 'trailers', 'branch', 'pr'], ledger, trackers });
+    const reader = new IndexReadStore(db, { ownedBy: ['subject', 'trailers', 'branch', 'pr'], ledger, trackers, configured: { repositories: ['orders'], jira: true } });
     const repositoryId = writer.upsertRepository('orders', '/repos/orders', 'path');
     writer.markPending(repositoryId);
     const ids = new Map<string, number>();

@@ -245,6 +245,21 @@ describe('incremental sync', () => {
       expect.stringMatching(/^git:missing is stale: it never answered \(The repository path .* does not exist\.\)$/),
     ]);
   });
+
+  it('forgets a repository taken out of the configuration: no warning at once, no row after the next sync', async () => {
+    const root = tempDir();
+    envRepository(root, 'orders').commit('ABC-16 x', { 'x.java': 'v1\n' }, { date: nov(2) });
+    const before = workspace(root, ['orders', 'missing']).open();
+    await before.context.sync();
+    expect(runStatus(before.context, 'ABC-16').evaluation.warnings).toHaveLength(1);
+    before.close();
+
+    const after = workspace(root, ['orders']).open();
+    expect(runStatus(after.context, 'ABC-16').evaluation.warnings).toEqual([]);
+    expect(after.stores.trackers.sourceStates().map((state) => state.source)).toEqual(['git:missing', 'git:orders']);
+    await after.context.sync();
+    expect(after.stores.trackers.sourceStates().map((state) => state.source)).toEqual(['git:orders']);
+  });
 });
 
 describe('git processes', () => {

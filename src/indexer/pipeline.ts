@@ -86,6 +86,9 @@ async function syncSources(pipeline: SyncPipeline, onProgress: (event: SyncProgr
       ...(await syncGitHub({ config, github, store: pipeline.index, ledger: pipeline.ledger, trackers, git: pipeline.git, apiUrl: pipeline.env.GITHUB_API_URL, now })),
     );
   }
+  // What this sync did not read is no longer configured (a repository removed, Jira or GitHub no
+  // longer in use): its health would warn in every answer for good, so it is forgotten.
+  trackers.forgetSourcesOtherThan([...result.repositories.map((repository) => `git:${repository.repository}`), ...sources.map((source) => source.source)]);
   return { ...result, sources };
 }
 

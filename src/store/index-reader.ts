@@ -19,6 +19,11 @@ export interface IndexReadStoreOptions {
   /** The app's ledger and tracker stores (main.ts creates one of each and hands them here). */
   ledger: LedgerReads;
   trackers: TrackerReads;
+  /**
+   * What the configuration names as sources: the health of any other source (a repository or Jira
+   * taken out of the configuration) is not reported, and the next sync forgets it.
+   */
+  configured: { repositories: string[]; jira: boolean };
 }
 
 const MENTION_LIMIT = 10;
@@ -34,6 +39,7 @@ export class IndexReadStore implements IndexReader {
   private readonly prepare: Prepare;
   private readonly ledger: LedgerReads;
   private readonly trackers: TrackerReads;
+  private readonly configured: IndexReadStoreOptions['configured'];
   /** The ref sources that own, as a JSON array for `IN (SELECT value FROM json_each(?))`. */
   private readonly owning: string;
   private readonly repositories: RepositoryFactsReader;
@@ -42,6 +48,7 @@ export class IndexReadStore implements IndexReader {
     this.prepare = statementCache(db);
     this.ledger = options.ledger;
     this.trackers = options.trackers;
+    this.configured = options.configured;
     this.owning = JSON.stringify(options.ownedBy.map((place) => SOURCES_OF_PLACE[place]));
     this.repositories = new RepositoryFactsReader(this.prepare, this.owning, (repository) => this.ledger.latestDeployments(repository));
   }
@@ -108,13 +115,25 @@ export class IndexReadStore implements IndexReader {
   }
 
   sourceHealth(): SourceHealth[] {
-    return this.trackers.sourceStates().map((state) => ({
+    return this.trackers.sourceStates().filter((state) => this.isConfigured(state.source)).map((state) => ({
       source: state.source,
       okAt: state.okAt,
       // A success clears failed_at: a failure on record is newer than the last good data.
       stale: state.failedAt !== null,
       error: state.lastError,
     }));
+  }
+
+  /** Whether a source of source_state is still in the configuration (indexer/pipeline.ts names them). */
+  private isConfigured(source: string): boolean {
+    const { repositories, jira } = this.configured;
+    if (source === 'jira') return jira;
+    if (source.startsWith('git:')) return repositories.includes(source.slice('git:'.length));
+    if (source.startsWith('github:')) {
+      const names = this.prepare<[string], { name: string }>('SELECT name FROM repositories WHERE location = ?').all(source.slice('github:'.length));
+      return names.some((row) => repositories.includes(row.name));
+    }
+    return true;
   }
 
   resolveCommit(repository: string, sha: string): string | null {

@@ -112,6 +112,11 @@ export class TrackerStore {
       .map((row) => ({ source: row.source, cursor: row.cursor, okAt: row.ok_at, failedAt: row.failed_at, lastError: row.last_error }));
   }
 
+  /** Forgets the health and cursor of every source but these; returns how many were forgotten. */
+  forgetSourcesOtherThan(keep: string[]): number {
+    return this.prepare('DELETE FROM source_state WHERE source NOT IN (SELECT value FROM json_each(?))').run(JSON.stringify(keep)).changes;
+  }
+
   sourceSucceeded(source: string, cursor: string | null, at: string): void {
     this
       .prepare(

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { prepareChat, type ChatReply } from '../../commands/chat.js';
 import { buildRelease } from '../../commands/release.js';
 import type { CommandContext } from '../../commands/context.js';
-import type { GigConfig } from '../../config.js';
+import { configuredSources, type GigConfig } from '../../config.js';
 import type { ApprovalRecord, DigestRun, Ledger, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
 import { toGigError } from '../../errors.js';
 import { IndexReadStore } from '../../store/index-reader.js';
@@ -51,7 +51,7 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlySt
     return statement;
   }) as typeof db.prepare;
   const reads = new LedgerStore(db);
-  const index = new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, ledger: reads, trackers: new TrackerStore(db) });
+  const index = new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, ledger: reads, trackers: new TrackerStore(db), configured: configuredSources(config) });
 
   const contextAt = (now: string, writes: DeferredWrite[]): CommandContext => ({
     config,
