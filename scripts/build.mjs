@@ -26,7 +26,7 @@ const ENTRY_POINTS = {
 };
 
 /** Dependencies bundled into gig: small, and imported by every verb (or most). */
-export const INLINED = ['@eslint-community/regexpp', 'commander', 'cron-parser', 'csv-parse', 'csv-stringify', 'picomatch', 'yaml', 'zod'];
+export const INLINED = ['@eslint-community/regexpp', 'commander', 'cron-parser', 'csv-parse', 'csv-stringify', 'picocolors', 'picomatch', 'string-width', 'yaml', 'zod'];
 
 /**
  * Every other runtime dependency stays external: better-sqlite3 cannot be bundled (native addon),
@@ -80,6 +80,8 @@ export async function buildGig({ outdir = path.join(ROOT, 'dist'), quiet = false
     // Inlined CommonJS packages (commander, yaml, …) call require() for Node's built-ins.
     banner: { js: "import { createRequire as __gigCreateRequire } from 'node:module';\nconst require = __gigCreateRequire(import.meta.url);" },
     plugins: [zodEnglishOnly],
+    // `gig --version` (src/cli/version.ts) without reading package.json at run time.
+    define: { __GIG_VERSION__: JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version) },
     metafile: true,
     logLevel: quiet ? 'warning' : 'info',
   });

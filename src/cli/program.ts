@@ -1,8 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { toGigError } from '../errors.js';
 import { errorJson, renderError } from '../views/error-text.js';
-import { terminalIo, type CliIo } from './io.js';
+import { terminalIo, terminalWidth, wantsColour, type CliIo } from './io.js';
 import { RunOutput } from './run.js';
+import { gigVersion } from './version.js';
+import { PLAIN } from '../views/style.js';
 import { registerCheck } from './verbs/check.js';
 import { registerDemo } from './verbs/demo.js';
 import { registerDeployed } from './verbs/deployed.js';
@@ -38,7 +40,10 @@ const VERBS: Array<(program: Command, out: RunOutput) => void> = [
 /** Runs the `gig` command line and returns the exit code; never throws, never prints a stack. */
 export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   // Every write goes through the terminal sanitiser; only the progress bar gets rawIo.
-  const out = new RunOutput(terminalIo(rawIo), rawIo);
+  // picocolors is loaded only when there is colour to write.
+  const colour = wantsColour(rawIo) ? (await import('./terminal-style.js')).terminalStyle() : null;
+  const layout = { style: colour?.style ?? PLAIN, width: terminalWidth(rawIo) };
+  const out = new RunOutput(terminalIo(rawIo, colour?.render), rawIo, layout);
   const program = gigProgram(out.io);
   for (const register of VERBS) register(program, out);
   try {
@@ -62,6 +67,7 @@ function gigProgram(io: CliIo): Command {
     .description('Release coordination: where is a ticket, what is missing in the next environment, is it safe to promote.')
     .addOption(new Option('--config <file>', 'configuration file (default: $GIG_CONFIG or ./gig.config.yaml)'))
     .addOption(new Option('--db <file>', 'SQLite database (default: $GIG_DB or .gig/gig.db)'))
+    .version(gigVersion(), '-V, --version', 'gig\'s version')
     .showHelpAfterError('(run `gig --help` for the commands, `gig <command> --help` for one)')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });

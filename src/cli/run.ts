@@ -4,6 +4,7 @@ import type { App } from '../main.js';
 import type { IntegrityCheck } from '../store/database.js';
 import { terminalJson } from '../views/escape/terminal.js';
 import type { CliIo } from './io.js';
+import { PLAIN_LAYOUT, type TextLayout } from '../views/style.js';
 
 // What a verb (cli/verbs/*.ts) is given to run: where it prints, how the run ends, and the app.
 // Cheap to import: the configuration, the store and the commands are imported when a verb runs.
@@ -22,6 +23,8 @@ export class RunOutput {
     readonly io: CliIo,
     /** Unsanitised: only for the progress bar, which writes its own escape codes. */
     readonly rawIo: CliIo,
+    /** How text views lay out for this terminal: colour marks and width. */
+    readonly layout: TextLayout = PLAIN_LAYOUT,
   ) {}
 
   print(text: string): void {

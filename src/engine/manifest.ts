@@ -33,7 +33,11 @@ export interface Manifest {
 
 export interface ManifestRepository {
   name: string;
-  commitsToPromote: Array<{ sha: string; ticket: string; tickets: string[]; subject: string; author: string; committedAt: string }>;
+  /**
+   * `sha` is the commit to cherry-pick (the one on the source branch); `change` is the change as
+   * `gig status` names it (the first copy in the chain), the same SHA when the source has the original.
+   */
+  commitsToPromote: Array<{ sha: string; change: string; kind: 'change' | 'revert'; ticket: string; tickets: string[]; subject: string; author: string; committedAt: string }>;
   /** A ready line: `git cherry-pick -x <sha> …` in source order. */
   cherryPick: string;
   dbScripts: string[];
@@ -95,7 +99,7 @@ function promotedRepositories(evaluations: TicketEvaluation[], rules: RiskRule[]
       byRepository.set(commit.repository, commits);
       const known = commits.get(commit.sha);
       if (known) known.tickets.push(evaluation.ticket);
-      else commits.set(commit.sha, { sha: commit.sha, ticket: evaluation.ticket, tickets: [evaluation.ticket], subject: commit.subject, author: commit.author, committedAt: commit.committedAt });
+      else commits.set(commit.sha, { sha: commit.sha, change: commit.change, kind: commit.kind, ticket: evaluation.ticket, tickets: [evaluation.ticket], subject: commit.subject, author: commit.author, committedAt: commit.committedAt });
     }
   }
   const filesOf = new Map(evaluations.flatMap((evaluation) => evaluation.toPromote.map((commit) => [commit.sha, commit.files] as const)));

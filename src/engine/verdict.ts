@@ -44,10 +44,11 @@ export interface Finding {
 /** A finding with the verdict it carries. */
 export type WeighedFinding = Required<Finding>;
 
-const SEVERITY: Record<Verdict, number> = { safe: 0, risky: 1, 'manual-only': 2, blocked: 3 };
+/** How severe each verdict is: a larger number is worse. */
+export const VERDICT_SEVERITY: Record<Verdict, number> = { safe: 0, risky: 1, 'manual-only': 2, blocked: 3 };
 
 export function worstVerdict(verdicts: Verdict[]): Verdict {
-  return verdicts.reduce<Verdict>((worst, verdict) => (SEVERITY[verdict] > SEVERITY[worst] ? verdict : worst), 'safe');
+  return verdicts.reduce<Verdict>((worst, verdict) => (VERDICT_SEVERITY[verdict] > VERDICT_SEVERITY[worst] ? verdict : worst), 'safe');
 }
 
 /** The verdict and the findings behind it, most severe first; findings the policy maps to safe are dropped. */
@@ -55,6 +56,6 @@ export function decide(findings: Finding[], policy: VerdictPolicy): { verdict: V
   const weighed = findings
     .map((finding): WeighedFinding => ({ ...finding, verdict: finding.verdict ?? (finding.rule === 'notFound' || finding.rule === 'backflow' ? 'blocked' : policy[finding.rule]) }))
     .filter((finding) => finding.verdict !== 'safe');
-  weighed.sort((a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict]);
+  weighed.sort((a, b) => VERDICT_SEVERITY[b.verdict] - VERDICT_SEVERITY[a.verdict]);
   return { verdict: worstVerdict(weighed.map((finding) => finding.verdict)), findings: weighed };
 }

@@ -1,7 +1,8 @@
 import type { TicketEvaluation } from '../engine/evaluate.js';
 import type { PromotionCommit } from '../engine/promotion.js';
 import type { Verdict } from '../engine/verdict.js';
-import { humanTime, pad, plural, shortSha, truncate } from './format.js';
+import { PLAIN, styledVerdict, type Style } from './style.js';
+import { humanTime, pad, plural, promotedChange, shortSha, truncate } from './format.js';
 
 export const VERDICT_LABEL: Record<Verdict, string> = {
   safe: 'SAFE',
@@ -11,12 +12,12 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
 };
 
 /** The verdict line and its reasons. */
-export function renderVerdict(evaluation: TicketEvaluation): string[] {
+export function renderVerdict(evaluation: TicketEvaluation, style: Style = PLAIN): string[] {
   const towards =
     evaluation.target === null
       ? 'everywhere already (no target left)'
       : `towards ${evaluation.target}${evaluation.source ? ` (from ${evaluation.source})` : ''}`;
-  return [`verdict ${towards}: ${VERDICT_LABEL[evaluation.verdict]}`, ...evaluation.reasons.map((reason) => `  - ${reason}`)];
+  return [`verdict ${towards}: ${styledVerdict(style, evaluation.verdict, VERDICT_LABEL[evaluation.verdict])}`, ...evaluation.reasons.map((reason) => `  - ${reason}`)];
 }
 
 /** Risks, manual steps, dependencies, last rejection and what to promote: the sections under the table. */
@@ -48,7 +49,10 @@ export function renderDetails(evaluation: TicketEvaluation): string[] {
   }
   if (evaluation.target !== null && (evaluation.toPromote.length > 0 || evaluation.notInSource.length > 0)) {
     lines.push('', evaluation.source === null ? `Owed to ${evaluation.target}` : `To promote ${evaluation.source} → ${evaluation.target}`);
-    for (const commit of evaluation.toPromote) lines.push(`  ${pad(commit.repository, 16)} ${shortSha(commit.sha)} ${truncate(promotedSubject(commit), 60)}`);
+    for (const commit of evaluation.toPromote) {
+      const { sha, copy } = promotedChange(commit, evaluation.source);
+      lines.push(`  ${pad(commit.repository, 16)} ${sha} ${truncate(promotedSubject(commit), 60)}${copy ? `  (${copy})` : ''}`);
+    }
     for (const commit of evaluation.notInSource) {
       lines.push(`  ${pad(commit.repository, 16)} ${shortSha(commit.change)} ${truncate(commit.subject, 60)}  (${whereInstead(commit, evaluation.source)})`);
     }

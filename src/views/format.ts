@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { ancestorsOf, type Topology } from '../engine/topology.js';
 
 /** Small text helpers shared by the plain-text views. */
@@ -6,12 +7,45 @@ export function shortSha(sha: string): string {
   return sha.slice(0, 8);
 }
 
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * At most `width` terminal columns, cut at a whole character with "…". Widths are what a terminal
+ * shows (string-width): a CJK character or an emoji takes two columns, a combining accent none.
+ */
 export function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+  if (stringWidth(text) <= width) return text;
+  let kept = '';
+  let used = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    const next = stringWidth(segment);
+    if (used + next > width - 1) break;
+    kept += segment;
+    used += next;
+  }
+  return `${kept}…`;
 }
 
+/** `text` followed by spaces up to `width` terminal columns. */
 export function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+  const shown = stringWidth(text);
+  return shown >= width ? text : text + ' '.repeat(width - shown);
+}
+
+/** The ticket ids a line should show before a subject: none when the subject already names them all. */
+export function subjectWithTickets(subject: string, tickets: string[]): string {
+  const upper = subject.toUpperCase();
+  const unnamed = tickets.filter((ticket) => !upper.includes(ticket.toUpperCase()));
+  return unnamed.length === 0 ? subject : `[${unnamed.join(', ')}] ${subject}`;
+}
+
+/**
+ * A commit to promote as `gig status` names it: the change's own SHA first (the one in the status
+ * table), and, when what travels is a copy of it on the source branch, that copy beside it.
+ */
+export function promotedChange(commit: { sha: string; change: string; kind: 'change' | 'revert' }, source: string | null): { sha: string; copy: string | null } {
+  if (commit.kind === 'revert' || commit.change === commit.sha) return { sha: shortSha(commit.sha), copy: null };
+  return { sha: shortSha(commit.change), copy: `as ${shortSha(commit.sha)}${source === null ? '' : ` in ${source}`}` };
 }
 
 /** "2026-11-24 10:00 UTC": minutes are what a person reads; seconds are noise here. */

@@ -1,8 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ApprovalState } from '../engine/approvals.js';
 import type { Manifest } from '../engine/manifest.js';
+import type { Verdict } from '../engine/verdict.js';
 import { VERDICT_LABEL } from './evaluation-text.js';
-import { day, humanTime, pad, plural, shortSha, truncate } from './format.js';
+import { PLAIN_LAYOUT, styledVerdict, type TextLayout } from './style.js';
+import { day, humanTime, pad, plural, promotedChange, shortSha, subjectWithTickets, truncate } from './format.js';
 import { manualStepJson, riskJson } from './status-json.js';
 
 export interface ReleaseView {
@@ -23,7 +25,7 @@ export function releaseJson({ manifest, drift, approvals }: ReleaseView): unknow
     suggestedTickets: manifest.suggestedTickets,
     repositories: manifest.repositories.map((repository) => ({
       name: repository.name,
-      commitsToPromote: repository.commitsToPromote.map((commit) => ({ sha: commit.sha, ticket: commit.ticket, tickets: commit.tickets, subject: commit.subject })),
+      commitsToPromote: repository.commitsToPromote.map((commit) => ({ sha: commit.sha, change: commit.change, kind: commit.kind, ticket: commit.ticket, tickets: commit.tickets, subject: commit.subject })),
       cherryPick: repository.cherryPick,
       dbScripts: repository.dbScripts,
     })),
@@ -44,12 +46,13 @@ export function releaseJson({ manifest, drift, approvals }: ReleaseView): unknow
 }
 
 /** The terminal view of a release. */
-export function renderReleaseText({ manifest, drift }: ReleaseView): string {
-  const lines = [`Release ${manifest.release}: ${manifest.from} → ${manifest.to} · ${VERDICT_LABEL[manifest.verdict]} · manifest ${manifest.hash.slice(0, 12)}`];
-  if (drift.length > 0) lines.push('', 'Changed since it was saved', ...drift.map((item) => `  ! ${item}`));
+export function renderReleaseText({ manifest, drift }: ReleaseView, { style }: TextLayout = PLAIN_LAYOUT): string {
+  const verdict = (of: Verdict): string => styledVerdict(style, of, VERDICT_LABEL[of]);
+  const lines = [`${style.strong(`Release ${manifest.release}: ${manifest.from} → ${manifest.to}`)} · ${verdict(manifest.verdict)} · manifest ${manifest.hash.slice(0, 12)}`];
+  if (drift.length > 0) lines.push('', style.warn('Changed since it was saved'), ...drift.map((item) => style.warn(`  ! ${item}`)));
   lines.push('', 'Tickets');
   for (const ticket of manifest.tickets) {
-    lines.push(`  ${pad(ticket.ticket, 10)} ${VERDICT_LABEL[ticket.verdict]}`);
+    lines.push(`  ${pad(ticket.ticket, 10)} ${verdict(ticket.verdict)}`);
     for (const reason of ticket.reasons) lines.push(`      - ${reason}`);
   }
   if (manifest.suggestedTickets.length > 0) {
@@ -58,13 +61,16 @@ export function renderReleaseText({ manifest, drift }: ReleaseView): string {
   }
   for (const repository of manifest.repositories) {
     lines.push('', `${repository.name}: ${repository.commitsToPromote.length} to promote`);
-    for (const commit of repository.commitsToPromote) lines.push(`  ${shortSha(commit.sha)} ${pad(commit.tickets.join(','), 10)} ${truncate(commit.subject, 60)}`);
+    for (const commit of repository.commitsToPromote) {
+      const { sha, copy } = promotedChange(commit, manifest.from);
+      lines.push(`  ${sha} ${truncate(subjectWithTickets(commit.subject, commit.tickets), 60)}${copy ? `  (${copy})` : ''}`);
+    }
     lines.push(`  ${repository.cherryPick}`);
     if (repository.dbScripts.length > 0) lines.push(`  DB scripts in order: ${repository.dbScripts.join(', ')}`);
   }
   if (manifest.notReady.length > 0) {
     lines.push('', `Not in ${manifest.from} yet`);
-    for (const commit of manifest.notReady) lines.push(`  ${pad(commit.repository, 16)} ${shortSha(commit.sha)} ${commit.ticket} ${truncate(commit.subject, 50)}`);
+    for (const commit of manifest.notReady) lines.push(`  ${pad(commit.repository, 16)} ${shortSha(commit.sha)} ${truncate(subjectWithTickets(commit.subject, [commit.ticket]), 60)}`);
   }
   if (manifest.manualSteps.length > 0) {
     lines.push('', 'Manual steps');
@@ -102,7 +108,10 @@ export function renderReleaseMarkdown({ manifest, drift }: ReleaseView): string 
   if (manifest.tickets.some((ticket) => ticket.lastRejection !== null)) md.push('');
   for (const repository of manifest.repositories) {
     md.push(`### ${repository.name}`, '');
-    for (const commit of repository.commitsToPromote) md.push(`- \`${shortSha(commit.sha)}\` ${commit.tickets.join(', ')} ${cell(commit.subject)} (${commit.author.replace(/\s*<.*>$/, '')}, ${day(commit.committedAt)})`);
+    for (const commit of repository.commitsToPromote) {
+      const { sha, copy } = promotedChange(commit, manifest.from);
+      md.push(`- \`${sha}\` ${cell(subjectWithTickets(commit.subject, commit.tickets))} (${commit.author.replace(/\s*<.*>$/, '')}, ${day(commit.committedAt)}${copy ? `; ${copy}` : ''})`);
+    }
     md.push('');
   }
   const warnings = manifest.risks.filter((risk) => risk.level !== 'info');
@@ -125,7 +134,7 @@ export function renderReleaseMarkdown({ manifest, drift }: ReleaseView): string 
     md.push('');
   }
   if (manifest.notReady.length > 0) {
-    md.push(`Not in ${manifest.from} yet (do not promote):`, ...manifest.notReady.map((commit) => `- ${commit.repository} \`${shortSha(commit.sha)}\` ${commit.ticket} ${cell(commit.subject)}`), '');
+    md.push(`Not in ${manifest.from} yet (do not promote):`, ...manifest.notReady.map((commit) => `- ${commit.repository} \`${shortSha(commit.sha)}\` ${cell(subjectWithTickets(commit.subject, [commit.ticket]))}`), '');
   }
   if (manifest.risks.length > 0) {
     md.push('| Level | Ticket | Repository | Risk |', '|---|---|---|---|');

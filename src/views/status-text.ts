@@ -3,6 +3,7 @@ import type { CommitStatus, EnvironmentState, Mention, Presence, TicketStatus } 
 import { PRESENT } from '../engine/status.js';
 import { renderDetails, renderVerdict } from './evaluation-text.js';
 import { day, humanTime, pad, plural, shortSha, truncate } from './format.js';
+import { PLAIN_LAYOUT, type Style, type TextLayout } from './style.js';
 
 /** One cell of the table: how the change stands in one environment. */
 type Cell = Presence | 'subject-copy' | 'not-owed';
@@ -37,20 +38,36 @@ const STATE_LABEL: Record<EnvironmentState, string> = {
   'no-branch': 'no branch',
 };
 
+/** The subject column in the fixed layout (pipes, files) and its bounds on a terminal of known width. */
 const SUBJECT_WIDTH = 46;
+const SUBJECT_MIN = 20;
+const SUBJECT_MAX = 72;
+/** "  1a2b3c4d 2026-11-02 " before the subject, two spaces after it. */
+const ROW_PREFIX = 2 + 9 + 11;
+
+/** How each cell stands out: what is there calm, what is missing loud. */
+const CELL_STYLE: Record<Cell, keyof Style | null> = {
+  reachable: 'good',
+  equivalent: 'good',
+  'subject-copy': 'good',
+  squashed: 'good',
+  reverted: 'warn',
+  absent: 'bad',
+  'not-owed': 'faint',
+};
 const NOT_DEPLOYED_MARK = '⚑';
 const MENTIONS_SHOWN = 5;
 
 /** What `gig status` prints: the verdict, the table, then risks, steps, dependencies and rejections. */
-export function renderStatusText(evaluation: TicketEvaluation): string {
+export function renderStatusText(evaluation: TicketEvaluation, layout: TextLayout = PLAIN_LAYOUT): string {
   const tracker = evaluation.tracker ? [`${evaluation.tracker.summary} [${evaluation.tracker.status}]${evaluation.tracker.fixVersions.length > 0 ? ` · fix version ${evaluation.tracker.fixVersions.join(', ')}` : ''}`] : [];
-  const warnings = evaluation.warnings.map((warning) => `⚠ ${warning}`);
+  const warnings = evaluation.warnings.map((warning) => layout.style.warn(`⚠ ${warning}`));
   return [
-    renderHeader(evaluation.status),
+    layout.style.strong(renderHeader(evaluation.status)),
     ...tracker,
     ...warnings,
-    ...renderVerdict(evaluation),
-    renderTable(evaluation.status),
+    ...renderVerdict(evaluation, layout.style),
+    renderTable(evaluation.status, layout),
     ...renderDetails(evaluation),
     ...renderMentions(evaluation.status.mentions),
   ].join('\n');
@@ -78,34 +95,44 @@ function changeNotes(commit: CommitStatus): string[] {
 }
 
 /** The compact table: one block per repository, one row per change, one column per environment. */
-export function renderTable(status: TicketStatus): string {
+export function renderTable(status: TicketStatus, layout: TextLayout = PLAIN_LAYOUT): string {
+  const { style } = layout;
   const lines: string[] = [];
   const columnWidth = Math.max(10, ...status.environments.map((env) => env.length + 2));
-  const leftWidth = 2 + 9 + 11 + SUBJECT_WIDTH + 2;
+  // On a terminal the subject takes what the environment columns leave; elsewhere it is fixed.
+  const subjectWidth =
+    layout.width === null ? SUBJECT_WIDTH : Math.min(SUBJECT_MAX, Math.max(SUBJECT_MIN, layout.width - ROW_PREFIX - 2 - columnWidth * status.environments.length));
+  const leftWidth = ROW_PREFIX + subjectWidth + 2;
+  // Pads by what shows, then marks: a mark's colour codes take no column.
+  const column = (text: string, width: number, mark: keyof Style | null): string => {
+    const padded = pad(text, width);
+    return mark === null ? padded : style[mark](text) + padded.slice(text.length);
+  };
   const used = new Set<Cell>();
   let undeployed = false;
   for (const repository of status.repositories) {
     lines.push('');
-    lines.push(pad(repository.name, leftWidth) + status.environments.map((env) => pad(env, columnWidth)).join('').trimEnd());
-    lines.push(pad('', leftWidth) + repository.environments.map((env) => pad(STATE_LABEL[env.state], columnWidth)).join('').trimEnd());
+    lines.push(column(repository.name, leftWidth, 'strong') + status.environments.map((env) => pad(env, columnWidth)).join('').trimEnd());
+    lines.push(pad('', leftWidth) + repository.environments.map((env) => column(STATE_LABEL[env.state], columnWidth, env.state === 'partial' ? 'bad' : null)).join('').trimEnd());
     for (const commit of repository.commits) {
       const notes = changeNotes(commit);
       const subject = notes.length > 0 ? `${commit.subject} (${notes.join(', ')})` : commit.subject;
-      const left = `  ${shortSha(commit.sha)} ${day(commit.committedAt)} ${truncate(subject, SUBJECT_WIDTH)}`;
+      const left = `  ${shortSha(commit.sha)} ${day(commit.committedAt)} ${truncate(subject, subjectWidth)}`;
       const cell = (env: string): string => {
         const kind = cellOf(commit, env);
         used.add(kind);
         const waiting = PRESENT.has(commit.presence[env]!) && commit.deployment[env] === 'not-deployed';
         undeployed ||= waiting;
-        return CELL_MARK[kind] + (waiting ? ' ' + NOT_DEPLOYED_MARK : '');
+        const mark = column(CELL_MARK[kind], waiting ? 2 : 1, CELL_STYLE[kind]);
+        return waiting ? `${mark}${style.warn(NOT_DEPLOYED_MARK)}${' '.repeat(columnWidth - 3)}` : `${mark}${' '.repeat(columnWidth - 1)}`;
       };
-      lines.push(pad(left, leftWidth) + status.environments.map((env) => pad(cell(env), columnWidth)).join('').trimEnd());
+      lines.push(pad(left, leftWidth) + status.environments.map(cell).join('').trimEnd());
     }
   }
   lines.push('');
   const legend = CELL_ORDER.filter((kind) => used.has(kind)).map((kind) => `${CELL_MARK[kind]} ${CELL_LEGEND[kind]}`);
   if (undeployed) legend.push(`${NOT_DEPLOYED_MARK} on the branch, not deployed`);
-  lines.push(legend.join('   '));
+  lines.push(style.faint(legend.join('   ')));
   return lines.join('\n');
 }
 

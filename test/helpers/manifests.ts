@@ -9,6 +9,8 @@ export function oversizeManifest(base: Manifest, options: { repositories: number
       name: `repository-${repo}`,
       commitsToPromote: many(options.commits).map((index) => ({
         sha: (repo * 1000 + index).toString(16).padStart(40, '0'),
+        change: (repo * 1000 + index).toString(16).padStart(40, '0'),
+        kind: 'change' as const,
         ticket: 'PAY-10',
         tickets: ['PAY-10'],
         subject: `PAY-10 change number ${index} with a subject long enough to matter`,

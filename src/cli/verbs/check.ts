@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withApp, type RunOutput } from '../run.js';
+import { failOnOption, verdictExitCode, type FailOn } from '../verdict-exit.js';
 
 /** `gig check <ticket> --from --to`: what one environment has that the next lacks, and the verdict. */
 export function registerCheck(program: Command, out: RunOutput): void {
@@ -10,8 +11,9 @@ export function registerCheck(program: Command, out: RunOutput): void {
     .requiredOption('--from <env>', 'the environment to promote from')
     .requiredOption('--to <env>', 'the environment to promote to')
     .option('--json', 'machine-readable output (docs/json.md)')
-    .addHelpText('after', '\nExample:\n  gig check ABC-123 --from qa --to uat')
-    .action(async (ticket: string, options: { from: string; to: string; json?: boolean }, command: Command) => {
+    .addOption(failOnOption('blocked'))
+    .addHelpText('after', '\nExample:\n  gig check ABC-123 --from qa --to uat                      # exit 12 when blocked\n  gig check ABC-123 --from qa --to uat --fail-on never     # always exit 0 on an answer')
+    .action(async (ticket: string, options: { from: string; to: string; json?: boolean; failOn: FailOn }, command: Command) => {
       out.json = Boolean(options.json);
       const [{ runCheck }, { renderCheckText }, { checkJson }] = await Promise.all([
         import('../../commands/check.js'),
@@ -21,8 +23,8 @@ export function registerCheck(program: Command, out: RunOutput): void {
       await withApp(command, out.io, (app) => {
         const evaluation = runCheck(app.context, ticket, options.from, options.to);
         if (out.json) out.printJson(checkJson(evaluation));
-        else out.print(renderCheckText(evaluation));
-        if (evaluation.status.repositories.length === 0) out.exitCode = 3;
+        else out.print(renderCheckText(evaluation, out.layout));
+        out.exitCode = evaluation.status.repositories.length === 0 ? 3 : verdictExitCode(evaluation.verdict, options.failOn);
       });
     });
 }

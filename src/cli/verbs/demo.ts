@@ -33,7 +33,7 @@ export function registerDemo(program: Command, out: RunOutput): void {
         out.print(renderSyncSummary(result));
         for (const ticket of DEMO_TICKETS) {
           out.print(`\n$ gig status ${ticket}`);
-          out.print(renderStatusText(runStatus(app.context, ticket).evaluation));
+          out.print(renderStatusText(runStatus(app.context, ticket).evaluation, out.layout));
         }
         const exports = [`GIG_CONFIG=${path.relative(io.cwd, configFile)}`, ...(globals.db ? [] : [`GIG_DB=${path.relative(io.cwd, dbFile)}`])];
         out.print(

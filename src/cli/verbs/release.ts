@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { GigError } from '../../errors.js';
 import { terminalJson } from '../../views/escape/terminal.js';
 import { withApp, type RunOutput } from '../run.js';
+import { failOnOption, verdictExitCode, type FailOn } from '../verdict-exit.js';
 
 /** `gig release <id>`: defines, saves and reviews a release, in the format asked for. */
 export function registerRelease(program: Command, out: RunOutput): void {
@@ -20,8 +21,9 @@ export function registerRelease(program: Command, out: RunOutput): void {
     .option('--json', 'the same as --format json')
     .option('--out <path>', 'write the packet to a file instead of the terminal')
     .option('--dry-run', 'evaluate without saving')
+    .addOption(failOnOption('blocked'))
     .addHelpText('after', '\nExamples:\n  gig release REL-7 --from qa --to uat --tickets ABC-101,ABC-103\n  gig release REL-7                      # re-evaluate and show what drifted\n  gig release REL-7 --format md --out REL-7.md')
-    .action(async (id: string, options: { from?: string; to?: string; tickets?: string; ticketsFile?: string; fixVersion?: string; format: string; json?: boolean; out?: string; dryRun?: boolean }, command: Command) => {
+    .action(async (id: string, options: { from?: string; to?: string; tickets?: string; ticketsFile?: string; fixVersion?: string; format: string; json?: boolean; out?: string; dryRun?: boolean; failOn: FailOn }, command: Command) => {
       const format = options.json ? 'json' : options.format;
       out.json = format === 'json';
       const [{ parseTicketList, runRelease }, { readUserFile, writeUserFile }, { VERDICT_LABEL }, { releaseJson, renderReleaseCsv, renderReleaseMarkdown, renderReleaseText }] = await Promise.all([
@@ -45,13 +47,14 @@ export function registerRelease(program: Command, out: RunOutput): void {
         );
         const view = { manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals };
         const rendered =
-          format === 'json' ? `${terminalJson(releaseJson(view))}\n` : format === 'md' ? renderReleaseMarkdown(view) : format === 'csv' ? renderReleaseCsv(view) : `${renderReleaseText(view)}\n`;
+          format === 'json' ? `${terminalJson(releaseJson(view))}\n` : format === 'md' ? renderReleaseMarkdown(view) : format === 'csv' ? renderReleaseCsv(view) : `${renderReleaseText(view, options.out ? undefined : out.layout)}\n`;
         if (options.out) {
           writeUserFile(path.resolve(out.io.cwd, options.out), '--out', rendered);
           if (!out.json) out.print(`wrote ${options.out}: release ${id}, ${VERDICT_LABEL[answer.manifest.verdict]}, manifest ${answer.manifest.hash.slice(0, 12)}`);
         } else {
           out.io.stdout.write(rendered);
         }
+        out.exitCode = verdictExitCode(answer.manifest.verdict, options.failOn);
       });
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withApp, type RunOutput } from '../run.js';
+import { failOnOption, verdictExitCode, type FailOn } from '../verdict-exit.js';
 
 /** `gig status <ticket>`: where a ticket is, per repository and environment, and its verdict. */
 export function registerStatus(program: Command, out: RunOutput): void {
@@ -9,8 +10,9 @@ export function registerStatus(program: Command, out: RunOutput): void {
     .argument('<ticket>', 'ticket id, e.g. ABC-123')
     .option('--to <env>', 'the target environment (default: the first one still owed part of the ticket, docs/verdicts.md)')
     .option('--json', 'machine-readable output (docs/json.md)')
-    .addHelpText('after', '\nExamples:\n  gig status ABC-123\n  gig status abc-123 --to uat --json')
-    .action(async (ticket: string, options: { to?: string; json?: boolean }, command: Command) => {
+    .addOption(failOnOption('never'))
+    .addHelpText('after', '\nExamples:\n  gig status ABC-123\n  gig status abc-123 --to uat --json\n  gig status ABC-123 --to uat --fail-on blocked   # exit 12 when blocked')
+    .action(async (ticket: string, options: { to?: string; json?: boolean; failOn: FailOn }, command: Command) => {
       out.json = Boolean(options.json);
       const [{ runStatus }, { renderNotFound, renderStatusText }, { statusJson }] = await Promise.all([
         import('../../commands/status.js'),
@@ -21,7 +23,8 @@ export function registerStatus(program: Command, out: RunOutput): void {
         const answer = runStatus(app.context, ticket, options.to === undefined ? {} : { to: options.to });
         const status = answer.evaluation.status;
         if (out.json) out.printJson(statusJson(answer.evaluation));
-        else out.print(answer.found ? renderStatusText(answer.evaluation) : renderNotFound(status, app.config.repositories.length));
+        else out.print(answer.found ? renderStatusText(answer.evaluation, out.layout) : renderNotFound(status, app.config.repositories.length));
+        out.exitCode = verdictExitCode(answer.evaluation.verdict, options.failOn);
         if (!answer.found) {
           out.exitCode = 3;
           if (out.json) out.io.stderr.write(`${renderNotFound(status, app.config.repositories.length)}\n`);

@@ -2,7 +2,7 @@ import type { ApprovalState } from '../../engine/approvals.js';
 import type { Manifest } from '../../engine/manifest.js';
 import { VERDICT_LABEL } from '../evaluation-text.js';
 import { lit } from '../escape/markup.js';
-import { humanTime, plural, shortSha, truncate } from '../format.js';
+import { humanTime, plural, promotedChange, shortSha, subjectWithTickets, truncate } from '../format.js';
 import { renderReleaseMarkdown } from '../release.js';
 import { ACTIONS, type Card, type CardBlock, type ManualDoneValue, type ReleaseActionValue } from './model.js';
 import { FLAG_PROMPT } from './prompts.js';
@@ -29,7 +29,10 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
     blocks.push({
       kind: 'list',
       title: `${name} · ${plural(repository.commitsToPromote.length, 'commit')} to promote`,
-      items: repository.commitsToPromote.map((commit) => `\`${lit(shortSha(commit.sha))}\` ${lit(commit.tickets.join(', '))} — ${lit(truncate(commit.subject, 80))}`),
+      items: repository.commitsToPromote.map((commit) => {
+        const { sha, copy } = promotedChange(commit, manifest.from);
+        return `\`${lit(sha)}\` ${lit(truncate(subjectWithTickets(commit.subject, commit.tickets), 80))}${copy ? ` (${lit(copy)})` : ''}`;
+      }),
     });
     if (repository.dbScripts.length > 0) blocks.push({ kind: 'list', title: `${name} · DB scripts in order`, items: repository.dbScripts.map((script) => `\`${lit(script)}\``) });
   }

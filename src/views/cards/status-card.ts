@@ -2,7 +2,7 @@ import type { TicketEvaluation } from '../../engine/evaluate.js';
 import type { EnvironmentState } from '../../engine/model.js';
 import { promotedSubject, VERDICT_LABEL, whereInstead } from '../evaluation-text.js';
 import { lit } from '../escape/markup.js';
-import { humanTime, shortSha, truncate } from '../format.js';
+import { humanTime, promotedChange, shortSha, truncate } from '../format.js';
 import { ACTIONS, type Card, type CardBlock, type ManualDoneValue } from './model.js';
 
 export const VERDICT_BADGE = {
@@ -54,7 +54,10 @@ export function statusCard(evaluation: TicketEvaluation): Card {
 export function evaluationBlocks(evaluation: TicketEvaluation): CardBlock[] {
   const blocks: CardBlock[] = [];
   const missing = [
-    ...evaluation.toPromote.map((commit) => `\`${lit(shortSha(commit.sha))}\` ${lit(commit.repository)} — ${lit(truncate(promotedSubject(commit), 80))}`),
+    ...evaluation.toPromote.map((commit) => {
+      const { sha, copy } = promotedChange(commit, evaluation.source);
+      return `\`${lit(sha)}\` ${lit(commit.repository)} — ${lit(truncate(promotedSubject(commit), 80))}${copy ? ` (${lit(copy)})` : ''}`;
+    }),
     ...evaluation.notInSource.map(
       (commit) => `\`${lit(shortSha(commit.change))}\` ${lit(commit.repository)} — ${lit(truncate(commit.subject, 80))} (${lit(whereInstead(commit, evaluation.source))})`,
     ),
