@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One build of gig for the tests that run it as a child process (test/global-build.ts).
+    globalSetup: ['test/global-build.ts'],
     // Tests build real git repositories and SQLite files; on a 2-core machine a few at a time is fastest.
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 /**
  * What a verb loads (issue #12, "Load only what a verb needs"): the CLI is built as `npm run build`
@@ -77,20 +77,15 @@ const bundledFrom = (run: TracedRun, prefixes: string[]): string[] => run.bundle
 
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'gig-startup-'));
-  // Inside the project, so that the build's external imports resolve to its node_modules.
-  mkdirSync(path.join(ROOT, 'node_modules', '.cache'), { recursive: true });
-  build = mkdtempSync(path.join(ROOT, 'node_modules', '.cache', 'gig-startup-build-'));
-  const metafileFile = path.join(work, 'meta.json');
-  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--outdir', build, '--metafile', metafileFile], { cwd: ROOT, encoding: 'utf8' });
-  expect(built.status, built.stderr).toBe(0);
-  metafile = JSON.parse(readFileSync(metafileFile, 'utf8')) as Metafile;
+  // This run's build (test/global-build.ts), with the metafile of what each output file holds.
+  build = inject('gigBuild');
+  metafile = JSON.parse(readFileSync(path.join(build, 'meta.json'), 'utf8')) as Metafile;
   demo = traced(['demo', '--dir', 'gig-demo']);
   expect(demo.status, demo.stderr).toBe(0);
 }, 120_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-  if (build) rmSync(build, { recursive: true, force: true });
 });
 
 describe('the module trace', () => {

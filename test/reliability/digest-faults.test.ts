@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { gigProgram } from '../global-build.js';
 import { slackChannelSender, slackClient } from '../../src/bot/slack/sender.js';
 import { runDueDigests, type DigestSenders } from '../../src/commands/digest.js';
 import { loadEnvironment } from '../../src/config.js';
@@ -40,7 +41,7 @@ function digestWorkspace(): Workspace {
 
 /** `gig digest run hourly` in a process of its own; resolves once `until` says so, after killing it with SIGKILL. */
 function digestRunUntil(ws: Workspace, slack: SlackStandIn, until: () => boolean, env: Record<string, string> = {}): Promise<NodeJS.Signals | null> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'gig.ts'), '--config', ws.configFile, '--db', ws.dbFile, 'digest', 'run', 'hourly'], {
+  const child = spawn(process.execPath, [gigProgram(inject('gigBuild')), '--config', ws.configFile, '--db', ws.dbFile, 'digest', 'run', 'hourly'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, ...env },
   });

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { gigProgram } from '../global-build.js';
 import { runStatus } from '../../src/commands/status.js';
 import { generateSyntheticRepository } from '../../src/demo/synthetic.js';
 import { openApp } from '../../src/main.js';
@@ -15,7 +16,7 @@ import { envRepository, nov, tempDir, workspace } from '../helpers/workspace.js'
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const GIG = ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'gig.ts')];
+const GIG = [gigProgram(inject('gigBuild'))];
 
 /** `gig sync` in a process of its own, which a failpoint may kill with SIGKILL. */
 function syncProcess(configFile: string, dbFile: string, failpoint?: string): { status: number | null; signal: NodeJS.Signals | null } {

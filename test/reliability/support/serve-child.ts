@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { inject } from 'vitest';
+import { gigProgram } from '../../global-build.js';
 import { SIGNING_SECRET } from '../../helpers/slack-bot.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -13,11 +15,11 @@ export interface ServeChild {
 }
 
 /**
- * Starts `node --import tsx src/cli/gig.ts --config … --db … serve --port 0` with Slack pointed at
+ * Starts the built `gig --config … --db … serve --port 0` (test/global-build.ts) with Slack pointed at
  * a stand-in, and waits for the line that names its address.
  */
 export async function startServeChild(options: { configFile: string; dbFile: string; slackApiUrl: string; env?: Record<string, string> }): Promise<ServeChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'gig.ts'), '--config', options.configFile, '--db', options.dbFile, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [gigProgram(inject('gigBuild')), '--config', options.configFile, '--db', options.dbFile, 'serve', '--port', '0'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: options.slackApiUrl, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
