@@ -93,4 +93,13 @@ describe('gig check, status, manual, reject and deployed on the command line', (
     expect(unzoned.stderr).toContain('not an ISO 8601 time with a zone');
     expect((await run('deployed', 'nope', 'qa', 'abcdef1')).code).toBe(2);
   });
+
+  it('refuses a rejection at a stage it does not know, and names the ones it does', async () => {
+    const typo = await run('reject', 'PAY-10', '--stage', 'qaa', '--reason', 'typo');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('"qaa" is not a stage gig knows');
+    expect(typo.stderr).toContain('Use one of: dev, qa, uat, prod, client, release.');
+    expect((await run('status', 'PAY-10', '--json')).stdout).not.toContain('"stage": "qaa"');
+    expect((await run('reject', 'PAY-10', '--stage', 'Client', '--reason', 'copy', '--dry-run')).code).toBe(0);
+  });
 });

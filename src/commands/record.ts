@@ -29,10 +29,23 @@ export interface RejectRequest {
   by?: string;
 }
 
+/**
+ * Where a ticket can be rejected: at an environment, by the client (a review outside the chain), at
+ * `release` (a flagged release), or at a stage the Jira rejection rules name. A typo (`qaa`) would
+ * otherwise be a rejection nobody's status ever shows against an environment.
+ */
+export function rejectionStages(context: CommandContext): string[] {
+  const fromJira = context.config.jira?.rejections.map((rule) => rule.stage) ?? [];
+  return [...new Set([...context.config.environments.map((env) => env.name.toLowerCase()), 'client', 'release', ...fromJira])];
+}
+
 export function runReject(context: CommandContext, request: RejectRequest, options: RecordOptions = {}): { ticket: string; stage: string; at: string; recorded: boolean } {
   const ticket = parseTicket(context, request.ticket);
   const stage = request.stage.trim().toLowerCase();
-  if (!/^[a-z][a-z0-9-]*$/.test(stage)) throw new GigError('USAGE', `"${request.stage}" is not a stage name.`, { hint: 'Use a word such as qa, uat or client.' });
+  const stages = rejectionStages(context);
+  if (!stages.includes(stage)) {
+    throw new GigError('USAGE', `"${request.stage}" is not a stage gig knows.`, { hint: `Use one of: ${stages.join(', ')}.` });
+  }
   const at = parseTime(request.at, context, 'The rejection time');
   if (!options.dryRun) {
     context.ledger.addRejection({ ticket, stage, at, reason: request.reason ?? null, by: request.by ?? null, source: 'cli' }, context.now().toISOString());
