@@ -57,7 +57,12 @@ export function doctorProbes(app: App, variables?: NodeJS.ProcessEnv): DoctorPro
     },
     async () => [
       env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)
-        ? { area: 'slack', ok: true, detail: env.SLACK_APP_TOKEN ? 'Socket Mode credentials set' : 'bot token and signing secret set' }
+        ? await guard('slack', async () => {
+            // Asks Slack: a token that is set is not a token that works.
+            const [{ slackClient }, { slackIdentity }] = await Promise.all([import('../bot/slack/sender.js'), import('../bot/slack/credential-check.js')]);
+            const who = await slackIdentity(slackClient(env.SLACK_BOT_TOKEN!, env, { retries: 1, minTimeout: 500, maxTimeout: 1000 }));
+            return { area: 'slack', ok: true, detail: `bot @${who.user} in ${who.team} (${env.SLACK_APP_TOKEN ? 'Socket Mode' : 'HTTP, signing secret set'})` };
+          })
         : { area: 'slack', ok: false, detail: 'not configured', fix: 'Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README, "Slack"), if the team uses Slack.' },
       env.MICROSOFT_APP_ID
         ? { area: 'teams', ok: true, detail: `app ${env.MICROSOFT_APP_ID}${env.MICROSOFT_APP_PASSWORD ? '' : ' (no MICROSOFT_APP_PASSWORD)'}` }

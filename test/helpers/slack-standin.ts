@@ -56,6 +56,12 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ ok: true, ...payload }));
     };
+    // A token Slack does not know: every method answers as Slack does, 200 with ok: false.
+    if (String(request.headers.authorization ?? '').startsWith('Bearer xoxb-revoked')) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
+      return;
+    }
     switch (method) {
       case 'auth.test':
         return answer({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'gig' });
