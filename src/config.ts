@@ -124,8 +124,8 @@ const configSchema = z
       )
       .default([]),
     approvals: z
-      .strictObject({ required: z.number().int().min(1).default(1), allowSelfApproval: z.boolean().default(false) })
-      .default({ required: 1, allowSelfApproval: false }),
+      .strictObject({ required: z.number().int().min(1).default(1), allowSelfApproval: z.boolean().default(false), allowBlockedOverride: z.boolean().default(false) })
+      .default({ required: 1, allowSelfApproval: false, allowBlockedOverride: false }),
     digests: z
       .array(
         z
@@ -264,7 +264,8 @@ export interface GigConfig {
   policy: VerdictPolicy;
   largeChange: { lines: number; files: number };
   people: Person[];
-  approvals: { required: number; allowSelfApproval: boolean };
+  /** allowBlockedOverride: whether a captain may approve a BLOCKED release, with a reason on record. */
+  approvals: { required: number; allowSelfApproval: boolean; allowBlockedOverride: boolean };
   sync: { cron: string };
   teams: { tenants: string[] };
   digests: DigestConfig[];

@@ -128,9 +128,55 @@ describe('release cards, approvals and flags in Slack', () => {
   });
 });
 
+describe('guard rails on approvals', () => {
+  it('asks before approving a release that is not SAFE, naming its verdict and why', async () => {
+    const { answer } = await postRelease('R-CONFIRM', 'PAY-11');
+    const approve = blocksOf(answer).flatMap((block) => (block.elements as Array<Record<string, unknown>> | undefined) ?? []).find((element) => element.action_id === 'gig.release.approve')!;
+    expect(approve.confirm).toMatchObject({
+      title: { type: 'plain_text', text: 'Approve a RISKY release?' },
+      text: { type: 'mrkdwn', text: expect.stringMatching(/^Release R-CONFIRM is \*RISKY\*:\n• PAY-11: /) },
+      confirm: { text: 'Approve' },
+      deny: { text: 'Cancel' },
+    });
+    expect((approve.confirm as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(300);
+  });
+
+  it('shows no Approve on a BLOCKED release, and refuses an Approve click on it anyway', async () => {
+    const { value, answer } = await postRelease('R-BLOCKED', 'PAY-9');
+    expect(buttonValue(blocksOf(answer), 'gig.release.approve')).toBe('');
+    expect(JSON.stringify(blocksOf(answer))).toContain('Approve is off while the release is *BLOCKED*');
+    const message = bot.message();
+    const reply = await (await bot.press('gig.release.approve', value, 'U0BEN', message)).reply();
+    expect(String(reply.body.text)).toContain('This release is BLOCKED: it cannot be approved');
+    expect(approvals('R-BLOCKED')).toEqual([]);
+  });
+
+  it('lets a captain approve over BLOCKED only when the policy allows it, and only with a reason on record', async () => {
+    const { handleReleaseDecision } = await import('../src/commands/chat.js');
+    const { value } = await postRelease('R-OVERRIDE', 'PAY-9');
+    const context = bot.app.context;
+    const lenient = { ...context, config: { ...context.config, approvals: { ...context.config.approvals, allowBlockedOverride: true } } };
+    const ben = { platform: 'slack' as const, id: 'U0BEN' };
+    // The card of a lenient gig offers the override instead of Approve; Slack asks its reason in a modal.
+    const offered = renderBlockKit(currentReleaseCard(lenient, buildRelease(lenient, { id: 'R-OVERRIDE' }).manifest)).blocks as Block[];
+    expect(buttonValue(offered, 'gig.release.override')).toBe(value);
+    expect(buttonValue(offered, 'gig.release.approve')).toBe('');
+    expect(handleReleaseDecision(context, value, 'override', ben, 'hotfix night').outcome).toEqual({ kind: 'blocked', overridable: false });
+    expect(handleReleaseDecision(lenient, value, 'approve', ben).outcome).toEqual({ kind: 'blocked', overridable: true });
+    const blank = handleReleaseDecision(lenient, value, 'override', ben, '  ');
+    expect(blank.outcome).toEqual({ kind: 'override-reason-required' });
+    expect(blank.message).toBe('Approving a BLOCKED release needs a reason on record.');
+    expect(approvals('R-OVERRIDE')).toEqual([]);
+    const override = handleReleaseDecision(lenient, value, 'override', ben, 'PAY-7 ships in the same window, INC-42');
+    expect(override.outcome).toMatchObject({ kind: 'recorded', decision: 'approve', by: 'Ben' });
+    expect(bot.app.db.prepare("SELECT decision, reason FROM approvals WHERE release_id = 'R-OVERRIDE'").all()).toEqual([{ decision: 'approve', reason: 'PAY-7 ships in the same window, INC-42' }]);
+    expect(JSON.stringify(renderBlockKit(override.card).blocks)).toContain('Ben approved over BLOCKED');
+  });
+});
+
 describe('stale manifests, flags and Done buttons in Slack', () => {
   it('refuses a decision on a manifest that changed since the card was posted, and refreshes the card', async () => {
-    const { value } = await postRelease('R-STALE', 'PAY-9');
+    const { value } = await postRelease('R-STALE', 'PAY-11');
     const stale = JSON.stringify({ ...JSON.parse(value), hash: 'f'.repeat(64) });
     const message = bot.message();
     const answer = await (await bot.press('gig.release.approve', stale, 'U0BEN', message)).reply();
@@ -195,7 +241,8 @@ describe('Slack failures and limits', () => {
   });
 
   it('waits out Slack\'s ratelimited answer (Retry-After) without losing the decision', async () => {
-    const { value } = await postRelease('R-429', 'PAY-12');
+    // PAY-13: PAY-12 is flagged above, and a flagged ticket's release is BLOCKED, with no Approve.
+    const { value } = await postRelease('R-429', 'PAY-13');
     const message = bot.message();
     bot.slack.failNext('chat.update', { status: 429, retryAfter: 1 }, (body) => body.ts === message.ts);
     await bot.press('gig.release.approve', value, 'U0BEN', message);

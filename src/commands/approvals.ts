@@ -30,11 +30,13 @@ export function personFor(context: CommandContext, actor: Actor): Person | null 
  * A release captain's decision on the manifest they were shown (DESIGN §4.7). Only captains decide;
  * a captain who wrote a commit of the release does not approve it unless allowed; the same click
  * twice is one decision; a decision on a manifest that changed since is refused. A flag needs a
- * reason and counts as a rejection of every ticket of the release at stage "release".
+ * reason and counts as a rejection of every ticket of the release at stage "release". A BLOCKED
+ * release is not approved, unless the policy allows an override (approvals.allowBlockedOverride)
+ * and the captain gives a reason, recorded with the approval.
  */
 export function decideRelease(
   context: CommandContext,
-  request: { releaseId: string; hash: string; decision: 'approve' | 'flag'; actor: Actor; reason?: string },
+  request: { releaseId: string; hash: string; decision: 'approve' | 'flag'; actor: Actor; reason?: string; override?: boolean },
 ): DecisionAnswer {
   const { manifest } = buildRelease(context, { id: request.releaseId });
   const answer = (outcome: DecisionOutcome): DecisionAnswer => ({ outcome, manifest, approvals: releaseApprovals(context, manifest) });
@@ -43,6 +45,13 @@ export function decideRelease(
   if (request.hash !== manifest.hash) return answer({ kind: 'stale' });
   const reason = request.reason?.trim() ?? '';
   if (request.decision === 'flag' && reason === '') return answer({ kind: 'reason-required' });
+  // A BLOCKED release is approved only as an override: allowed by the policy, asked for as one,
+  // and with a reason, which the approval carries in the ledger.
+  const overridable = context.config.approvals.allowBlockedOverride;
+  if (request.decision === 'approve' && manifest.verdict === 'blocked') {
+    if (!overridable || !request.override) return answer({ kind: 'blocked', overridable });
+    if (reason === '') return answer({ kind: 'override-reason-required' });
+  }
   if (request.decision === 'approve' && !context.config.approvals.allowSelfApproval && person.email) {
     const own = manifest.repositories.flatMap((repository) =>
       repository.commitsToPromote.filter((commit) => commit.author.toLowerCase().includes(`<${person.email!.toLowerCase()}>`)).map((commit) => commit.sha),

@@ -5,7 +5,7 @@ import { releaseCard } from '../views/cards/release-card.js';
 import { checkCard, depsCard, errorCard, helpCard, manualCard, noticeCard, sinceCard, syncCard } from '../views/cards/simple-cards.js';
 import { statusCard } from '../views/cards/status-card.js';
 import { renderNotFound } from '../views/status-text.js';
-import { refusalText } from '../views/decision-text.js';
+import { duplicateText, refusalText } from '../views/decision-text.js';
 import { decideRelease, personFor, type Actor, type DecisionOutcome } from './approvals.js';
 import { runCheck } from './check.js';
 import { digestContent, findDigest, occurrenceAt } from './digest.js';
@@ -115,7 +115,7 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
 }
 
 export function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = []): Card {
-  return releaseCard(manifest, releaseApprovals(context, manifest), drift);
+  return releaseCard(manifest, releaseApprovals(context, manifest), drift, { overridable: context.config.approvals.allowBlockedOverride });
 }
 
 export interface ActionReply {
@@ -129,11 +129,18 @@ export interface ActionReply {
 }
 
 /** Approve or Flag on a release card. */
-export function handleReleaseDecision(context: CommandContext, rawValue: string, decision: 'approve' | 'flag', actor: Actor, reason?: string): ActionReply {
+export function handleReleaseDecision(context: CommandContext, rawValue: string, decision: 'approve' | 'flag' | 'override', actor: Actor, reason?: string): ActionReply {
   const value = parseValue<ReleaseActionValue>(rawValue, ['release', 'hash']);
-  const answer = decideRelease(context, { releaseId: value.release, hash: value.hash, decision, actor, ...(reason === undefined ? {} : { reason }) });
-  const card = releaseCard(answer.manifest, answer.approvals);
-  const duplicate = answer.outcome.kind === 'duplicate' ? `You already ${decision === 'approve' ? 'approved' : 'flagged'} this manifest.` : null;
+  const answer = decideRelease(context, {
+    releaseId: value.release,
+    hash: value.hash,
+    decision: decision === 'flag' ? 'flag' : 'approve',
+    override: decision === 'override',
+    actor,
+    ...(reason === undefined ? {} : { reason }),
+  });
+  const card = releaseCard(answer.manifest, answer.approvals, [], { overridable: context.config.approvals.allowBlockedOverride });
+  const duplicate = answer.outcome.kind === 'duplicate' ? duplicateText(answer.outcome.decision) : null;
   const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind);
   return { card, message: refusalText(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome };
 }

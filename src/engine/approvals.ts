@@ -29,4 +29,7 @@ export type DecisionOutcome =
   | { kind: 'self-approval'; commits: string[] }
   /** The manifest changed since the card was shown. */
   | { kind: 'stale' }
-  | { kind: 'reason-required' };
+  | { kind: 'reason-required' }
+  | { kind: 'override-reason-required' }
+  /** Approve on a BLOCKED release: refused; `overridable` when the policy lets a captain override it with a reason. */
+  | { kind: 'blocked'; overridable: boolean };

@@ -12,7 +12,18 @@ export function refusalText(outcome: DecisionOutcome): string | null {
       return 'The manifest changed since you opened it: the card now shows the current one. Review it and decide again.';
     case 'reason-required':
       return 'A flag needs a reason, so the team knows what to fix.';
+    case 'override-reason-required':
+      return 'Approving a BLOCKED release needs a reason on record.';
+    case 'blocked':
+      return outcome.overridable
+        ? 'This release is BLOCKED, so Approve does nothing. To approve it anyway, use "Approve over BLOCKED" and give the reason; it is recorded with your approval.'
+        : 'This release is BLOCKED: it cannot be approved until what blocks it is fixed (the card lists why). Flag it, or fix and re-check.';
     default:
       return null;
   }
+}
+
+/** Said to a captain who clicked the same decision on the same manifest again. */
+export function duplicateText(decision: 'approve' | 'flag'): string {
+  return `You already ${decision === 'approve' ? 'approved' : 'flagged'} this manifest.`;
 }

@@ -1,5 +1,5 @@
 import { CUT_TEXT, fitCard } from '../../views/cards/fit.js';
-import type { Card, CardAction, CardBlock, CardPrompt } from '../../views/cards/model.js';
+import type { Card, CardAction, CardBlock, CardConfirm, CardPrompt } from '../../views/cards/model.js';
 import { plainText } from '../../views/escape/markup.js';
 import { slackCode, slackMrkdwn, slackSummary, slackText } from '../../views/escape/slack.js';
 
@@ -27,6 +27,10 @@ export const SLACK_LIMITS = {
   inputLabel: 2000,
   placeholder: 150,
   inputText: 3000,
+  // A button's confirm dialog: title, confirm and deny are plain text of 100/30/30, its text 300.
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
 } as const;
 
 export type SlackBlock = { type: string; [key: string]: unknown };
@@ -142,6 +146,17 @@ function button(action: CardAction): SlackBlock {
     text: { type: 'plain_text', text: clip(plainText(action.label), SLACK_LIMITS.buttonText), emoji: true },
     value: action.value,
     ...(action.style ? { style: action.style } : {}),
+    ...(action.confirm ? { confirm: confirmDialog(action.confirm) } : {}),
+  };
+}
+
+/** Slack's own dialog before a button acts: the question in words views wrote, within Slack's limits. */
+function confirmDialog(confirm: CardConfirm): Record<string, unknown> {
+  return {
+    title: { type: 'plain_text', text: clip(plainText(confirm.title), SLACK_LIMITS.confirmTitle) },
+    text: mrkdwnObject(clip(slackMrkdwn(confirm.text), SLACK_LIMITS.confirmText)),
+    confirm: { type: 'plain_text', text: clip(plainText(confirm.confirm), SLACK_LIMITS.confirmButton) },
+    deny: { type: 'plain_text', text: clip(plainText(confirm.deny), SLACK_LIMITS.confirmButton) },
   };
 }
 

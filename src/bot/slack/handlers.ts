@@ -68,6 +68,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
   const decisions: Record<ActionId, (value: string, actor: Actor, input?: string) => ActionReply> = {
     [ACTIONS.approve]: (value, actor) => handleReleaseDecision(context, value, 'approve', actor),
     [ACTIONS.flag]: (value, actor, input) => handleReleaseDecision(context, value, 'flag', actor, input ?? ''),
+    [ACTIONS.override]: (value, actor, input) => handleReleaseDecision(context, value, 'override', actor, input ?? ''),
     [ACTIONS.manualDone]: (value, actor) => handleManualDone(context, value, actor),
   };
 

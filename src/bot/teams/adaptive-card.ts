@@ -166,17 +166,23 @@ function input(prompt: CardPrompt): AdaptiveElement {
   return { type: 'Input.Text', id: prompt.field, label: plainText(prompt.label), placeholder: plainText(prompt.placeholder), isMultiline: prompt.multiline, maxLength: prompt.maxLength };
 }
 
-/** Universal Action for current clients, Action.Submit for the rest; both carry the same data. */
+/**
+ * Universal Action for current clients, Action.Submit for the rest; both carry the same data.
+ * Adaptive Cards have no confirm dialog: an action's `confirm` is not drawn in Teams (README).
+ */
 function action(source: CardAction): AdaptiveElement {
   const style = source.style === 'primary' ? 'positive' : source.style === 'danger' ? 'destructive' : 'default';
   const data = { gigAction: source.id, value: source.value };
   const title = plainText(source.label);
+  // Only an action that asks something sends the card's inputs: Approve must not carry a Flag reason typed beside it.
+  const associatedInputs = source.prompt ? 'auto' : 'none';
   return {
     type: 'Action.Execute',
     verb: source.id,
     title,
     style,
     data,
-    fallback: { type: 'Action.Submit', title, style, data },
+    associatedInputs,
+    fallback: { type: 'Action.Submit', title, style, data, associatedInputs },
   };
 }

@@ -90,6 +90,7 @@ export class GigTeamsBot extends ActivityHandler {
     try {
       if (verb === ACTIONS.approve) return handleReleaseDecision(this.options.context, value, 'approve', actor);
       if (verb === ACTIONS.flag) return handleReleaseDecision(this.options.context, value, 'flag', actor, input ?? '');
+      if (verb === ACTIONS.override) return handleReleaseDecision(this.options.context, value, 'override', actor, input ?? '');
       if (verb === ACTIONS.manualDone) return handleManualDone(this.options.context, value, actor);
       return { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
     } catch (error) {

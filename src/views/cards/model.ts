@@ -36,6 +36,16 @@ export interface CardAction {
   style?: 'primary' | 'danger';
   /** What the action asks of whoever clicks it before it runs (a flag's reason). */
   prompt?: CardPrompt;
+  /** A question to confirm before the action runs (Approve on a release that is not safe, Done on a step). */
+  confirm?: CardConfirm;
+}
+
+/** A yes/no question before an action runs, in neutral terms (Slack's confirm dialog). */
+export interface CardConfirm {
+  title: string;
+  text: string;
+  confirm: string;
+  deny: string;
 }
 
 /**
@@ -63,6 +73,8 @@ export interface CardPrompt {
 
 export const ACTIONS = {
   approve: 'gig.release.approve',
+  /** Approve a BLOCKED release anyway, with a reason (approvals.allowBlockedOverride). */
+  override: 'gig.release.override',
   flag: 'gig.release.flag',
   manualDone: 'gig.manual.done',
 } as const;

@@ -4,8 +4,8 @@ import { VERDICT_LABEL } from '../evaluation-text.js';
 import { lit } from '../escape/markup.js';
 import { humanTime, plural, promotedChange, shortSha, subjectWithTickets, truncate } from '../format.js';
 import { renderReleaseMarkdown } from '../release.js';
-import { ACTIONS, type Card, type CardBlock, type ManualDoneValue, type ReleaseActionValue } from './model.js';
-import { FLAG_PROMPT } from './prompts.js';
+import { ACTIONS, type Card, type CardAction, type CardBlock, type ManualDoneValue, type ReleaseActionValue } from './model.js';
+import { FLAG_PROMPT, manualDoneConfirm, OVERRIDE_PROMPT } from './prompts.js';
 import { VERDICT_BADGE } from './status-card.js';
 
 /**
@@ -13,7 +13,7 @@ import { VERDICT_BADGE } from './status-card.js';
  * buttons, approvals, and Approve / Flag bound to the manifest hash the captain is looking at.
  * Card text is markup (model.ts): every value from commits, people or the configuration goes in through `lit()`.
  */
-export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift: string[] = []): Card {
+export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift: string[] = [], policy: { overridable: boolean } = { overridable: false }): Card {
   const [release, from, to] = [manifest.release, manifest.from, manifest.to].map(lit);
   const blocks: CardBlock[] = [{ kind: 'header', text: `Release ${release}: ${from} → ${to} · ${VERDICT_BADGE[manifest.verdict]}` }];
   if (drift.length > 0) blocks.push({ kind: 'list', title: '⚠️ Changed since the release was saved', items: drift.map(lit) });
@@ -51,7 +51,7 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
       blocks.push({
         kind: 'item',
         text: `${done ? '✅' : '⬜'} \`${lit(step.id)}\` ${lit(step.ticket)}: ${lit(step.summary)}${done && step.doneBy ? ` (done by ${lit(step.doneBy)})` : ''}`,
-        ...(done ? {} : { action: { id: ACTIONS.manualDone, label: 'Done', value: JSON.stringify(value) } }),
+        ...(done ? {} : { action: { id: ACTIONS.manualDone, label: 'Done', value: JSON.stringify(value), confirm: manualDoneConfirm(step, manifest.to) } }),
       });
     }
   }
@@ -65,19 +65,43 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
     blocks.push({ kind: 'text', text: `✅ **Approved** by ${lit(approvals.approvedBy.join(', '))}` });
   } else {
     const value: ReleaseActionValue = { release: manifest.release, hash: manifest.hash };
-    blocks.push({
-      kind: 'actions',
-      actions: [
-        { id: ACTIONS.approve, label: 'Approve', value: JSON.stringify(value), style: 'primary' },
-        { id: ACTIONS.flag, label: 'Flag', value: JSON.stringify(value), style: 'danger', prompt: FLAG_PROMPT },
-      ],
-    });
+    const flag: CardAction = { id: ACTIONS.flag, label: 'Flag', value: JSON.stringify(value), style: 'danger', prompt: FLAG_PROMPT };
+    if (manifest.verdict !== 'blocked') {
+      blocks.push({ kind: 'actions', actions: [approveAction(manifest, JSON.stringify(value)), flag] });
+    } else if (policy.overridable) {
+      const override: CardAction = { id: ACTIONS.override, label: 'Approve over BLOCKED', value: JSON.stringify(value), prompt: OVERRIDE_PROMPT };
+      blocks.push({ kind: 'actions', actions: [override, flag] });
+    } else {
+      blocks.push({ kind: 'context', text: 'Approve is off while the release is **BLOCKED**: fix what blocks it, or flag it.' });
+      blocks.push({ kind: 'actions', actions: [flag] });
+    }
   }
   blocks.push({ kind: 'context', text: `manifest \`${lit(manifest.hash.slice(0, 12))}\` · ${plural(manifest.tickets.length, 'ticket')} · approvals bind to this manifest` });
   return {
     summary: `Release ${release} (${from} → ${to}): ${VERDICT_LABEL[manifest.verdict]}${approvals.approved ? ', approved' : ''}`,
     blocks,
     attachment: { filename: `${manifest.release}.md`, title: `Release packet ${manifest.release}`, content: renderReleaseMarkdown({ manifest, drift }), release: manifest.release },
+  };
+}
+
+/**
+ * Approve, bound to the manifest shown. On a release that is not SAFE it asks first, and says the
+ * verdict and its first reasons in the question, so nobody approves a RISKY release by reflex.
+ */
+function approveAction(manifest: Manifest, value: string): CardAction {
+  const approve: CardAction = { id: ACTIONS.approve, label: 'Approve', value, style: 'primary' };
+  if (manifest.verdict === 'safe') return approve;
+  const reasons = manifest.tickets.filter((ticket) => ticket.verdict !== 'safe').flatMap((ticket) => ticket.reasons.map((reason) => `${ticket.ticket}: ${reason}`));
+  const shown = reasons.slice(0, 2).map((reason) => `• ${lit(truncate(reason, 110))}`);
+  const more = reasons.length > 2 ? [`…and ${reasons.length - 2} more`] : [];
+  return {
+    ...approve,
+    confirm: {
+      title: `Approve a ${VERDICT_LABEL[manifest.verdict]} release?`,
+      text: [`Release ${lit(manifest.release)} is **${VERDICT_LABEL[manifest.verdict]}**:`, ...shown, ...more, `Your approval binds to manifest \`${lit(manifest.hash.slice(0, 12))}\`.`].join('\n'),
+      confirm: 'Approve',
+      deny: 'Cancel',
+    },
   };
 }
 
@@ -88,7 +112,7 @@ function approvalText(state: ApprovalState): string {
   for (const approval of current) {
     lines.push(
       approval.decision === 'approve'
-        ? `✔ ${lit(approval.by)} approved (${humanTime(approval.at)})`
+        ? `✔ ${lit(approval.by)} approved${approval.reason ? ` over BLOCKED (${humanTime(approval.at)}): “${lit(approval.reason)}”` : ` (${humanTime(approval.at)})`}`
         : `⚑ ${lit(approval.by)} flagged (${humanTime(approval.at)}): “${lit(approval.reason ?? '')}”`,
     );
   }

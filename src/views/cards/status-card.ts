@@ -4,6 +4,7 @@ import { promotedSubject, VERDICT_LABEL, whereInstead } from '../evaluation-text
 import { lit } from '../escape/markup.js';
 import { humanTime, promotedChange, shortSha, truncate } from '../format.js';
 import { ACTIONS, type Card, type CardBlock, type ManualDoneValue } from './model.js';
+import { manualDoneConfirm } from './prompts.js';
 
 export const VERDICT_BADGE = {
   safe: '🟢 SAFE',
@@ -74,7 +75,7 @@ export function evaluationBlocks(evaluation: TicketEvaluation): CardBlock[] {
       blocks.push({
         kind: 'item',
         text: `${done ? '✅' : '⬜'} \`${lit(step.id)}\` ${lit(step.summary)}${step.owner ? ` — ${lit(step.owner)}` : ''}${done && step.doneBy ? ` (done by ${lit(step.doneBy)})` : ''}`,
-        ...(done ? {} : { action: { id: ACTIONS.manualDone, label: 'Done', value: JSON.stringify(value) } }),
+        ...(done ? {} : { action: { id: ACTIONS.manualDone, label: 'Done', value: JSON.stringify(value), confirm: manualDoneConfirm(step, evaluation.target) } }),
       });
     }
   }
