@@ -61,6 +61,23 @@ describe('Slack slash commands', () => {
     expect(JSON.stringify(answer.body)).not.toMatch(/\bat .+\.ts:\d+/);
   });
 
+  it('takes a ticket alone as its status: /gig PAY-7 and /gig PAY-7 to uat', async () => {
+    const alone = await (await bot.ask('PAY-7')).reply();
+    expect(alone.body.response_type).toBe('in_channel');
+    expect(textOf(blocksOf(alone))).toContain('PAY-7');
+    const towards = await (await bot.ask('pay-7 to uat')).reply();
+    expect(JSON.stringify(towards.body.blocks)).toBe(JSON.stringify((await (await bot.ask('status PAY-7 to uat')).reply()).body.blocks));
+  });
+
+  it('says which verb a typo meant, and words its hints as /gig commands', async () => {
+    const typo = await (await bot.ask('stauts PAY-7')).reply();
+    expect(typo.body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(typo.body)).toContain('Did you mean \\"status\\"?');
+    const unknown = await (await bot.ask('PAY-404')).reply();
+    expect(JSON.stringify(unknown.body)).toContain('run `/gig sync` if the work is new');
+    expect(JSON.stringify(unknown.body)).not.toMatch(/[^/]gig sync/);
+  });
+
   it.each([
     ['a bad signature', { signature: 'v0=0000' }, 0],
     ['no signature', { signature: null }, 0],

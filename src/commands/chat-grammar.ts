@@ -1,3 +1,4 @@
+import leven from 'leven';
 import { GigError } from '../errors.js';
 import { CHAT_VERBS } from '../views/chat-help.js';
 
@@ -48,10 +49,15 @@ function usage(verb: ChatRequest['verb'], problem: string): GigError {
   return new GigError('USAGE', `${problem}. Usage: ${entry.usage}`, { hint: `For example: ${entry.example}` });
 }
 
+/** What a ticket key looks like before the configuration says whose it is: `ABC-123`. */
+const TICKET_SHAPE = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
+
 export function parseChat(text: string): ChatRequest {
   const [rawVerb, ...args] = tokenize(text.trim());
   const verb = rawVerb?.toLowerCase();
   if (verb === undefined || verb === 'help' || verb === '?') return { verb: 'help' };
+  // `/gig ABC-123` and `/gig ABC-123 to uat` are the question people ask most: status.
+  if (TICKET_SHAPE.test(rawVerb!)) return parseChat(`status ${text.trim()}`);
   switch (verb) {
     case 'status': {
       const [ticket, keyword, env] = args;
@@ -95,7 +101,18 @@ export function parseChat(text: string): ChatRequest {
       return { verb: 'digest', name: args[0] };
     case 'sync':
       return { verb: 'sync' };
-    default:
-      throw new GigError('USAGE', `"${rawVerb}" is not a gig command.`, { hint: `Try: ${CHAT_VERBS.map((entry) => entry.verb).join(', ')}. For example: status ABC-123` });
+    default: {
+      const near = closestVerb(verb);
+      const meant = near ? `Did you mean "${near}"? ` : '';
+      throw new GigError('USAGE', `"${rawVerb}" is not a gig command.`, { hint: `${meant}Try: ${CHAT_VERBS.map((entry) => entry.verb).join(', ')}. For example: status ABC-123, or just ABC-123` });
+    }
   }
+}
+
+/** The verb a typo most likely meant (`stauts` → status), within two edits; null when none is that close. */
+function closestVerb(typed: string): string | null {
+  const [best] = CHAT_VERBS.map((entry) => ({ verb: entry.verb, distance: leven(typed, entry.verb) }))
+    .filter((candidate) => candidate.distance <= 2 && candidate.distance < candidate.verb.length)
+    .sort((a, b) => a.distance - b.distance);
+  return best?.verb ?? null;
 }

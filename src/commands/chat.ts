@@ -71,7 +71,7 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
       return { visibility: 'private', card: helpCard(options.prefix) };
     case 'status': {
       const { evaluation, found } = runStatus(context, request.ticket, request.to === undefined ? {} : { to: request.to });
-      if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length)) };
+      if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length, options.prefix)) };
       return channel(statusCard(evaluation));
     }
     case 'check':

@@ -159,12 +159,13 @@ function renderMentions(mentions: Mention[]): string[] {
   return lines;
 }
 
-export function renderNotFound(status: TicketStatus, repositories: number): string {
-  if (status.asOf === null) return `${status.ticket}: the index is empty or incomplete. Run \`gig sync\` first.`;
+/** `prefix`: how the surface types a command, "gig " on the command line, "/gig " or "@gig " in chat. */
+export function renderNotFound(status: TicketStatus, repositories: number, prefix = 'gig '): string {
+  if (status.asOf === null) return `${status.ticket}: the index is empty or incomplete. Run \`${prefix}sync\` first.`;
   const lines = [`${status.ticket} is not named by any commit in ${plural(repositories, 'repository', 'repositories')} (index as of ${humanTime(status.asOf)}).`];
   if (status.mentions.length > 0) {
     lines.push('No commit belongs to it, but other tickets\' commits mention it:');
     lines.push(...renderMentions(status.mentions).slice(2));
-  } else lines.push('Check the id, or run `gig sync` if the work is new.');
+  } else lines.push(`Check the id, or run \`${prefix}sync\` if the work is new.`);
   return lines.join('\n');
 }

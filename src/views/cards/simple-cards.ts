@@ -14,7 +14,7 @@ export function helpCard(prefix: string): Card {
     blocks: [
       { kind: 'header', text: 'gig: release coordination' },
       { kind: 'list', title: 'Commands', items: CHAT_VERBS.map((entry) => `\`${prefix}${entry.usage}\` — ${entry.summary}`) },
-      { kind: 'context', text: `e.g. \`${prefix}status ABC-123\` · \`${prefix}release REL-7 qa uat ABC-1 ABC-2\`` },
+      { kind: 'context', text: `e.g. \`${prefix}ABC-123\` (a ticket alone is its status) · \`${prefix}release REL-7 qa uat ABC-1 ABC-2\`` },
     ],
   };
 }
