@@ -145,6 +145,21 @@ describe('release cards, approvals and flags in Slack', () => {
   });
 });
 
+describe('cards that update where they live', () => {
+  it('replaces a card in a DM the bot is not in through the click\'s response_url, when chat.update cannot reach it', async () => {
+    const { value } = await postRelease('R-DM', 'PAY-13');
+    const message = bot.message('D0OUTDM');
+    const click = await bot.press('gig.release.approve', value, 'U0BEN', message);
+    const replaced = await click.reply();
+    expect(replaced.body.replace_original).toBe(true);
+    expect(JSON.stringify(replaced.body.blocks)).toContain('Approved');
+    expect(bot.slack.calls.filter((call) => call.method === 'chat.update' && call.body.channel === 'D0OUTDM')).toHaveLength(1);
+    expect(approvals('R-DM')).toEqual([{ by: 'Ben', decision: 'approve' }]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(JSON.stringify(bot.slack.calls.filter((call) => call.path === replaced.path))).not.toContain('did not let gig refresh the card');
+  });
+});
+
 describe('guard rails on approvals', () => {
   it('asks before approving a release that is not SAFE, naming its verdict and why', async () => {
     const { answer } = await postRelease('R-CONFIRM', 'PAY-11');

@@ -35,7 +35,8 @@ export interface SlackBot {
   /** Clicks a button on `message`, with a response_url and trigger of its own. */
   press(actionId: string, value: string, user: string, message: CardMessage): Promise<Exchange & { trigger: string }>;
   /** A card message of a test's own: what gig does to it (chat.update) names its ts. */
-  message(): CardMessage;
+  /** A new card message to click on, in `channel` (default the release channel the bot is in). */
+  message(channel?: string): CardMessage;
   /** Waits for gig's chat.update of `message` (the one that failed with `status`, if given). */
   updateOf(message: CardMessage, status?: number, timeoutMs?: number): Promise<SlackCall>;
   stop(): Promise<void>;
@@ -96,9 +97,9 @@ export async function startSlackBot(): Promise<SlackBot> {
       const ack = await bot.click(actionId, value, user, message);
       return { ack, trigger: `trigger-${responseCounter}`, reply: replyTo(responseCounter) };
     },
-    message() {
+    message(channel = 'C0RELEASE') {
       messageCounter += 1;
-      return { channel: 'C0RELEASE', ts: `1700000001.${String(messageCounter).padStart(6, '0')}` };
+      return { channel, ts: `1700000001.${String(messageCounter).padStart(6, '0')}` };
     },
     updateOf(message, status, timeoutMs) {
       const method = status === undefined ? 'chat.update' : `chat.update!${status}`;

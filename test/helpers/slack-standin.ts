@@ -71,6 +71,12 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         return answer({ channel: body.channel, ts });
       }
       case 'chat.update':
+        // A DM or private channel the bot is not in (ids starting with D0OUT or G0OUT): Slack says so.
+        if (/^(D|G)0OUT/.test(String(body.channel))) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ ok: false, error: 'channel_not_found' }));
+          return;
+        }
         return answer({ channel: body.channel, ts: body.ts ?? '1700000000.000100' });
       case 'conversations.history':
         // Newest first, like Slack; metadata only when asked for.

@@ -185,12 +185,28 @@ async function applyOutcome(client: WebClient, respond: Respond, body: BlockActi
       if (reply.message) await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) }));
       return;
     }
-    const updated = channel && ts ? await updateCard(client, channel, ts, reply.card, logger) : false;
+    // chat.update needs the bot in the channel; a card a slash command posted into a DM or a private
+    // channel is replaced through the click's response_url instead.
+    const updated = (channel && ts ? await updateCard(client, channel, ts, reply.card, logger) : false) || (await replaceThroughResponseUrl(respond, reply.card, logger));
     if (!updated && channel && ts) {
       await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: 'Your decision is recorded, but Slack did not let gig refresh the card. Ask for it again with /gig release.' }));
     }
     if (reply.message) await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) }));
   }, (error) => respondError(respond, error));
+}
+
+/** The clicked message replaced with `card` through the click's response_url: false when Slack refused. */
+async function replaceThroughResponseUrl(respond: Respond, card: Card, logger: Logger): Promise<boolean> {
+  const message = renderBlockKit(card);
+  try {
+    const response = await respond({ replace_original: true, text: message.text, blocks: message.blocks });
+    const ok = !(response instanceof Response) || response.ok;
+    await readOut(response);
+    return ok;
+  } catch (error) {
+    logger.error({ err: error }, 'replacing the card through response_url failed');
+    return false;
+  }
 }
 
 async function updateCard(client: WebClient, channel: string, ts: string, card: Card, logger: Logger): Promise<boolean> {
@@ -199,7 +215,7 @@ async function updateCard(client: WebClient, channel: string, ts: string, card: 
     await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
     return true;
   } catch (error) {
-    logger.error({ err: error, channel, ts }, 'chat.update failed');
+    logger.warn({ err: error, channel, ts }, 'chat.update failed');
     return false;
   }
 }
