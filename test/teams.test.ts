@@ -192,8 +192,16 @@ describe('Teams proactive messages and authentication', () => {
     }
   });
 
+  it('is a single-tenant bot unless told otherwise, and names the tenant id it needs', async () => {
+    const { teamsSettings } = await import('../src/bot/teams/adapter.js');
+    const id = '00000000-0000-0000-0000-000000000001';
+    expect(() => teamsSettings(loadEnvironment({ MICROSOFT_APP_ID: id, MICROSOFT_APP_PASSWORD: 'x' }))).toThrow(/needs MICROSOFT_APP_TENANT_ID for a single-tenant Teams bot/);
+    expect(teamsSettings(loadEnvironment({ MICROSOFT_APP_ID: id, MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TENANT_ID: 't' }))).toEqual({ appId: id, dev: false });
+    expect(teamsSettings(loadEnvironment({ MICROSOFT_APP_ID: id, MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TYPE: 'MultiTenant' }))).toEqual({ appId: id, dev: false });
+  });
+
   it('refuses a request without a token when an app id is configured', async () => {
-    const secured = await startServer({ app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' }), logger: createLogger('silent'), port: 0 });
+    const secured = await startServer({ app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TENANT_ID: 'tenant-1' }), logger: createLogger('silent'), port: 0 });
     try {
       const activity = mention(connector.url, '29:ben', 'status PAY-7');
       const response = await post(activity, {}, secured);

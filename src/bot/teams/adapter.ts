@@ -1,7 +1,7 @@
 import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, MessageFactory, type ConversationReference } from 'botbuilder';
 import type { CommandContext } from '../../commands/context.js';
 import type { GigEnvironment } from '../../config.js';
-import { GigError } from '../../errors.js';
+import { ConfigError, GigError } from '../../errors.js';
 import type { Card } from '../../views/cards/model.js';
 import { renderAdaptiveCard } from './adaptive-card.js';
 
@@ -10,10 +10,26 @@ export interface TeamsSettings {
   dev: boolean;
 }
 
-/** Teams is on with an app id, or without one only when GIG_TEAMS_DEV=1 (emulator, tests). */
+/**
+ * Teams is on with an app id, or without one only when GIG_TEAMS_DEV=1 (emulator, tests). A bot is
+ * single-tenant unless MICROSOFT_APP_TYPE says otherwise: Azure no longer creates multi-tenant bot
+ * registrations, so a new one needs its tenant, and gig says so before serving.
+ */
 export function teamsSettings(env: GigEnvironment): TeamsSettings | null {
-  if (env.MICROSOFT_APP_ID) return { appId: env.MICROSOFT_APP_ID, dev: false };
+  if (env.MICROSOFT_APP_ID) {
+    if (appType(env) === 'SingleTenant' && !env.MICROSOFT_APP_TENANT_ID) {
+      throw new ConfigError(
+        'gig serve needs MICROSOFT_APP_TENANT_ID for a single-tenant Teams bot (the default).',
+        "Copy the Directory (tenant) ID from the bot's app registration in Azure; for an older multi-tenant registration set MICROSOFT_APP_TYPE=MultiTenant.",
+      );
+    }
+    return { appId: env.MICROSOFT_APP_ID, dev: false };
+  }
   return env.GIG_TEAMS_DEV === '1' ? { appId: '', dev: true } : null;
+}
+
+function appType(env: GigEnvironment): 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' {
+  return env.MICROSOFT_APP_TYPE ?? 'SingleTenant';
 }
 
 /** botbuilder's CloudAdapter, authenticated from MICROSOFT_APP_* (anonymous in dev mode). */
@@ -21,7 +37,8 @@ export function createTeamsAdapter(teams: TeamsSettings, env: GigEnvironment): C
   const settings = {
     MicrosoftAppId: teams.appId,
     MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD ?? '',
-    MicrosoftAppType: env.MICROSOFT_APP_TYPE ?? (env.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant'),
+    // Dev mode has no app to authenticate, and botbuilder wants an app id for SingleTenant.
+    MicrosoftAppType: teams.dev ? 'MultiTenant' : appType(env),
     MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID ?? '',
   };
   return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings)));
