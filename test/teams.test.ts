@@ -176,10 +176,24 @@ describe('Teams card actions', () => {
   });
 });
 
+describe('Teams private answers', () => {
+  it('answers help and errors asked in a channel in a 1:1 chat with whoever asked, not in the channel', async () => {
+    const asked = mention(connector.url, '29:carl', 'stauts PAY-7');
+    const before = connector.calls.length;
+    expect((await post(asked)).status).toBe(200);
+    const opened = await connector.waitForCall((call) => call.method === 'POST' && call.path === '/v3/conversations' && connector.calls.indexOf(call) >= before);
+    expect(opened.body).toMatchObject({ isGroup: false, members: [{ id: '29:carl' }], tenantId: 'tenant-1' });
+    const privately = await connector.waitForCall((call) => connector.calls.indexOf(call) > connector.calls.indexOf(opened) && call.method === 'POST' && call.path.startsWith('/v3/conversations/activity-'));
+    expect(JSON.stringify(privately.body)).toContain('Did you mean');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connector.calls.filter(replyTo(asked))).toEqual([]);
+  });
+});
+
 describe('Teams proactive messages and authentication', () => {
   it('sends to a conversation gig has seen, from a server started after it was seen', async () => {
     // gig sees the channel (and keeps its reference in the ledger), then a new server sends there.
-    await answer(mention(connector.url, '29:ben', 'help'));
+    await answer(mention(connector.url, '29:ben', 'status PAY-7'));
     const restarted = await start();
     try {
       const text = 'Digest: nothing stands in the way (sent after a restart).';

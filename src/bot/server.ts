@@ -250,7 +250,7 @@ function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: 
     logger.error({ err: error }, 'Teams turn failed');
     await turn.sendActivity('gig hit a problem answering this; the details are in its log.').catch(() => undefined);
   };
-  const bot = new GigTeamsBot({ context: app.context, logger, tenants: app.config.teams.tenants, publicUrl: env.GIG_PUBLIC_URL, answers });
+  const bot = new GigTeamsBot({ context: app.context, logger, tenants: app.config.teams.tenants, publicUrl: env.GIG_PUBLIC_URL, answers, appId: teams.appId });
   http.post('/api/messages', ...teamsRoute(adapter, bot, { dev: teams.dev, replays, logger }));
   return teamsProactiveSender(adapter, teams, app.context);
 }

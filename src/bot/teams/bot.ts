@@ -1,4 +1,15 @@
-import { ActivityHandler, CardFactory, MessageFactory, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type Attachment } from 'botbuilder';
+import {
+  ActivityHandler,
+  CardFactory,
+  MessageFactory,
+  TurnContext,
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type Attachment,
+  type CloudAdapterBase,
+  type ConversationParameters,
+} from 'botbuilder';
 import { handleManualDone, handleReleaseDecision, type ActionReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { packetLink } from '../../commands/packet-links.js';
@@ -12,6 +23,8 @@ import { renderAdaptiveCard } from './adaptive-card.js';
 import { teamsText } from '../../views/escape/teams.js';
 
 const PREFIX = '@gig ';
+// The audience of the Bot Connector's tokens for the public cloud (botframework-connector's constant).
+const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 export interface TeamsBotOptions {
@@ -23,6 +36,8 @@ export interface TeamsBotOptions {
   publicUrl?: string | undefined;
   /** Where chat commands are answered (the evaluation workers in gig serve); the main thread by default. */
   answers?: ChatAnswers;
+  /** The bot's app id ('' in dev mode), for opening a 1:1 chat with whoever asked. */
+  appId?: string;
 }
 
 /**
@@ -48,7 +63,11 @@ export class GigTeamsBot extends ActivityHandler {
       }
       const text = TurnContext.removeRecipientMention(turn.activity) ?? turn.activity.text ?? '';
       const answer = await answers.handle(text.trim(), { platform: 'teams', id: turn.activity.from.id }, { prefix: PREFIX });
-      await turn.sendActivity(MessageFactory.attachment(this.attachment(answer.card)));
+      const message = MessageFactory.attachment(this.attachment(answer.card));
+      // Help, errors and previews are for whoever asked: Teams has no ephemeral messages in a
+      // channel, so they go to a 1:1 chat with that person, and to the channel only if that fails.
+      if (answer.visibility === 'private' && turn.activity.conversation.conversationType !== 'personal' && (await this.sendPrivately(turn, message))) return next();
+      await turn.sendActivity(message);
       return next();
     });
     this.onConversationUpdate(async (turn, next) => {
@@ -70,6 +89,22 @@ export class GigTeamsBot extends ActivityHandler {
     if (reply.refresh) await this.refreshOriginal(turn, reply);
     const card = reply.message ? { ...reply.card, blocks: [{ kind: 'text' as const, text: `⚠️ ${reply.message}` }, ...reply.card.blocks] } : reply.card;
     return this.cardResponse(card);
+  }
+
+  /** Sends `message` in a 1:1 chat between the bot and the sender of `turn`; false when Teams refused. */
+  private async sendPrivately(turn: TurnContext, message: Partial<Activity>): Promise<boolean> {
+    const tenantId = turn.activity.conversation.tenantId ?? (turn.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const parameters = { isGroup: false, bot: turn.activity.recipient, members: [turn.activity.from], tenantId, channelData: { tenant: { id: tenantId } } } as ConversationParameters;
+    try {
+      const adapter = turn.adapter as CloudAdapterBase;
+      await adapter.createConversationAsync(this.options.appId ?? '', turn.activity.channelId, turn.activity.serviceUrl, BOT_FRAMEWORK_AUDIENCE, parameters, async (personal) => {
+        await personal.sendActivity(message);
+      });
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'Teams did not open a 1:1 chat for a private answer; it goes to the conversation instead');
+      return false;
+    }
   }
 
   private attachment(card: Card): Attachment {
