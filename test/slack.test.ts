@@ -145,6 +145,54 @@ describe('release cards, approvals and flags in Slack', () => {
   });
 });
 
+describe('@gig in a channel and DMs to gig', () => {
+  it('asks Slack for these events and the scopes they need in manifest.slack.yml', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const manifest = parse(readFileSync(new URL('../manifest.slack.yml', import.meta.url), 'utf8')) as {
+      settings: { event_subscriptions: { bot_events: string[] } };
+      oauth_config: { scopes: { bot: string[] } };
+      features: { app_home: { messages_tab_enabled: boolean } };
+    };
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['app_mentions:read', 'im:history']));
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+  });
+
+  const posted = (channel: string): SlackCall[] => bot.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.body.channel === channel);
+
+  it('answers @gig in a channel in the thread of the question, with the same card as /gig', async () => {
+    const response = await bot.event({ type: 'app_mention', user: 'U0BEN', text: '<@UBOT> status PAY-7 to uat', channel: 'C0TEAM', ts: '1700000100.000100', channel_type: 'channel' });
+    expect(response.status).toBe(200);
+    const answer = await bot.slack.waitForCall((call) => call.method === 'chat.postMessage' && call.body.channel === 'C0TEAM');
+    expect(answer.body.thread_ts).toBe('1700000100.000100');
+    const command = await (await bot.ask('status PAY-7 to uat')).reply();
+    expect(answer.body.blocks).toEqual(command.body.blocks);
+  });
+
+  it('answers help asked with @gig to the asker only, in the thread', async () => {
+    await bot.event({ type: 'app_mention', user: 'U0CARL', text: '<@UBOT> help', channel: 'C0TEAM', ts: '1700000200.000100', thread_ts: '1700000150.000100' });
+    const help = await bot.slack.waitForCall((call) => call.method === 'chat.postEphemeral' && call.body.user === 'U0CARL');
+    expect(help.body).toMatchObject({ channel: 'C0TEAM', thread_ts: '1700000150.000100' });
+    expect(JSON.stringify(help.body.blocks)).toContain('@gig status');
+  });
+
+  it('answers a DM to gig in the DM, without a thread, and never answers its own messages', async () => {
+    await bot.event({ type: 'message', channel_type: 'im', user: 'U0BEN', text: 'PAY-7', channel: 'D0BEN', ts: '1700000300.000100' });
+    const answer = await bot.slack.waitForCall((call) => call.method === 'chat.postMessage' && call.body.channel === 'D0BEN');
+    expect(answer.body.thread_ts).toBeUndefined();
+    expect(JSON.stringify(answer.body.blocks)).toContain('PAY-7');
+    // gig's own answer comes back as a message event from a bot; an edit comes back with a subtype.
+    await bot.event({ type: 'message', channel_type: 'im', user: 'UBOT', bot_id: 'BBOT', text: 'PAY-7 · 5 repositories', channel: 'D0BEN', ts: '1700000301.000100' });
+    await bot.event({ type: 'message', subtype: 'message_changed', channel_type: 'im', channel: 'D0BEN', ts: '1700000302.000100' });
+    // Messages in channels reach gig only as @mentions.
+    await bot.event({ type: 'message', channel_type: 'channel', user: 'U0BEN', text: 'PAY-7', channel: 'C0TEAM', ts: '1700000303.000100' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(posted('D0BEN')).toHaveLength(1);
+    expect(posted('C0TEAM').filter((call) => call.body.thread_ts === undefined)).toEqual([]);
+  });
+});
+
 describe('cards that update where they live', () => {
   it('replaces a card in a DM the bot is not in through the click\'s response_url, when chat.update cannot reach it', async () => {
     const { value } = await postRelease('R-DM', 'PAY-13');

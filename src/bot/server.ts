@@ -179,8 +179,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
  * Bolt's default check of a bot token calls auth.test once, while the App is constructed, and keeps
  * that promise: when Slack is unreachable at that moment the rejection is unhandled and gig serve
  * dies seconds after it started (and had it lived, every request would fail authorization until a
- * restart). gig has one token and subscribes to no events (whose self-filter needs the bot's ids),
- * so every request is authorized with that token and no Slack call sits before a decision's write.
+ * restart). gig has one token: every request is authorized with it and no Slack call sits before a
+ * decision's write. Bolt's self-filter for events needs the bot's ids, which this does not give it;
+ * gig keeps bots' messages and edits out itself (payloads.ts, handlers.ts).
  */
 function authorizeWith(token: string): () => Promise<{ botToken: string }> {
   return async () => ({ botToken: token });

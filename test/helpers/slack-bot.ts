@@ -26,7 +26,7 @@ export interface SlackBot {
   slack: SlackStandIn;
   server: RunningServer;
   /** POSTs a form body to /slack/events, signed unless told otherwise. */
-  post(body: string, options?: { timestamp?: number; signature?: string | null }): Promise<Response>;
+  post(body: string, options?: { timestamp?: number; signature?: string | null; contentType?: string }): Promise<Response>;
   command(text: string, user?: string): Promise<Response>;
   click(actionId: string, value: string, user: string, message?: { channel: string; ts: string }): Promise<Response>;
   submitFlag(privateMetadata: string, reason: string, user: string): Promise<Response>;
@@ -39,6 +39,8 @@ export interface SlackBot {
   message(channel?: string): CardMessage;
   /** Waits for gig's chat.update of `message` (the one that failed with `status`, if given). */
   updateOf(message: CardMessage, status?: number, timeoutMs?: number): Promise<SlackCall>;
+  /** Sends an Events API callback carrying `event` (app_mention, message), signed. */
+  event(event: Record<string, unknown>): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -66,15 +68,16 @@ export async function startSlackBot(): Promise<SlackBot> {
   const server = await startServer({ app, env, logger, port: 0, slackRetries: { retries: 2, minTimeout: 20, maxTimeout: 50 } });
   let responseCounter = 0;
   let messageCounter = 0;
+  let eventCounter = 0;
   const replyTo = (id: number) => (timeoutMs?: number) => slack.waitForCall((call) => call.path === `/respond/${id}`, timeoutMs);
 
-  const post = async (body: string, options: { timestamp?: number; signature?: string | null } = {}): Promise<Response> => {
+  const post = async (body: string, options: { timestamp?: number; signature?: string | null; contentType?: string } = {}): Promise<Response> => {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     const signature = options.signature === undefined ? slackSignature(SIGNING_SECRET, timestamp, body) : options.signature;
     return fetch(`${server.url}/slack/events`, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-www-form-urlencoded',
+        'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
         'x-slack-request-timestamp': String(timestamp),
         ...(signature === null ? {} : { 'x-slack-signature': signature }),
       },
@@ -153,6 +156,11 @@ export async function startSlackBot(): Promise<SlackBot> {
         },
       };
       return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    },
+    event(event) {
+      eventCounter += 1;
+      const body = { token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${eventCounter}`, event_time: 1_700_000_000 + eventCounter, event };
+      return post(JSON.stringify(body), { contentType: 'application/json' });
     },
     async stop() {
       await server.close();

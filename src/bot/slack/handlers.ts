@@ -15,13 +15,33 @@ import { slackSummary, slackText } from '../../views/escape/slack.js';
 import type { SlackRoutes } from './payloads.js';
 
 const PREFIX = '/gig ';
+const MENTION_PREFIX = '@gig ';
+
+/** A person's words to gig from the Events API, as the request gate let them through (payloads.ts). */
+interface SlackQuestion {
+  type: string;
+  user: string;
+  text: string;
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  channel_type?: string;
+  bot_id?: string;
+  subtype?: string;
+}
+
+/** A person's message to gig: not a bot's (gig's own answers in a DM), not an edit, and in a DM unless it mentions gig. */
+function isQuestion(event: SlackQuestion): boolean {
+  const fromAPerson = typeof event.user === 'string' && typeof event.channel === 'string' && typeof event.text === 'string' && !event.bot_id && !event.subtype;
+  return fromAPerson && (event.type === 'app_mention' || event.channel_type === 'im');
+}
 const ACTION_IDS = Object.values(ACTIONS);
 
 /** The modal that asks an action's prompt: gig.release.flag → gig.release.flag.modal. */
 const modalOf = (action: ActionId): string => `${action}.modal`;
 
 /** What gig listens to on Slack; the request gate (request-gate.ts) answers anything else itself. */
-export const SLACK_ROUTES: SlackRoutes = { command: '/gig', actions: ACTION_IDS, views: ACTION_IDS.filter((id) => PROMPTS[id]).map(modalOf) };
+export const SLACK_ROUTES: SlackRoutes = { command: '/gig', actions: ACTION_IDS, views: ACTION_IDS.filter((id) => PROMPTS[id]).map(modalOf), events: ['app_mention', 'message'] };
 
 /** A decision taken, or the error that stopped it: either way the acknowledgement goes out next. */
 type Outcome = { reply: ActionReply } | { error: GigError };
@@ -62,6 +82,31 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
       await readOut(await respond({ response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', text: message.text, blocks: message.blocks }));
       if (message.truncated && reply.card.attachment) await attach(client, command.channel_id, reply.card, logger);
     });
+  });
+
+  // @gig in a channel, and anything said to gig in a DM: the same verbs as /gig. Slack
+  // acknowledges events on receipt (Bolt), so an answer is computed after; the request gate has
+  // already kept events from bots (gig's own DMs included), edits and other subtypes out.
+  const converse = async (event: SlackQuestion, client: WebClient): Promise<void> => {
+    // The gate filters these in HTTP mode; Socket Mode events come without it.
+    if (!isQuestion(event)) return;
+    const text = fromSlackText(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/g, ' ')).trim();
+    const direct = event.channel_type === 'im';
+    const reply = await answers.handle(text, slackUser(event.user), { prefix: direct ? '' : MENTION_PREFIX });
+    const message = renderBlockKit(reply.card);
+    const thread = direct ? {} : { thread_ts: event.thread_ts ?? event.ts };
+    if (reply.visibility === 'private' && !direct) {
+      await client.chat.postEphemeral({ channel: event.channel, user: event.user, text: message.text, blocks: message.blocks, ...thread });
+      return;
+    }
+    await client.chat.postMessage({ channel: event.channel, text: message.text, blocks: message.blocks, ...thread });
+    if (message.truncated && reply.card.attachment) await attach(client, event.channel, reply.card, logger);
+  };
+  app.event('app_mention', async ({ event, client }) => {
+    await afterAck(logger, '@gig answer', () => converse(event as unknown as SlackQuestion, client));
+  });
+  app.event('message', async ({ event, client }) => {
+    await afterAck(logger, 'direct message answer', () => converse(event as unknown as SlackQuestion, client));
   });
 
   // What each button does; `input` is the answer to the action's prompt, when it has one.

@@ -6,6 +6,8 @@ export interface SlackRoutes {
   command: string;
   actions: readonly string[];
   views: readonly string[];
+  /** Events API types gig acts on: app_mention (@gig in a channel), message (a DM to gig). */
+  events: readonly string[];
 }
 
 /**
@@ -15,7 +17,7 @@ export interface SlackRoutes {
  * - `malformed`: refuse with 400.
  */
 export type SlackRequest =
-  | { kind: 'dispatch'; contentType: 'application/x-www-form-urlencoded'; body: string }
+  | { kind: 'dispatch'; contentType: 'application/x-www-form-urlencoded' | 'application/json'; body: string }
   | { kind: 'answer'; json?: Record<string, unknown> }
   | { kind: 'malformed'; problem: string };
 
@@ -72,6 +74,29 @@ const viewSubmission = z.object({
   }),
 });
 
+/**
+ * An Events API callback, with the event fields gig reads. A message written by a bot (gig's own
+ * answers in a DM included) or edited, deleted or joined (any subtype) is not a question to gig.
+ */
+const eventCallback = z.object({
+  type: z.literal('event_callback'),
+  team_id: z.string().optional(),
+  api_app_id: z.string().optional(),
+  event_id: z.string().optional(),
+  event_time: z.number().optional(),
+  event: z.object({
+    type: z.string(),
+    user: id.optional(),
+    text: z.string().max(40_000).default(''),
+    channel: id.optional(),
+    channel_type: z.string().optional(),
+    ts: z.string().optional(),
+    thread_ts: z.string().optional(),
+    bot_id: z.string().optional(),
+    subtype: z.string().optional(),
+  }),
+});
+
 function problemOf(error: z.ZodError): string {
   const issue = error.issues[0]!;
   return `${issue.path.map(String).join('.') || 'the payload'}: ${issue.message}`;
@@ -100,13 +125,19 @@ export function readSlackRequest(raw: string, contentType: string | undefined, r
   } catch {
     return { kind: 'malformed', problem: 'the body is neither a form nor JSON' };
   }
-  // Events API bodies: gig subscribes to no events, so only the URL check is answered.
+  // Events API bodies: the URL check, and the events gig listens to (a person's words only).
   const body = asObject(parsed);
   if (!body || typeof body.type !== 'string') return { kind: 'malformed', problem: 'the body is not a JSON object with a "type"' };
   if (body.type === 'url_verification') {
     return typeof body.challenge === 'string' ? { kind: 'answer', json: { challenge: body.challenge } } : { kind: 'malformed', problem: 'challenge: is required' };
   }
-  return { kind: 'answer' };
+  if (body.type !== 'event_callback') return { kind: 'answer' };
+  const callback = eventCallback.safeParse(body);
+  if (!callback.success) return { kind: 'malformed', problem: problemOf(callback.error) };
+  const event = callback.data.event;
+  const fromAPerson = event.user !== undefined && event.channel !== undefined && event.bot_id === undefined && event.subtype === undefined;
+  const listened = routes.events.includes(event.type) && (event.type !== 'message' || event.channel_type === 'im');
+  return fromAPerson && listened ? { kind: 'dispatch', contentType: 'application/json', body: JSON.stringify(callback.data) } : { kind: 'answer' };
 }
 
 function readForm(form: querystring.ParsedUrlQuery, routes: SlackRoutes): SlackRequest {
