@@ -46,6 +46,11 @@ const repositorySchema = z
     url: z.string().min(1).optional(),
     github: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/name' }).optional(),
     branches: z.record(z.string(), z.string().min(1)).optional(),
+    /**
+     * Where people browse the repository, for links to commits: its web address (GitHub, GitLab,
+     * Bitbucket, Azure DevOps) or a template with {sha}. Taken from `github:` or an https `url:` when not given.
+     */
+    web: z.url({ protocol: /^https?$/, error: 'must be an http(s) address, e.g. https://github.com/acme/orders or …/commit/{sha}' }).optional(),
   })
   .superRefine((repo, ctx) => {
     const given = [repo.path, repo.url, repo.github].filter((value) => value !== undefined).length;
@@ -250,6 +255,16 @@ export interface RepositoryConfig {
   source: RepositorySource;
   /** The branch of every environment for this repository, overrides applied. */
   branches: Record<string, string>;
+  /** Its web address or a commit template with {sha} (commands/links.ts makes links of it); null when unknown. */
+  web: string | null;
+}
+
+/** The web address of a git remote: https://host/owner/repo(.git) or git@host:owner/repo(.git); null for others. */
+export function webOfRemote(remote: string): string | null {
+  const https = /^https:\/\/(?:[^@/]+@)?([^/]+)\/(.+?)(?:\.git)?\/?$/.exec(remote);
+  if (https) return `https://${https[1]}/${https[2]}`;
+  const ssh = /^(?:ssh:\/\/)?git@([^:/]+)[:/](.+?)(?:\.git)?\/?$/.exec(remote);
+  return ssh ? `https://${ssh[1]}/${ssh[2]}` : null;
 }
 
 export interface GigConfig {
@@ -393,6 +408,7 @@ function resolveConfig(raw: RawConfig, file: string): GigConfig {
             ? { kind: 'url', url: resolveUrl(repo.url, dir) }
             : { kind: 'github', repository: repo.github! },
       branches: Object.fromEntries(raw.environments.map((env) => [env.name, repo.branches?.[env.name] ?? env.branch])),
+      web: repo.web ?? (repo.github !== undefined ? `https://github.com/${repo.github}` : repo.url !== undefined ? webOfRemote(repo.url) : null),
     })),
     risks: effectiveRules(raw.risks?.map((rule) => ({ ...rule, summary: rule.summary ?? rule.code }))),
     policy: { ...DEFAULT_POLICY, ...raw.policy },

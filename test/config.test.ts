@@ -39,7 +39,10 @@ describe('configuration', () => {
       name: 'orders-service',
       source: { kind: 'path', path: path.resolve('/team/repos/orders-service') },
       branches: { dev: 'develop', qa: 'test' },
+      web: null,
     });
+    // A remote over ssh or https gives the web address commits link to.
+    expect(config.repositories[2]!.web).toBe('https://example.com/team/mirror');
     expect(config.repositories[1]!.branches).toEqual({ dev: 'dev', qa: 'test' });
     expect(config.repositories[2]!.source).toEqual({ kind: 'url', url: 'git@example.com:team/mirror.git' });
     expect(config.repositories[3]!.source).toEqual({ kind: 'url', url: path.resolve('/team/upstream/local.git') });

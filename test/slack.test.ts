@@ -128,7 +128,7 @@ describe('release cards, approvals and flags in Slack', () => {
     await bot.press('gig.release.approve', value, 'U0BEN', message);
     const update = await bot.updateOf(message);
     const blocks = blocksOf(update);
-    expect(textOf(blocks)).toContain('*Approved* by Ben');
+    expect(textOf(blocks)).toContain('*Approved* by <@U0BEN>');
     expect(buttonValue(blocks, 'gig.release.approve')).toBe('');
     const { text, blocks: drawn } = currentCard('R-SLACK-OK');
     expect(update.body).toMatchObject({ channel: message.channel, ts: message.ts, text, blocks: drawn });
@@ -250,7 +250,7 @@ describe('guard rails on approvals', () => {
     const override = handleReleaseDecision(lenient, value, 'override', ben, 'PAY-7 ships in the same window, INC-42');
     expect(override.outcome).toMatchObject({ kind: 'recorded', decision: 'approve', by: 'Ben' });
     expect(bot.app.db.prepare("SELECT decision, reason FROM approvals WHERE release_id = 'R-OVERRIDE'").all()).toEqual([{ decision: 'approve', reason: 'PAY-7 ships in the same window, INC-42' }]);
-    expect(JSON.stringify(renderBlockKit(override.card).blocks)).toContain('Ben approved over BLOCKED');
+    expect(JSON.stringify(renderBlockKit(override.card).blocks)).toContain('<@U0BEN> approved over BLOCKED');
   });
 });
 
@@ -282,7 +282,8 @@ describe('stale manifests, flags and Done buttons in Slack', () => {
     expect((await bot.submitFlag(view.private_metadata, 'export breaks on empty files', 'U0BEN')).status).toBe(200);
     const update = await bot.updateOf(message);
     // The card as it stood when flagged, its approvals now with the flag and its reason.
-    expect(textOf(blocksOf(update))).toMatch(/⚑ Ben flagged \(2026-11-21 09:00 UTC\): “export breaks on empty files”/);
+    // Ben is mentioned, and the time is shown in each reader's zone (UTC for clients that cannot).
+    expect(textOf(blocksOf(update))).toMatch(/⚑ <@U0BEN> flagged \(<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-21 09:00 UTC>\): “export breaks on empty files”/);
     const rejections = bot.app.db
       .prepare("SELECT ticket, stage, reason, rejected_by AS \"by\" FROM rejections WHERE source = 'release-flag' AND reason = 'export breaks on empty files' ORDER BY ticket")
       .all();
@@ -300,7 +301,7 @@ describe('stale manifests, flags and Done buttons in Slack', () => {
     try {
       await bot.press('gig.manual.done', done, 'U0CARL', message);
       const update = await bot.updateOf(message);
-      expect(textOf(blocksOf(update))).toContain('(done by Carl)');
+      expect(textOf(blocksOf(update))).toContain('(done by <@U0CARL>)');
       expect(textOf(blocksOf(update))).toContain('🟢 SAFE');
     } finally {
       // The fixture's step is open again for whatever runs next.

@@ -13,6 +13,7 @@ import { digestCard } from '../views/cards/digest-card.js';
 import { parseChat, recordsDecision, type ChatRequest } from './chat-grammar.js';
 import type { CommandContext } from './context.js';
 import { runManualAdd, runManualSetState, runReject } from './record.js';
+import { cardLinks } from './links.js';
 import { buildRelease, releaseApprovals, runRelease } from './release.js';
 import { runStatus } from './status.js';
 
@@ -72,7 +73,7 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
     case 'status': {
       const { evaluation, found } = runStatus(context, request.ticket, request.to === undefined ? {} : { to: request.to });
       if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length, options.prefix)) };
-      return channel(statusCard(evaluation));
+      return channel(statusCard(evaluation, cardLinks(context)));
     }
     case 'check':
       return channel(checkCard(runCheck(context, request.ticket, request.from, request.to)));
@@ -115,7 +116,7 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
 }
 
 export function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = []): Card {
-  return releaseCard(manifest, releaseApprovals(context, manifest), drift, { overridable: context.config.approvals.allowBlockedOverride });
+  return releaseCard(manifest, releaseApprovals(context, manifest), drift, { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context) });
 }
 
 export interface ActionReply {
@@ -139,7 +140,7 @@ export function handleReleaseDecision(context: CommandContext, rawValue: string,
     actor,
     ...(reason === undefined ? {} : { reason }),
   });
-  const card = releaseCard(answer.manifest, answer.approvals, [], { overridable: context.config.approvals.allowBlockedOverride });
+  const card = releaseCard(answer.manifest, answer.approvals, [], { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context) });
   const duplicate = answer.outcome.kind === 'duplicate' ? duplicateText(answer.outcome.decision) : null;
   const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind);
   return { card, message: refusalText(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome };
@@ -155,7 +156,7 @@ export function handleManualDone(context: CommandContext, rawValue: string, acto
     return { card: currentReleaseCard(context, manifest), message: result.recorded ? null : `That step was already done.`, refresh: true };
   }
   const { evaluation } = runStatus(context, value.ticket, value.to ? { to: value.to } : {});
-  return { card: statusCard(evaluation), message: result.recorded ? null : `That step was already done.`, refresh: true };
+  return { card: statusCard(evaluation, cardLinks(context)), message: result.recorded ? null : `That step was already done.`, refresh: true };
 }
 
 function parseValue<T>(raw: string, keys: string[]): T {

@@ -43,9 +43,9 @@ export function subjectWithTickets(subject: string, tickets: string[]): string {
  * A commit to promote as `gig status` names it: the change's own SHA first (the one in the status
  * table), and, when what travels is a copy of it on the source branch, that copy beside it.
  */
-export function promotedChange(commit: { sha: string; change: string; kind: 'change' | 'revert' }, source: string | null): { sha: string; copy: string | null } {
-  if (commit.kind === 'revert' || commit.change === commit.sha) return { sha: shortSha(commit.sha), copy: null };
-  return { sha: shortSha(commit.change), copy: `as ${shortSha(commit.sha)}${source === null ? '' : ` in ${source}`}` };
+export function promotedChange(commit: { sha: string; change: string; kind: 'change' | 'revert' }, source: string | null): { sha: string; copy: string | null; full: string } {
+  if (commit.kind === 'revert' || commit.change === commit.sha) return { sha: shortSha(commit.sha), copy: null, full: commit.sha };
+  return { sha: shortSha(commit.change), copy: `as ${shortSha(commit.sha)}${source === null ? '' : ` in ${source}`}`, full: commit.change };
 }
 
 /** "2026-11-24 10:00 UTC": minutes are what a person reads; seconds are noise here. */

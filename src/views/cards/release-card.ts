@@ -2,10 +2,11 @@ import type { ApprovalState } from '../../engine/approvals.js';
 import type { Manifest } from '../../engine/manifest.js';
 import { VERDICT_LABEL } from '../evaluation-text.js';
 import { lit } from '../escape/markup.js';
-import { humanTime, plural, promotedChange, shortSha, subjectWithTickets, truncate } from '../format.js';
+import { plural, promotedChange, subjectWithTickets, truncate } from '../format.js';
 import { renderReleaseMarkdown } from '../release.js';
 import { ACTIONS, type Card, type CardAction, type CardBlock, type ManualDoneValue, type ReleaseActionValue } from './model.js';
 import { FLAG_PROMPT, manualDoneConfirm, OVERRIDE_PROMPT } from './prompts.js';
+import { NO_LINKS, personRef, shaRef, when, type CardLinks } from './links.js';
 import { VERDICT_BADGE } from './status-card.js';
 
 /**
@@ -13,7 +14,8 @@ import { VERDICT_BADGE } from './status-card.js';
  * buttons, approvals, and Approve / Flag bound to the manifest hash the captain is looking at.
  * Card text is markup (model.ts): every value from commits, people or the configuration goes in through `lit()`.
  */
-export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift: string[] = [], policy: { overridable: boolean } = { overridable: false }): Card {
+export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift: string[] = [], options: { overridable?: boolean; links?: CardLinks } = {}): Card {
+  const links = options.links ?? NO_LINKS;
   const [release, from, to] = [manifest.release, manifest.from, manifest.to].map(lit);
   const blocks: CardBlock[] = [{ kind: 'header', text: `Release ${release}: ${from} → ${to} · ${VERDICT_BADGE[manifest.verdict]}` }];
   if (drift.length > 0) blocks.push({ kind: 'list', title: '⚠️ Changed since the release was saved', items: drift.map(lit) });
@@ -30,8 +32,8 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
       kind: 'list',
       title: `${name} · ${plural(repository.commitsToPromote.length, 'commit')} to promote`,
       items: repository.commitsToPromote.map((commit) => {
-        const { sha, copy } = promotedChange(commit, manifest.from);
-        return `\`${lit(sha)}\` ${lit(truncate(subjectWithTickets(commit.subject, commit.tickets), 80))}${copy ? ` (${lit(copy)})` : ''}`;
+        const { full, copy } = promotedChange(commit, manifest.from);
+        return `${shaRef(links, repository.name, full)} ${lit(truncate(subjectWithTickets(commit.subject, commit.tickets), 80))}${copy ? ` (${lit(copy)})` : ''}`;
       }),
     });
     if (repository.dbScripts.length > 0) blocks.push({ kind: 'list', title: `${name} · DB scripts in order`, items: repository.dbScripts.map((script) => `\`${lit(script)}\``) });
@@ -40,7 +42,7 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
     blocks.push({
       kind: 'list',
       title: `Not in ${from} yet`,
-      items: manifest.notReady.map((commit) => `\`${lit(shortSha(commit.sha))}\` ${lit(commit.repository)} ${lit(commit.ticket)} — ${lit(truncate(commit.subject, 80))}`),
+      items: manifest.notReady.map((commit) => `${shaRef(links, commit.repository, commit.sha)} ${lit(commit.repository)} — ${lit(truncate(subjectWithTickets(commit.subject, [commit.ticket]), 80))}`),
     });
   }
   if (manifest.manualSteps.length > 0) {
@@ -60,15 +62,15 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
     blocks.push({ kind: 'list', title: 'Risks', items: warnings.map((risk) => `**${lit(risk.level)}** ${lit(risk.ticket)} ${lit(risk.repository ?? '')}: ${lit(risk.summary)}`) });
   }
   blocks.push({ kind: 'divider' });
-  blocks.push({ kind: 'text', text: approvalText(approvals) });
+  blocks.push({ kind: 'text', text: approvalText(approvals, links) });
   if (approvals.approved) {
-    blocks.push({ kind: 'text', text: `✅ **Approved** by ${lit(approvals.approvedBy.join(', '))}` });
+    blocks.push({ kind: 'text', text: `✅ **Approved** by ${approvals.approvedBy.map((name) => personRef(links, name)).join(', ')}` });
   } else {
     const value: ReleaseActionValue = { release: manifest.release, hash: manifest.hash };
     const flag: CardAction = { id: ACTIONS.flag, label: 'Flag', value: JSON.stringify(value), style: 'danger', prompt: FLAG_PROMPT };
     if (manifest.verdict !== 'blocked') {
       blocks.push({ kind: 'actions', actions: [approveAction(manifest, JSON.stringify(value)), flag] });
-    } else if (policy.overridable) {
+    } else if (options.overridable) {
       const override: CardAction = { id: ACTIONS.override, label: 'Approve over BLOCKED', value: JSON.stringify(value), prompt: OVERRIDE_PROMPT };
       blocks.push({ kind: 'actions', actions: [override, flag] });
     } else {
@@ -105,18 +107,18 @@ function approveAction(manifest: Manifest, value: string): CardAction {
   };
 }
 
-function approvalText(state: ApprovalState): string {
+function approvalText(state: ApprovalState, links: CardLinks): string {
   const current = state.approvals.filter((approval) => !approval.stale);
   const stale = state.approvals.filter((approval) => approval.stale && approval.decision === 'approve');
   const lines = [`**Approvals** ${state.approvedBy.length}/${state.required}`];
   for (const approval of current) {
     lines.push(
       approval.decision === 'approve'
-        ? `✔ ${lit(approval.by)} approved${approval.reason ? ` over BLOCKED (${humanTime(approval.at)}): “${lit(approval.reason)}”` : ` (${humanTime(approval.at)})`}`
-        : `⚑ ${lit(approval.by)} flagged (${humanTime(approval.at)}): “${lit(approval.reason ?? '')}”`,
+        ? `✔ ${personRef(links, approval.by)} approved${approval.reason ? ` over BLOCKED (${when(approval.at)}): “${lit(approval.reason)}”` : ` (${when(approval.at)})`}`
+        : `⚑ ${personRef(links, approval.by)} flagged (${when(approval.at)}): “${lit(approval.reason ?? '')}”`,
     );
   }
-  for (const approval of stale) lines.push(`~ ${lit(approval.by)} approved an earlier manifest \`${lit(approval.hash.slice(0, 12))}\` (${humanTime(approval.at)}): stale`);
+  for (const approval of stale) lines.push(`~ ${lit(approval.by)} approved an earlier manifest \`${lit(approval.hash.slice(0, 12))}\` (${when(approval.at)}): stale`);
   if (state.approvals.length === 0) lines.push('no decision yet');
   return lines.join('\n');
 }

@@ -20,7 +20,19 @@
  *
  * Syntax: `**bold**`, `_italic_` (at word edges), `` `code` ``, line breaks, and a backslash before
  * `\`, `*`, `_` or a backtick for that character itself. A delimiter without a partner is text.
+ *
+ * Links, people and times are tokens only views make (`link()`, `person()`, `time()`): each is
+ * framed by private-use characters that `lit()` and `prose()` take out of any value, so text gig
+ * does not control can never make one. Renderers write a token their platform's way (a Slack
+ * `<url|text>` or `<@U…>` or `<!date^…>`, a Teams Markdown link or `{{DATE()}}`), and plain text
+ * shows its words.
  */
+
+/** A link, a person or a moment, made by a view; `text` is what plain text shows of it. */
+export type Token =
+  | { kind: 'link'; url: string; text: string }
+  | { kind: 'person'; text: string; slack?: string; teams?: string }
+  | { kind: 'time'; iso: string; text: string };
 
 /** One stretch of text with one style. `text` is literal: nothing in it is markup any more. */
 export interface Run {
@@ -28,13 +40,39 @@ export interface Run {
   bold: boolean;
   italic: boolean;
   code: boolean;
+  /** Set when the run is a token: `text` is then its plain words. */
+  token?: Token;
+}
+
+const TOKEN_OPEN = '\uE000';
+const TOKEN_CLOSE = '\uE001';
+const TOKEN_CHARS = /[\uE000\uE001]/g;
+
+const token = (value: Token): string => `${TOKEN_OPEN}${JSON.stringify(value)}${TOKEN_CLOSE}`;
+
+/** A link to a web page gig knows the address of (a commit, a ticket); only http(s) addresses. */
+export function link(text: string, url: string | null | undefined): string {
+  if (!url || !/^https?:\/\/[^\s<>|]+$/i.test(url)) return lit(text);
+  return token({ kind: 'link', url, text: text.replace(TOKEN_CHARS, '\uFFFD') });
+}
+
+/** A person, mentioned where the platform knows their id (people[].slack / .teams), named otherwise. */
+export function person(name: string, ids: { slack?: string | undefined; teams?: string | undefined } = {}): string {
+  return token({ kind: 'person', text: name.replace(TOKEN_CHARS, '\uFFFD'), ...(ids.slack ? { slack: ids.slack } : {}), ...(ids.teams ? { teams: ids.teams } : {}) });
+}
+
+/** A moment each reader sees in their own time zone where the platform can show it; `text` elsewhere. */
+export function time(iso: string, text: string): string {
+  return Number.isNaN(Date.parse(iso)) ? lit(text) : token({ kind: 'time', iso, text });
 }
 
 const ESCAPABLE = new Set(['\\', '*', '_', '`']);
 
 /** User or repository text as literal markup: shown exactly as written, never formatted. */
 export function lit(value: string | number): string {
-  return String(value).replace(/[\\*_`]/g, (char) => `\\${char}`);
+  return String(value)
+    .replace(TOKEN_CHARS, '\uFFFD')
+    .replace(/[\\*_`]/g, (char) => `\\${char}`);
 }
 
 /**
@@ -42,7 +80,7 @@ export function lit(value: string | number): string {
  * code, everything else is literal, so a quoted `*x*` or `_x_` cannot restyle it.
  */
 export function prose(text: string): string {
-  return text.replace(/[\\*_]/g, (char) => `\\${char}`);
+  return text.replace(TOKEN_CHARS, '\uFFFD').replace(/[\\*_]/g, (char) => `\\${char}`);
 }
 
 const isWord = (char: string | undefined): boolean => char !== undefined && /[\p{L}\p{N}]/u.test(char);
@@ -68,13 +106,23 @@ export function parseMarkup(source: string): Run[] {
   const flush = (): void => {
     if (text === '') return;
     const last = runs.at(-1);
-    if (last && last.bold === style.bold && last.italic === style.italic && last.code === style.code) last.text += text;
+    if (last && !last.token && last.bold === style.bold && last.italic === style.italic && last.code === style.code) last.text += text;
     else runs.push({ text, ...style });
     text = '';
   };
   let at = 0;
   while (at < source.length) {
     const char = source[at]!;
+    if (char === TOKEN_OPEN) {
+      const end = source.indexOf(TOKEN_CLOSE, at);
+      const value = end < 0 ? null : readToken(source.slice(at + 1, end));
+      if (value) {
+        flush();
+        runs.push({ text: value.text, ...style, token: value });
+        at = end + 1;
+        continue;
+      }
+    }
     if (char === '\\' && ESCAPABLE.has(source[at + 1] ?? '')) {
       text += source[at + 1];
       at += 2;
@@ -108,6 +156,15 @@ export function parseMarkup(source: string): Run[] {
   return runs;
 }
 
+function readToken(json: string): Token | null {
+  try {
+    const value = JSON.parse(json) as Token;
+    return typeof value?.text === 'string' && ['link', 'person', 'time'].includes(value.kind) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** How one platform writes runs: its delimiters, and how it escapes literal text in and out of code. */
 export interface InlineSyntax {
   bold: string;
@@ -116,6 +173,8 @@ export interface InlineSyntax {
   /** Literal text; `lineStart` when it begins a line, where some platforms read quotes or lists. */
   text(text: string, lineStart: boolean): string;
   codeText(text: string): string;
+  /** A token in the platform's own syntax; its words escaped as literal text where they show. */
+  token(token: Token): string;
 }
 
 const LEVELS = ['bold', 'italic', 'code'] as const;
@@ -133,7 +192,7 @@ export function renderMarkup(source: string, syntax: InlineSyntax): string {
       out += syntax[level];
       open.push(level);
     }
-    out += run.code ? syntax.codeText(run.text) : syntax.text(run.text, out === '' || out.endsWith('\n'));
+    out += run.token ? syntax.token(run.token) : run.code ? syntax.codeText(run.text) : syntax.text(run.text, out === '' || out.endsWith('\n'));
   }
   while (open.length > 0) out += syntax[open.pop() as (typeof LEVELS)[number]];
   return out;

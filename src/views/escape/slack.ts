@@ -1,5 +1,5 @@
 import { LOOKALIKE, neutraliseDelimiters } from './delimiters.js';
-import { parseMarkup, renderMarkup, type InlineSyntax } from './markup.js';
+import { parseMarkup, renderMarkup, type InlineSyntax, type Token } from './markup.js';
 
 /**
  * Escaping for Slack. Text gig does not control (commit subjects, reject reasons, manual steps,
@@ -38,7 +38,21 @@ export function slackCode(text: string): string {
   return text.replace(/[&<>`]/g, (char) => ENTITY[char] ?? LOOKALIKE[char]!);
 }
 
-const MRKDWN: InlineSyntax = { bold: '*', italic: '_', code: '`', text: slackText, codeText: slackCode };
+/** A link, a mention or a date in Slack's own syntax; the words shown are escaped like any text. */
+function slackToken(token: Token): string {
+  switch (token.kind) {
+    case 'link':
+      // link() let only addresses without spaces, <, > and | through.
+      return `<${token.url}|${slackText(token.text, false)}>`;
+    case 'person':
+      return token.slack && /^[UW][A-Z0-9]{2,}$/.test(token.slack) ? `<@${token.slack}>` : slackText(token.text, false);
+    case 'time':
+      // Each reader's own time zone and format; the fallback for clients that cannot.
+      return `<!date^${Math.floor(Date.parse(token.iso) / 1000)}^{date_short_pretty} {time}|${slackText(token.text, false)}>`;
+  }
+}
+
+const MRKDWN: InlineSyntax = { bold: '*', italic: '_', code: '`', text: slackText, codeText: slackCode, token: slackToken };
 
 /** gig's markup as Slack mrkdwn: **bold** → *bold*, _italic_, `code`, every literal run escaped. */
 export function slackMrkdwn(markup: string): string {

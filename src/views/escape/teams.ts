@@ -1,5 +1,5 @@
 import { neutraliseDelimiters } from './delimiters.js';
-import { renderMarkup, type InlineSyntax } from './markup.js';
+import { renderMarkup, type InlineSyntax, type Token } from './markup.js';
 
 /**
  * Escaping for Microsoft Teams: Adaptive Card TextBlocks and FactSets, which render a Markdown
@@ -34,7 +34,24 @@ export function teamsText(text: string, lineStart = true): string {
     .replace(BLOCK_MARKER, (lead: string) => (lead === '' && !lineStart ? lead : lead + ZERO_WIDTH_SPACE));
 }
 
-const MARKDOWN: InlineSyntax = { bold: '**', italic: '_', code: '`', text: teamsText, codeText: (text) => teamsText(text, false) };
+/**
+ * A link or a date in Adaptive Card Markdown; a person by name (an `<at>` mention would need the
+ * card to carry the mention entity). Dates use the card's DATE/TIME functions: each reader's zone.
+ */
+function teamsToken(token: Token): string {
+  switch (token.kind) {
+    case 'link':
+      return `[${teamsText(token.text, false).replace(/[[\]]/g, (char) => `\\${char}`)}](${token.url.replace(/[()]/g, (char) => encodeURIComponent(char))})`;
+    case 'person':
+      return teamsText(token.text, false);
+    case 'time': {
+      const iso = new Date(token.iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+    }
+  }
+}
+
+const MARKDOWN: InlineSyntax = { bold: '**', italic: '_', code: '`', text: teamsText, codeText: (text) => teamsText(text, false), token: teamsToken };
 
 /** gig's markup as Adaptive Card Markdown: **bold**, _italic_, `code`, every literal run neutralised. */
 export function teamsMarkdown(markup: string): string {
