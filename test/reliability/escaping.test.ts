@@ -199,7 +199,9 @@ describe('Teams escaping', () => {
   it("keeps gig's own markup around escaped values", () => {
     const markdown = teamsMarkdown(`**Last rejection:** ${lit(CHAT_REASON)} \`${lit('m1')}\``);
     expect(markdown.startsWith('**Last rejection:** totals wrong')).toBe(true);
-    expect(markdown.endsWith(' `m1`')).toBe(true);
+    // Teams would show backticks as backticks: gig's code is written as its words.
+    expect(markdown.endsWith(' m1')).toBe(true);
+    expect(markdown).not.toContain('`');
     expectInertTeams(markdown);
     expect(readBack(markdown)).toContain(CHAT_REASON);
   });

@@ -5,7 +5,7 @@ import { teamsMarkdown } from '../../views/escape/teams.js';
 
 /**
  * One generic renderer from the card model to an Adaptive Card 1.5 for Teams: FactSet for facts,
- * a ColumnSet per row for the repositories × environments grid, Action.Execute (Universal Actions)
+ * a Table for the repositories × environments grid, Action.Execute (Universal Actions)
  * with an Action.Submit fallback for older clients; an action's prompt (a flag's reason) becomes an
  * Input.Text above its buttons, whose answer the client sends with the action's data. Cards stay
  * under Teams' 28 KB: long lists end in "…and N more" (CUT_TEXT), with a link to the full document.
@@ -79,8 +79,13 @@ function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget:
           type: 'Container',
           items: [
             { type: 'TextBlock', text: teamsMarkdown(block.title), weight: 'Bolder', wrap: true },
-            row('', block.columns, true),
-            ...block.rows.map((entry) => row(entry.label, entry.cells, false)),
+            {
+              type: 'Table',
+              firstRowAsHeader: true,
+              showGridLines: false,
+              columns: [{ width: 3 }, ...block.columns.map(() => ({ width: 1 }))],
+              rows: [row('', block.columns, true), ...block.rows.map((entry) => row(entry.label, entry.cells, false))],
+            },
           ],
         });
         break;
@@ -137,13 +142,14 @@ function rendered(markdown: string): AdaptiveElement {
   return { type: 'TextBlock', text: markdown, wrap: true };
 }
 
+/** A row of the grid's Table (Adaptive Cards 1.5): the repository, then one cell per environment. */
 function row(label: string, cells: string[], heading: boolean): AdaptiveElement {
+  const weight = heading ? 'Bolder' : 'Default';
   return {
-    type: 'ColumnSet',
-    spacing: 'None',
-    columns: [
-      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: teamsMarkdown(label) || ' ', weight: heading ? 'Bolder' : 'Default', wrap: true }] },
-      ...cells.map((cell) => ({ type: 'Column', width: '60px', items: [{ type: 'TextBlock', text: teamsMarkdown(cell), weight: heading ? 'Bolder' : 'Default', horizontalAlignment: 'Center' }] })),
+    type: 'TableRow',
+    cells: [
+      { type: 'TableCell', items: [{ type: 'TextBlock', text: teamsMarkdown(label) || ' ', weight, wrap: true }] },
+      ...cells.map((cell) => ({ type: 'TableCell', items: [{ type: 'TextBlock', text: teamsMarkdown(cell), weight, horizontalAlignment: 'Center' }] })),
     ],
   };
 }

@@ -51,7 +51,9 @@ function teamsToken(token: Token): string {
   }
 }
 
-const MARKDOWN: InlineSyntax = { bold: '**', italic: '_', code: '`', text: teamsText, codeText: (text) => teamsText(text, false), token: teamsToken };
+// Teams shows Markdown backticks as backticks: code (SHAs, step ids, file names) is written as its
+// words, without a delimiter.
+const MARKDOWN: InlineSyntax = { bold: '**', italic: '_', code: '', text: teamsText, codeText: (text) => teamsText(text, false), token: teamsToken };
 
 /** gig's markup as Adaptive Card Markdown: **bold**, _italic_, `code`, every literal run neutralised. */
 export function teamsMarkdown(markup: string): string {
