@@ -10,6 +10,7 @@ import { CUT_TEXT } from '../src/views/cards/fit.js';
 import { ACTIONS, type ActionId, type Card, type CardAction, type CardPrompt } from '../src/views/cards/model.js';
 import { FLAG_PROMPT, PROMPTS } from '../src/views/cards/prompts.js';
 import { releaseCard } from '../src/views/cards/release-card.js';
+import { homeCard } from '../src/views/cards/home-card.js';
 import { helpCard } from '../src/views/cards/simple-cards.js';
 import { statusCard } from '../src/views/cards/status-card.js';
 import { plainText } from '../src/views/escape/markup.js';
@@ -189,6 +190,16 @@ describe.each([slack, teams])('$name renders the card model', (platform) => {
     const rendered = platform.render(statusCard(evaluation));
     expect(rendered.truncated).toBe(false);
     golden(platform, `status-${verdict}`, rendered);
+  });
+
+  it('a home page: what waits for you, what is open, the next digests', () => {
+    const content = {
+      awaitingYou: [{ release: 'R-9', from: 'qa', to: 'uat', verdict: 'risky' as const, approvedBy: [], required: 1 }],
+      open: [{ release: 'R-8', from: 'uat', to: 'prod', verdict: 'blocked' as const, approvedBy: ['Ana'], required: 2 }],
+      digests: [{ name: 'uat-window', target: 'uat', next: '2026-11-23T08:00:00.000Z', timezone: 'Europe/Berlin' }],
+      unreadable: [],
+    };
+    golden(platform, 'home', platform.render(homeCard(content, platform.name === 'slack' ? '/gig ' : '@gig ')));
   });
 
   it('release cards: open, approved, flagged and with a stale approval', () => {

@@ -154,7 +154,7 @@ describe('@gig in a channel and DMs to gig', () => {
       oauth_config: { scopes: { bot: string[] } };
       features: { app_home: { messages_tab_enabled: boolean } };
     };
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im', 'app_home_opened']);
     expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['app_mentions:read', 'im:history']));
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
   });
@@ -190,6 +190,28 @@ describe('@gig in a channel and DMs to gig', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(posted('D0BEN')).toHaveLength(1);
     expect(posted('C0TEAM').filter((call) => call.body.thread_ts === undefined)).toEqual([]);
+  });
+});
+
+describe('App Home', () => {
+  it('publishes what waits for a captain\'s approval, what is open and the next digests, when they open it', async () => {
+    await postRelease('R-HOME', 'PAY-13');
+    await bot.event({ type: 'app_home_opened', user: 'U0ANA', channel: 'D0ANA', tab: 'home' });
+    const published = await bot.slack.waitForCall((call) => call.method === 'views.publish' && call.body.user_id === 'U0ANA');
+    const view = published.body.view as { type: string; blocks: Block[] };
+    expect(view.type).toBe('home');
+    const text = JSON.stringify(view.blocks);
+    expect(text.indexOf('Waiting for your approval')).toBeLessThan(text.indexOf('R-HOME'));
+    expect(text).toContain('/gig release R-HOME');
+    // Carl is no captain: the same release is open, not waiting for him.
+    await bot.event({ type: 'app_home_opened', user: 'U0CARL', channel: 'D0CARL', tab: 'home' });
+    const carl = JSON.stringify((await bot.slack.waitForCall((call) => call.method === 'views.publish' && call.body.user_id === 'U0CARL')).body.view);
+    expect(carl).toMatch(/Waiting for your approval\*\\nnothing[\s\S]*Other open releases[\s\S]*R-HOME/);
+    // The Messages tab opening is not a reason to publish anything.
+    const before = bot.slack.callsTo('views.publish').length;
+    await bot.event({ type: 'app_home_opened', user: 'U0BEN', channel: 'D0BEN', tab: 'messages' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bot.slack.callsTo('views.publish')).toHaveLength(before);
   });
 });
 

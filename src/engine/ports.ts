@@ -29,6 +29,8 @@ export interface Ledger {
   setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): void;
   saveRelease(release: SavedReleaseRecord): void;
   release(id: string): SavedReleaseRecord | null;
+  /** The ids of saved releases, most recently (re)defined first. */
+  recentReleases(limit: number): string[];
   /** Appends a decision; false when the same decision (same key) was recorded before. */
   addApproval(approval: ApprovalRecord, idempotencyKey: string): boolean;
   approvals(releaseId: string): ApprovalRecord[];

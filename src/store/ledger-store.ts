@@ -92,6 +92,10 @@ export class LedgerStore implements Ledger {
       .run(release.id, release.source, release.target, JSON.stringify(release.tickets), release.hash, JSON.stringify(release.manifest), release.createdAt, release.updatedAt);
   }
 
+  recentReleases(limit: number): string[] {
+    return this.prepare<[number], { id: string }>('SELECT id FROM releases ORDER BY updated_at DESC, id LIMIT ?').all(limit).map((row) => row.id);
+  }
+
   release(id: string): SavedReleaseRecord | null {
     const row = this
       .prepare<[string], { id: string; source_env: string; target_env: string; tickets: string; manifest_hash: string; manifest: string; created_at: string; updated_at: string }>(

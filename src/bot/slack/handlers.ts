@@ -12,6 +12,8 @@ import type { Logger } from '../../log.js';
 import { chatAnswers, type ChatAnswers } from '../answers.js';
 import { promptErrors, promptModal, renderBlockKit } from './block-kit.js';
 import { slackSummary, slackText } from '../../views/escape/slack.js';
+import { homeContent } from '../../commands/home.js';
+import { homeCard } from '../../views/cards/home-card.js';
 import type { SlackRoutes } from './payloads.js';
 
 const PREFIX = '/gig ';
@@ -41,7 +43,7 @@ const ACTION_IDS = Object.values(ACTIONS);
 const modalOf = (action: ActionId): string => `${action}.modal`;
 
 /** What gig listens to on Slack; the request gate (request-gate.ts) answers anything else itself. */
-export const SLACK_ROUTES: SlackRoutes = { command: '/gig', actions: ACTION_IDS, views: ACTION_IDS.filter((id) => PROMPTS[id]).map(modalOf), events: ['app_mention', 'message'] };
+export const SLACK_ROUTES: SlackRoutes = { command: '/gig', actions: ACTION_IDS, views: ACTION_IDS.filter((id) => PROMPTS[id]).map(modalOf), events: ['app_mention', 'message', 'app_home_opened'] };
 
 /** A decision taken, or the error that stopped it: either way the acknowledgement goes out next. */
 type Outcome = { reply: ActionReply } | { error: GigError };
@@ -107,6 +109,14 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
   });
   app.event('message', async ({ event, client }) => {
     await afterAck(logger, 'direct message answer', () => converse(event as unknown as SlackQuestion, client));
+  });
+
+  // App Home: published again each time someone opens it, so it is as current as the index.
+  app.event('app_home_opened', async ({ event, client }) => {
+    await afterAck(logger, 'App Home', async () => {
+      const card = homeCard(homeContent(context, slackUser(event.user)), PREFIX);
+      await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderBlockKit(card).blocks as never } });
+    });
   });
 
   // What each button does; `input` is the answer to the action's prompt, when it has one.

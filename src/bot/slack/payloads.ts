@@ -94,6 +94,8 @@ const eventCallback = z.object({
     thread_ts: z.string().optional(),
     bot_id: z.string().optional(),
     subtype: z.string().optional(),
+    /** app_home_opened: which tab of the app the person opened. */
+    tab: z.string().optional(),
   }),
 });
 
@@ -136,7 +138,8 @@ export function readSlackRequest(raw: string, contentType: string | undefined, r
   if (!callback.success) return { kind: 'malformed', problem: problemOf(callback.error) };
   const event = callback.data.event;
   const fromAPerson = event.user !== undefined && event.channel !== undefined && event.bot_id === undefined && event.subtype === undefined;
-  const listened = routes.events.includes(event.type) && (event.type !== 'message' || event.channel_type === 'im');
+  const listened =
+    routes.events.includes(event.type) && (event.type !== 'message' || event.channel_type === 'im') && (event.type !== 'app_home_opened' || event.tab === 'home');
   return fromAPerson && listened ? { kind: 'dispatch', contentType: 'application/json', body: JSON.stringify(callback.data) } : { kind: 'answer' };
 }
 

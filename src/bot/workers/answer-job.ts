@@ -127,6 +127,10 @@ class WorkerLedger implements Ledger {
     this.writes.push({ kind: 'saveRelease', release });
   }
 
+  recentReleases(limit: number): string[] {
+    return this.reads.recentReleases(limit);
+  }
+
   release(id: string): SavedReleaseRecord | null {
     return this.reads.release(id);
   }
