@@ -12,6 +12,7 @@ import { IndexWriteStore } from './store/index-writer.js';
 import { LedgerStore } from './store/ledger-store.js';
 import { SyncRuns } from './store/sync-runs.js';
 import { TrackerStore } from './store/tracker-store.js';
+import { WatchStore } from './store/watch-store.js';
 
 /**
  * The composition root: configuration and environment (loaded once) → store → sources → command
@@ -97,6 +98,7 @@ export function openApp(options: AppOptions): App {
     config,
     index: stores.index,
     ledger,
+    watches: new WatchStore(db),
     now,
     async sync(onProgress, extra = {}) {
       // The indexer is loaded by the first sync, not by every command that opens the store.

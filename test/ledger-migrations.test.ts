@@ -25,6 +25,8 @@ const LEDGER = [
   'conversation_refs',
   'settings',
   'seen_requests',
+  'watches',
+  'watch_announcements',
 ];
 
 /** Rebuilt by `gig sync` from git, trackers and CI: a migration may clear or reshape these. */
@@ -256,14 +258,16 @@ function rowsNow(db: Db, table: string, row: Record<string, unknown>): Array<Rec
 describe('upgrading keeps the ledger', () => {
   it(`a database at schema ${SCHEMA_VERSION - 1} with a row in every ledger table has every row intact at schema ${SCHEMA_VERSION}`, () => {
     const { file, db } = databaseAt(SCHEMA_VERSION - 1);
+    // Every ledger table there is at N-1 is written to (the newest migration may add ledger tables).
     const ledgerTables = tablesOf(db).filter((table) => LEDGER.includes(table));
-    expect(ledgerTables.sort()).toEqual([...LEDGER].sort());
+    expect(ledgerTables.length).toBeGreaterThanOrEqual(LEDGER.length - 2);
     const written = writeRows(db, ledgerTables);
     db.close();
 
     const upgraded = openDatabase(file);
     try {
       expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(tablesOf(upgraded).filter((table) => LEDGER.includes(table)).sort()).toEqual([...LEDGER].sort());
       for (const [table, row] of written) expect(rowsNow(upgraded, table, row), table).toEqual([row]);
     } finally {
       upgraded.close();

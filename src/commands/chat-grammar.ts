@@ -18,6 +18,7 @@ export type ChatRequest =
   | { verb: 'manual'; ticket: string; action: 'done' | 'reopen'; step: string }
   | { verb: 'reject'; ticket: string; stage: string; reason: string }
   | { verb: 'digest'; name: string }
+  | { verb: 'watch' | 'unwatch'; subject: string; here: boolean }
   | { verb: 'sync' };
 
 /**
@@ -29,6 +30,8 @@ export type ChatRequest =
 export function recordsDecision(request: ChatRequest): boolean {
   switch (request.verb) {
     case 'reject':
+    case 'watch':
+    case 'unwatch':
       return true;
     case 'manual':
       return request.action !== 'list';
@@ -99,6 +102,12 @@ export function parseChat(text: string): ChatRequest {
     case 'digest':
       if (!args[0]) throw usage('digest', 'digest needs the name of a configured digest');
       return { verb: 'digest', name: args[0] };
+    case 'watch':
+    case 'unwatch': {
+      const [subject, where, ...rest] = args;
+      if (!subject || rest.length > 0 || (where !== undefined && where.toLowerCase() !== 'here')) throw usage(verb, `${verb} needs a ticket or a release, and "here" for this channel`);
+      return { verb, subject, here: where !== undefined };
+    }
     case 'sync':
       return { verb: 'sync' };
     default: {

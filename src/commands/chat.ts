@@ -14,6 +14,8 @@ import { parseChat, recordsDecision, type ChatRequest } from './chat-grammar.js'
 import type { CommandContext } from './context.js';
 import { runManualAdd, runManualSetState, runReject } from './record.js';
 import { cardLinks } from './links.js';
+import { runUnwatch, runWatch } from './watch.js';
+import { watchReply } from '../views/cards/watch-card.js';
 import { buildRelease, releaseApprovals, runRelease } from './release.js';
 import { runStatus } from './status.js';
 
@@ -29,6 +31,8 @@ export interface ChatReply {
 export interface ChatOptions {
   /** How commands are typed on the platform, for help and hints: "/gig " or "@gig ". */
   prefix: string;
+  /** The channel or conversation the command was typed in (for `watch … here`). */
+  where?: string;
 }
 
 /** A chat command read but not yet answered, so a surface can order answering and acknowledging. */
@@ -109,6 +113,13 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
       const digest = findDigest(context, request.name);
       const occurrence = occurrenceAt(digest, context.now());
       return { visibility: 'private', card: digestCard(digestContent(context, digest, occurrence, false), options.prefix) };
+    }
+    case 'watch':
+    case 'unwatch': {
+      const watchRequest = { subject: request.subject, actor, where: options.where, here: request.here };
+      const { watch, done } = request.verb === 'watch' ? (({ watch, added }) => ({ watch, done: added }))(runWatch(context, watchRequest)) : (({ watch, removed }) => ({ watch, done: removed }))(runUnwatch(context, watchRequest));
+      const toDm = watch.platform === 'slack' && watch.destination === actor.id;
+      return { visibility: 'private', card: watchReply(request.verb, done, watch.subject, toDm, options.prefix) };
     }
     case 'sync':
       return { visibility: 'private', card: syncCard(await context.sync()) };

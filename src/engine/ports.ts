@@ -154,3 +154,25 @@ export interface NewDeployment {
   source: string;
   recordedBy: string | null;
 }
+
+/** A watch: a ticket or release someone follows, and where gig tells them what changed (issue #15). */
+export interface WatchRecord {
+  id: number;
+  platform: 'slack' | 'teams';
+  subjectKind: 'ticket' | 'release';
+  subject: string;
+  destination: string;
+  createdBy: string;
+}
+
+/** Watches and what gig told each, numbered: a change is claimed before it is posted, so it is told once. */
+export interface Watches {
+  /** Adds a watch starting from `state` (told as number 0); false when the same watch exists. */
+  add(watch: Omit<WatchRecord, 'id'>, state: string, at: string): boolean;
+  remove(watch: Omit<WatchRecord, 'id' | 'createdBy'>, by: string, at: string): boolean;
+  active(): WatchRecord[];
+  latest(watchId: number): { seq: number; state: string; posted: boolean; claimedAt: string } | null;
+  claim(watchId: number, seq: number, state: string, at: string): boolean;
+  posted(watchId: number, seq: number, at: string): void;
+  release(watchId: number, seq: number): void;
+}

@@ -23,7 +23,7 @@ export function startSchedules(context: CommandContext, senders: DigestSenders, 
     for (const schedule of started.splice(0).reverse()) await schedule.stop();
   };
   try {
-    started.push(startSyncSchedule(context, logger));
+    started.push(startSyncSchedule(context, logger, senders));
     started.push(startDigestScheduler(context, senders, logger));
   } catch (error) {
     void stop().catch(() => undefined);

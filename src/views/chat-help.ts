@@ -9,8 +9,10 @@ export const CHAT_VERBS: Array<{ verb: ChatVerb; usage: string; example: string;
   { verb: 'reject', usage: 'reject <TICKET> <stage> <reason>', example: 'reject ABC-123 qa "totals of 0 crash checkout"', summary: 'record a failed review' },
   { verb: 'digest', usage: 'digest <name>', example: 'digest prod-window', summary: 'preview a scheduled digest (only you see it)' },
   { verb: 'sync', usage: 'sync', example: 'sync', summary: 'refresh the index now' },
+  { verb: 'watch', usage: 'watch <TICKET|RELEASE> [here]', example: 'watch ABC-123', summary: 'hear when it reaches an environment or its verdict changes' },
+  { verb: 'unwatch', usage: 'unwatch <TICKET|RELEASE> [here]', example: 'unwatch ABC-123', summary: 'stop hearing about it' },
   { verb: 'help', usage: 'help', example: 'help', summary: 'this list' },
 ];
 
 
-export type ChatVerb = 'help' | 'status' | 'check' | 'since' | 'deps' | 'release' | 'manual' | 'reject' | 'digest' | 'sync';
+export type ChatVerb = 'help' | 'status' | 'check' | 'since' | 'deps' | 'release' | 'manual' | 'reject' | 'digest' | 'sync' | 'watch' | 'unwatch';

@@ -64,7 +64,7 @@ const slackUser = (id: string): Actor => ({ platform: 'slack', id });
  */
 export function registerSlackHandlers(app: BoltApp, context: CommandContext, logger: Logger, answers: ChatAnswers = chatAnswers(context, () => null, logger)): void {
   app.command(SLACK_ROUTES.command, async ({ command, ack, respond, client }) => {
-    const turn = answers.prepare(fromSlackText(command.text ?? ''), slackUser(command.user_id), { prefix: PREFIX });
+    const turn = answers.prepare(fromSlackText(command.text ?? ''), slackUser(command.user_id), { prefix: PREFIX, where: command.channel_id });
     if (turn.immediate) {
       // Known at once ("gig is busy"): it rides on the acknowledgement, no second request.
       const message = renderBlockKit(turn.immediate.card);
@@ -94,7 +94,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
     if (!isQuestion(event)) return;
     const text = fromSlackText(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/g, ' ')).trim();
     const direct = event.channel_type === 'im';
-    const reply = await answers.handle(text, slackUser(event.user), { prefix: direct ? '' : MENTION_PREFIX });
+    const reply = await answers.handle(text, slackUser(event.user), { prefix: direct ? '' : MENTION_PREFIX, where: event.channel });
     const message = renderBlockKit(reply.card);
     const thread = direct ? {} : { thread_ts: event.thread_ts ?? event.ts };
     if (reply.visibility === 'private' && !direct) {

@@ -62,7 +62,7 @@ export class GigTeamsBot extends ActivityHandler {
         return next();
       }
       const text = TurnContext.removeRecipientMention(turn.activity) ?? turn.activity.text ?? '';
-      const answer = await answers.handle(text.trim(), { platform: 'teams', id: turn.activity.from.id }, { prefix: PREFIX });
+      const answer = await answers.handle(text.trim(), { platform: 'teams', id: turn.activity.from.id }, { prefix: PREFIX, where: turn.activity.conversation.id });
       const message = MessageFactory.attachment(this.attachment(answer.card));
       // Help, errors and previews are for whoever asked: Teams has no ephemeral messages in a
       // channel, so they go to a 1:1 chat with that person, and to the channel only if that fails.

@@ -1,0 +1,69 @@
+import type { WatchRecord, Watches } from '../engine/ports.js';
+import type { Db } from './database.js';
+import { statementCache, type Prepare } from './statements.js';
+
+/** Watches and what gig told each (012_watches.sql). */
+export class WatchStore implements Watches {
+  private readonly prepare: Prepare;
+
+  constructor(private readonly db: Db) {
+    this.prepare = statementCache(db);
+  }
+
+  /** Adds a watch with the state it starts from (told as seq 0); false when the same watch exists. */
+  add(watch: Omit<WatchRecord, 'id'>, state: string, at: string): boolean {
+    return this.db.transaction(() => {
+      const inserted = this
+        .prepare(
+          `INSERT INTO watches (platform, subject_kind, subject, destination, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+        )
+        .run(watch.platform, watch.subjectKind, watch.subject, watch.destination, watch.createdBy, at);
+      if (inserted.changes === 0) return false;
+      this.prepare('INSERT INTO watch_announcements (watch_id, seq, state, claimed_at, posted_at) VALUES (?, 0, ?, ?, ?)').run(inserted.lastInsertRowid, state, at, at);
+      return true;
+    })();
+  }
+
+  /** Ends a watch; false when there was none. */
+  remove(watch: Omit<WatchRecord, 'id' | 'createdBy'>, by: string, at: string): boolean {
+    return (
+      this
+        .prepare(`UPDATE watches SET removed_at = ?, removed_by = ? WHERE platform = ? AND subject_kind = ? AND subject = ? AND destination = ? AND removed_at IS NULL`)
+        .run(at, by, watch.platform, watch.subjectKind, watch.subject, watch.destination).changes > 0
+    );
+  }
+
+  active(): WatchRecord[] {
+    return this
+      .prepare<[], { id: number; platform: 'slack' | 'teams'; subject_kind: 'ticket' | 'release'; subject: string; destination: string; created_by: string }>(
+        'SELECT id, platform, subject_kind, subject, destination, created_by FROM watches WHERE removed_at IS NULL ORDER BY id',
+      )
+      .all()
+      .map((row) => ({ id: row.id, platform: row.platform, subjectKind: row.subject_kind, subject: row.subject, destination: row.destination, createdBy: row.created_by }));
+  }
+
+  /** The newest state claimed for a watch, posted or not. */
+  latest(watchId: number): { seq: number; state: string; posted: boolean; claimedAt: string } | null {
+    const row = this
+      .prepare<[number], { seq: number; state: string; posted_at: string | null; claimed_at: string }>(
+        'SELECT seq, state, posted_at, claimed_at FROM watch_announcements WHERE watch_id = ? ORDER BY seq DESC LIMIT 1',
+      )
+      .get(watchId);
+    return row ? { seq: row.seq, state: row.state, posted: row.posted_at !== null, claimedAt: row.claimed_at } : null;
+  }
+
+  /** Claims announcement `seq` of a watch; false when it was claimed already (by another process). */
+  claim(watchId: number, seq: number, state: string, at: string): boolean {
+    return this.prepare('INSERT INTO watch_announcements (watch_id, seq, state, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(watchId, seq, state, at).changes > 0;
+  }
+
+  posted(watchId: number, seq: number, at: string): void {
+    this.prepare('UPDATE watch_announcements SET posted_at = ? WHERE watch_id = ? AND seq = ?').run(at, watchId, seq);
+  }
+
+  /** Gives a claim back after its post failed, so the next run tells it again. */
+  release(watchId: number, seq: number): void {
+    this.prepare('DELETE FROM watch_announcements WHERE watch_id = ? AND seq = ? AND posted_at IS NULL').run(watchId, seq);
+  }
+}
