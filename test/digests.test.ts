@@ -158,8 +158,10 @@ describe('digests sent exactly once', () => {
     expectGolden('digest/slack.json', normalise(JSON.stringify(post.body, null, 2)));
     const teams = await connector.waitForCall((call) => call.method === 'POST' && call.path.startsWith('/v3/conversations/19%3Arelease%40thread.tacv2/activities'));
     expectGolden('digest/teams.json', normalise(JSON.stringify((teams.body.attachments as unknown[])[0], null, 2)));
-    expect(JSON.stringify(teams.body)).toContain('@gig status PAY-8 to uat');
-    expect(text).toContain('/gig status PAY-8 to uat');
+    // Each ticket of the digest has a Status button that answers the clicker only.
+    expect(JSON.stringify(teams.body)).toContain('gig.status.show');
+    expect(JSON.stringify(teams.body)).toMatch(/ticket[\\"]+:[\\"]+PAY-8[\\"]+,[\\"]+to[\\"]+:[\\"]+uat/);
+    expect(text).toMatch(/"action_id":"gig.status.show","text":\{[^}]*\},"value":"\{\\"ticket\\":\\"PAY-8\\",\\"to\\":\\"uat\\"\}"/);
   });
 
   it('never posts the same occurrence twice, whoever asks', async () => {

@@ -193,6 +193,16 @@ describe('@gig in a channel and DMs to gig', () => {
   });
 });
 
+describe('digest drill-ins', () => {
+  it('answers a digest\'s Status button with the ticket\'s status card, to the one who clicked only', async () => {
+    const click = await bot.press('gig.status.show', JSON.stringify({ ticket: 'PAY-7', to: 'uat' }), 'U0CARL', bot.message());
+    const answer = await click.reply();
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    const command = await (await bot.ask('status PAY-7 to uat')).reply();
+    expect(answer.body.blocks).toEqual(command.body.blocks);
+  });
+});
+
 describe('App Home', () => {
   it('publishes what waits for a captain\'s approval, what is open and the next digests, when they open it', async () => {
     await postRelease('R-HOME', 'PAY-13');

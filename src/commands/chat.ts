@@ -1,6 +1,6 @@
 import { GigError, toGigError } from '../errors.js';
 import type { Manifest } from '../engine/manifest.js';
-import type { Card, ManualDoneValue, ReleaseActionValue } from '../views/cards/model.js';
+import type { Card, ManualDoneValue, ReleaseActionValue, StatusValue } from '../views/cards/model.js';
 import { releaseCard } from '../views/cards/release-card.js';
 import { checkCard, depsCard, errorCard, helpCard, manualCard, noticeCard, sinceCard, syncCard } from '../views/cards/simple-cards.js';
 import { statusCard } from '../views/cards/status-card.js';
@@ -155,6 +155,14 @@ export function handleReleaseDecision(context: CommandContext, rawValue: string,
   const duplicate = answer.outcome.kind === 'duplicate' ? duplicateText(answer.outcome.decision) : null;
   const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind);
   return { card, message: refusalText(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome };
+}
+
+/** A digest's Status button: the ticket's status card towards the digest's target, for the clicker only. */
+export function handleShowStatus(context: CommandContext, rawValue: string): ChatReply {
+  const value = parseValue<StatusValue>(rawValue, ['ticket', 'to']);
+  const { evaluation, found } = runStatus(context, value.ticket, { to: value.to });
+  if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length)) };
+  return { visibility: 'private', card: statusCard(evaluation, cardLinks(context)) };
 }
 
 /** Done on a manual step of a status or release card. */

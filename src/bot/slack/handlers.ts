@@ -1,7 +1,7 @@
 import type { App as BoltApp, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../commands/approvals.js';
-import { handleManualDone, handleReleaseDecision, type ActionReply, type ChatReply } from '../../commands/chat.js';
+import { handleManualDone, handleReleaseDecision, handleShowStatus, type ActionReply, type ChatReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { toGigError, type GigError } from '../../errors.js';
 import { CUT_TEXT } from '../../views/cards/fit.js';
@@ -38,6 +38,8 @@ function isQuestion(event: SlackQuestion): boolean {
   return fromAPerson && (event.type === 'app_mention' || event.channel_type === 'im');
 }
 const ACTION_IDS = Object.values(ACTIONS);
+/** The buttons that decide or record something; gig.status.show only answers (below). */
+const DECISION_IDS = ACTION_IDS.filter((id) => id !== ACTIONS.showStatus);
 
 /** The modal that asks an action's prompt: gig.release.flag → gig.release.flag.modal. */
 const modalOf = (action: ActionId): string => `${action}.modal`;
@@ -120,14 +122,23 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
   });
 
   // What each button does; `input` is the answer to the action's prompt, when it has one.
-  const decisions: Record<ActionId, (value: string, actor: Actor, input?: string) => ActionReply> = {
+  const decisions: Record<Exclude<ActionId, typeof ACTIONS.showStatus>, (value: string, actor: Actor, input?: string) => ActionReply> = {
     [ACTIONS.approve]: (value, actor) => handleReleaseDecision(context, value, 'approve', actor),
     [ACTIONS.flag]: (value, actor, input) => handleReleaseDecision(context, value, 'flag', actor, input ?? ''),
     [ACTIONS.override]: (value, actor, input) => handleReleaseDecision(context, value, 'override', actor, input ?? ''),
     [ACTIONS.manualDone]: (value, actor) => handleManualDone(context, value, actor),
   };
 
-  for (const id of ACTION_IDS) {
+  // A digest's Status button: the status card, to the one who clicked only.
+  app.action<BlockAction<ButtonAction>>(ACTIONS.showStatus, async ({ ack, action, respond }) => {
+    await ack();
+    await afterAck(logger, 'status button', async () => {
+      const message = renderBlockKit(handleShowStatus(context, action.value ?? '').card);
+      await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }));
+    }, (error) => respondError(respond, error));
+  });
+
+  for (const id of DECISION_IDS) {
     const prompt = PROMPTS[id];
     if (!prompt) {
       app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, client, respond }) => {

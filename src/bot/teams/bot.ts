@@ -10,7 +10,7 @@ import {
   type CloudAdapterBase,
   type ConversationParameters,
 } from 'botbuilder';
-import { handleManualDone, handleReleaseDecision, type ActionReply } from '../../commands/chat.js';
+import { handleManualDone, handleReleaseDecision, handleShowStatus, type ActionReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { packetLink } from '../../commands/packet-links.js';
 import { toGigError } from '../../errors.js';
@@ -59,6 +59,11 @@ export class GigTeamsBot extends ActivityHandler {
         const reply = this.act(value.gigAction, value.value ?? '', turn, value);
         await this.refreshOriginal(turn, reply);
         if (reply.message) await turn.sendActivity(teamsText(reply.message));
+        // An answer that is not a refresh (a digest's Status) goes to the clicker in a 1:1 chat.
+        else if (!reply.refresh && value.gigAction === ACTIONS.showStatus) {
+          const message = MessageFactory.attachment(this.attachment(reply.card));
+          if (!(await this.sendPrivately(turn, message))) await turn.sendActivity(message);
+        }
         return next();
       }
       const text = TurnContext.removeRecipientMention(turn.activity) ?? turn.activity.text ?? '';
@@ -127,6 +132,8 @@ export class GigTeamsBot extends ActivityHandler {
       if (verb === ACTIONS.flag) return handleReleaseDecision(this.options.context, value, 'flag', actor, input ?? '');
       if (verb === ACTIONS.override) return handleReleaseDecision(this.options.context, value, 'override', actor, input ?? '');
       if (verb === ACTIONS.manualDone) return handleManualDone(this.options.context, value, actor);
+      // A digest's Status button: the card answered to the clicker replaces the digest for them only.
+      if (verb === ACTIONS.showStatus) return { card: handleShowStatus(this.options.context, value).card, message: null, refresh: false };
       return { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
     } catch (error) {
       const gigError = toGigError(error);

@@ -1,7 +1,7 @@
 import type { DigestContent } from '../../engine/digest.js';
 import { lit } from '../escape/markup.js';
 import { VERDICT_LABEL } from '../evaluation-text.js';
-import type { Card, CardBlock } from './model.js';
+import { ACTIONS, type Card, type CardBlock, type StatusValue } from './model.js';
 import { VERDICT_BADGE } from './status-card.js';
 
 /** The time of an occurrence as the team reads it: in the digest's own time zone. */
@@ -27,12 +27,14 @@ export function digestCard(content: DigestContent, prefix: string): Card {
     blocks.push({ kind: 'text', text: `✅ Nothing stands in the way of ${target}.` });
   }
   for (const group of content.groups) {
-    blocks.push({
-      kind: 'list',
-      title: `${VERDICT_BADGE[group.verdict]} (${group.items.length})`,
-      items: group.items.map((item) => `**${lit(item.ticket)}** — ${lit(item.reason)} · \`${lit(`${prefix}status ${item.ticket} to ${content.target}`)}\``),
-    });
+    // Each ticket with a button that shows its status to whoever clicks it (commands/chat.ts).
+    blocks.push({ kind: 'text', text: `**${VERDICT_BADGE[group.verdict]} (${group.items.length})**` });
+    for (const item of group.items) {
+      const value: StatusValue = { ticket: item.ticket, to: content.target };
+      blocks.push({ kind: 'item', text: `**${lit(item.ticket)}** — ${lit(item.reason)}`, action: { id: ACTIONS.showStatus, label: 'Status', value: JSON.stringify(value) } });
+    }
   }
+  if (content.groups.length > 0) blocks.push({ kind: 'context', text: `Status shows the ticket towards ${target} to you only; or type \`${lit(`${prefix}status <ticket> to ${content.target}`)}\`.` });
   if (content.notDeployed.length > 0) {
     blocks.push({ kind: 'list', title: 'Merged but not deployed', items: content.notDeployed.map((item) => `**${lit(item.ticket)}** ${lit(item.reason)}`) });
   }

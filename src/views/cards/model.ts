@@ -77,6 +77,8 @@ export const ACTIONS = {
   override: 'gig.release.override',
   flag: 'gig.release.flag',
   manualDone: 'gig.manual.done',
+  /** A digest's drill-in: the ticket's status towards the digest's target, for the one who clicked. */
+  showStatus: 'gig.status.show',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -84,6 +86,11 @@ export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 export interface ReleaseActionValue {
   release: string;
   hash: string;
+}
+
+export interface StatusValue {
+  ticket: string;
+  to: string;
 }
 
 export interface ManualDoneValue {
