@@ -193,6 +193,20 @@ describe('@gig in a channel and DMs to gig', () => {
   });
 });
 
+describe('the decision history in the card\'s thread', () => {
+  it('adds each recorded decision to the card\'s thread, with the manifest and the reason', async () => {
+    const { value } = await postRelease('R-THREAD', 'PAY-13');
+    const message = bot.message();
+    await bot.press('gig.release.approve', value, 'U0BEN', message);
+    const line = await bot.slack.waitForCall((call) => call.method === 'chat.postMessage' && call.body.thread_ts === message.ts);
+    expect(line.body).toMatchObject({ channel: message.channel, text: `✔ Ben approved manifest ${JSON.parse(value).hash.slice(0, 12)}` });
+    // A second click records nothing, and adds nothing to the thread.
+    await bot.press('gig.release.approve', value, 'U0BEN', message);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bot.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.body.thread_ts === message.ts)).toHaveLength(1);
+  });
+});
+
 describe('digest drill-ins', () => {
   it('answers a digest\'s Status button with the ticket\'s status card, to the one who clicked only', async () => {
     const click = await bot.press('gig.status.show', JSON.stringify({ ticket: 'PAY-7', to: 'uat' }), 'U0CARL', bot.message());

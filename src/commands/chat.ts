@@ -5,7 +5,7 @@ import { releaseCard } from '../views/cards/release-card.js';
 import { checkCard, depsCard, errorCard, helpCard, manualCard, noticeCard, sinceCard, syncCard } from '../views/cards/simple-cards.js';
 import { statusCard } from '../views/cards/status-card.js';
 import { renderNotFound } from '../views/status-text.js';
-import { duplicateText, refusalText } from '../views/decision-text.js';
+import { decisionHistoryText, duplicateText, refusalText } from '../views/decision-text.js';
 import { decideRelease, personFor, type Actor, type DecisionOutcome } from './approvals.js';
 import { runCheck } from './check.js';
 import { digestContent, findDigest, occurrenceAt } from './digest.js';
@@ -138,6 +138,8 @@ export interface ActionReply {
   /** Whether the clicked card should be replaced: not when the click was refused for who made it. */
   refresh: boolean;
   outcome?: DecisionOutcome;
+  /** A line for the card's history (its Slack thread) when the click recorded something. */
+  history?: string;
 }
 
 /** Approve or Flag on a release card. */
@@ -154,7 +156,8 @@ export function handleReleaseDecision(context: CommandContext, rawValue: string,
   const card = releaseCard(answer.manifest, answer.approvals, [], { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context) });
   const duplicate = answer.outcome.kind === 'duplicate' ? duplicateText(answer.outcome.decision) : null;
   const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind);
-  return { card, message: refusalText(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome };
+  const history = answer.outcome.kind === 'recorded' ? decisionHistoryText(answer.outcome, answer.manifest.hash, reason ?? null, decision === 'override') : undefined;
+  return { card, message: refusalText(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome, ...(history ? { history } : {}) };
 }
 
 /** A digest's Status button: the ticket's status card towards the digest's target, for the clicker only. */

@@ -27,3 +27,9 @@ export function refusalText(outcome: DecisionOutcome): string | null {
 export function duplicateText(decision: 'approve' | 'flag'): string {
   return `You already ${decision === 'approve' ? 'approved' : 'flagged'} this manifest.`;
 }
+
+/** The line a recorded decision adds to the card's thread: who, what, on which manifest, and why. */
+export function decisionHistoryText(outcome: { decision: 'approve' | 'flag'; by: string }, hash: string, reason: string | null, override: boolean): string {
+  const what = outcome.decision === 'flag' ? 'flagged' : override ? 'approved over BLOCKED' : 'approved';
+  return `${outcome.decision === 'flag' ? '⚑' : '✔'} ${outcome.by} ${what} manifest ${hash.slice(0, 12)}${reason?.trim() ? `: “${reason.trim()}”` : ''}`;
+}

@@ -176,6 +176,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
           return;
         }
         if (ts && outcome.reply.refresh) await updateCard(client, channel, ts, outcome.reply.card, logger);
+        if (ts && outcome.reply.history) await postHistory(client, channel, ts, outcome.reply.history, logger);
         if (outcome.reply.message) await client.chat.postEphemeral({ channel, user: body.user.id, text: slackText(outcome.reply.message) });
       });
     });
@@ -258,7 +259,18 @@ async function applyOutcome(client: WebClient, respond: Respond, body: BlockActi
       await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: 'Your decision is recorded, but Slack did not let gig refresh the card. Ask for it again with /gig release.' }));
     }
     if (reply.message) await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(reply.message) }));
+    if (reply.history && channel && ts) await postHistory(client, channel, ts, reply.history, logger);
   }, (error) => respondError(respond, error));
+}
+
+/** The audit trail where people look for it: each recorded decision as a reply in the card's thread. */
+async function postHistory(client: WebClient, channel: string, ts: string, line: string, logger: Logger): Promise<void> {
+  try {
+    await client.chat.postMessage({ channel, thread_ts: ts, text: slackText(line) });
+  } catch (error) {
+    // Not in the channel (a DM, a private channel without gig): the decision and the card stand.
+    logger.warn({ err: error, channel }, 'could not add the decision to the card\'s thread');
+  }
 }
 
 /** The clicked message replaced with `card` through the click's response_url: false when Slack refused. */
