@@ -11,7 +11,7 @@ import { ACTIONS, type ActionId, type Card, type CardAction, type CardPrompt } f
 import { FLAG_PROMPT, PROMPTS } from '../src/views/cards/prompts.js';
 import { releaseCard } from '../src/views/cards/release-card.js';
 import { homeCard } from '../src/views/cards/home-card.js';
-import { helpCard } from '../src/views/cards/simple-cards.js';
+import { helpCard, welcomeCard } from '../src/views/cards/simple-cards.js';
 import { statusCard } from '../src/views/cards/status-card.js';
 import { plainText } from '../src/views/escape/markup.js';
 import { sharedFailureLoop } from './helpers/failure-loop.js';
@@ -286,5 +286,11 @@ describe('what only Teams has', () => {
 
   it('renders the help card', () => {
     golden(teams, 'help', teams.render(helpCard('@gig ')));
+  });
+
+  it('renders the welcome of a 1:1 chat', () => {
+    const welcome = teams.render(welcomeCard(''));
+    expect(welcome.text).not.toContain('`');
+    golden(teams, 'welcome', welcome);
   });
 });

@@ -177,6 +177,15 @@ describe('Teams card actions', () => {
 });
 
 describe('Teams private answers', () => {
+  it('welcomes a person who installs gig for themselves, in their 1:1 chat', async () => {
+    const installed = teamsActivity(connector.url, '29:dora', { type: 'installationUpdate', action: 'add', conversation: { id: 'a:personal-dora', conversationType: 'personal', tenantId: 'tenant-1' } });
+    expect((await post(installed)).status).toBe(200);
+    const welcome = await connector.waitForCall((call) => call.method === 'POST' && call.path.startsWith('/v3/conversations/a%3Apersonal-dora/activities'));
+    const text = JSON.stringify(welcome.body);
+    expect(text).toContain('Welcome to gig');
+    expect(text).toContain('watch');
+  });
+
   it('answers help and errors asked in a channel in a 1:1 chat with whoever asked, not in the channel', async () => {
     const asked = mention(connector.url, '29:carl', 'stauts PAY-7');
     const before = connector.calls.length;

@@ -16,7 +16,7 @@ import { packetLink } from '../../commands/packet-links.js';
 import { toGigError } from '../../errors.js';
 import { ACTIONS, type ActionId, type Card } from '../../views/cards/model.js';
 import { PROMPTS } from '../../views/cards/prompts.js';
-import { errorCard, noticeCard } from '../../views/cards/simple-cards.js';
+import { errorCard, noticeCard, welcomeCard } from '../../views/cards/simple-cards.js';
 import type { Logger } from '../../log.js';
 import { chatAnswers, type ChatAnswers } from '../answers.js';
 import { renderAdaptiveCard } from './adaptive-card.js';
@@ -80,7 +80,10 @@ export class GigTeamsBot extends ActivityHandler {
       return next();
     });
     this.onInstallationUpdate(async (turn, next) => {
-      this.rememberAndCheckTenant(turn);
+      // Installed for a person: a welcome in their 1:1 chat with what to type.
+      if (this.rememberAndCheckTenant(turn) && turn.activity.action === 'add' && turn.activity.conversation.conversationType === 'personal') {
+        await turn.sendActivity(MessageFactory.attachment(this.attachment(welcomeCard(''))));
+      }
       return next();
     });
   }

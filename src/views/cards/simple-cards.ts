@@ -19,6 +19,19 @@ export function helpCard(prefix: string): Card {
   };
 }
 
+/** The first message of a 1:1 chat with gig (Teams, on install): what gig is, and the help. */
+export function welcomeCard(prefix: string): Card {
+  const help = helpCard(prefix);
+  return {
+    summary: 'Welcome to gig',
+    blocks: [
+      { kind: 'header', text: 'Welcome to gig' },
+      { kind: 'text', text: `Ask where a ticket is (\`${prefix}ABC-123\`), what is missing in the next environment, or \`${prefix}watch\` a ticket or a release to hear when it changes. Here you type the commands without @gig.` },
+      ...help.blocks.slice(1),
+    ],
+  };
+}
+
 /** Errors in chat: what is wrong and what to do, never a stack trace. Messages quote user input: prose. */
 export function errorCard(error: GigError, prefix: string): Card {
   const hint = error.hint ? `\n${prose(error.hint.replace(/\bgig (?=[a-z])/g, prefix))}` : '';
