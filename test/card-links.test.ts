@@ -35,6 +35,16 @@ describe('links, people and times on cards', () => {
     expect(plainText(when('2026-11-21T09:00:00.000Z'))).toBe('2026-11-21 09:00 UTC');
   });
 
+  it('mentions a person in Teams with the entity Teams needs to notify them', () => {
+    const rendered = renderAdaptiveCard(card(`approved by ${personRef(links, 'Ben')}`)).card;
+    expect(JSON.stringify(rendered.body)).toContain('approved by <at>Ben</at>');
+    expect(rendered.msteams?.entities).toEqual([{ type: 'mention', text: '<at>Ben</at>', mentioned: { id: '29:ben', name: 'Ben' } }]);
+    // A name typed as <at>…</at> by someone is words, and brings no entity.
+    const typed = renderAdaptiveCard(card(lit('<at>Ben</at>'))).card;
+    expect(JSON.stringify(typed.body)).not.toContain('<at>Ben</at>');
+    expect(typed.msteams?.entities).toBeUndefined();
+  });
+
   it('knows the commit pages of the usual hosts, and a template of the team\'s own', () => {
     expect(commitUrl('https://gitlab.com/acme/api', 'abc1234')).toBe('https://gitlab.com/acme/api/-/commit/abc1234');
     expect(commitUrl('https://bitbucket.org/acme/api/', 'abc1234')).toBe('https://bitbucket.org/acme/api/commits/abc1234');

@@ -141,7 +141,7 @@ describe('Teams card actions', () => {
   it('records a captain\'s approval once, replaces the card and refreshes it for everyone', async () => {
     const data = actionData(await postRelease('R-TEAMS-OK', 'PAY-10 PAY-11'), 'gig.release.approve');
     const shown = await click('gig.release.approve', data, '29:ben', 'card-ok');
-    expect(JSON.stringify(shown)).toContain('**Approved** by Ben');
+    expect(JSON.stringify(shown)).toContain('**Approved** by <at>Ben</at>');
     expect(shown).toEqual(currentCard('R-TEAMS-OK'));
     const update = await connector.waitForCall(updateOf('card-ok'));
     expect(cardOf(update)).toEqual(shown);
@@ -162,7 +162,7 @@ describe('Teams card actions', () => {
     const empty = await click('gig.release.flag', { ...flag, [FLAG_PROMPT.field]: '' }, '29:ben', 'card-flag');
     expect(JSON.stringify(empty)).toContain(FLAG_PROMPT.whenEmpty);
     const flagged = await click('gig.release.flag', { ...flag, [FLAG_PROMPT.field]: 'export breaks on empty files' }, '29:ben', 'card-flag');
-    expect(JSON.stringify(flagged)).toContain('⚑ Ben flagged');
+    expect(JSON.stringify(flagged)).toContain('⚑ <at>Ben</at> flagged');
     expect(app.db.prepare("SELECT ticket, stage, reason FROM rejections WHERE source = 'release-flag' AND ticket = 'PAY-12'").all()).toEqual([
       { ticket: 'PAY-12', stage: 'release', reason: 'export breaks on empty files' },
     ]);

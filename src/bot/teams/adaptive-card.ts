@@ -1,7 +1,7 @@
 import type { Card, CardAction, CardBlock, CardPrompt } from '../../views/cards/model.js';
 import { CUT_TEXT, fitCard } from '../../views/cards/fit.js';
-import { plainText } from '../../views/escape/markup.js';
-import { teamsMarkdown } from '../../views/escape/teams.js';
+import { parseMarkup, plainText } from '../../views/escape/markup.js';
+import { teamsMarkdown, teamsMention } from '../../views/escape/teams.js';
 
 /**
  * One generic renderer from the card model to an Adaptive Card 1.5 for Teams: FactSet for facts,
@@ -24,7 +24,7 @@ export interface AdaptiveCardJson {
   version: '1.5';
   body: AdaptiveElement[];
   actions?: AdaptiveElement[];
-  msteams?: { width: 'Full' };
+  msteams?: { width: 'Full'; entities?: MentionEntity[] };
 }
 
 export interface RenderedAdaptiveCard {
@@ -43,10 +43,50 @@ export function renderAdaptiveCard(card: Card, fullDocumentUrl?: string): Render
           : { type: 'TextBlock', text: teamsMarkdown(CUT_TEXT.fullPacket(card.attachment.release ?? '')), wrap: true, isSubtle: true },
       );
     }
-    const json: AdaptiveCardJson = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, msteams: { width: 'Full' } };
+    const entities = mentionEntities(card);
+    const json: AdaptiveCardJson = {
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.5',
+      body,
+      msteams: { width: 'Full', ...(entities.length > 0 ? { entities } : {}) },
+    };
     return { output: { card: json, truncated: cut }, fits: Buffer.byteLength(JSON.stringify(json)) <= TEAMS_LIMITS.cardBytes, excess: 0 };
   });
   return exhausted ? { card: { ...output.card, body: output.card.body.slice(0, 20) }, truncated: true } : output;
+}
+
+interface MentionEntity {
+  type: 'mention';
+  text: string;
+  mentioned: { id: string; name: string };
+}
+
+/** One entity per person the card mentions (views' person tokens with a Teams id): Teams needs it to notify them. */
+function mentionEntities(card: Card): MentionEntity[] {
+  const texts = card.blocks.flatMap((block) => {
+    switch (block.kind) {
+      case 'list':
+        return [block.title, ...block.items];
+      case 'facts':
+        return block.facts.flatMap((fact) => [fact.label, fact.value]);
+      case 'grid':
+        return [block.title];
+      case 'actions':
+      case 'divider':
+        return [];
+      default:
+        return [block.text];
+    }
+  });
+  const found = new Map<string, MentionEntity>();
+  for (const run of texts.flatMap((text) => parseMarkup(text))) {
+    if (run.token?.kind === 'person' && run.token.teams) {
+      const text = teamsMention(run.token.text);
+      found.set(`${run.token.teams}\u0000${text}`, { type: 'mention', text, mentioned: { id: run.token.teams, name: run.token.text } });
+    }
+  }
+  return [...found.values()];
 }
 
 function renderBody(blocks: CardBlock[], shown: Map<number, number>, itemBudget: number): { body: AdaptiveElement[]; cut: boolean } {

@@ -34,16 +34,21 @@ export function teamsText(text: string, lineStart = true): string {
     .replace(BLOCK_MARKER, (lead: string) => (lead === '' && !lineStart ? lead : lead + ZERO_WIDTH_SPACE));
 }
 
+/** A mention as Teams writes it; the card carries the entity that says who it is (adaptive-card.ts). */
+export function teamsMention(name: string): string {
+  return `<at>${teamsText(name, false)}</at>`;
+}
+
 /**
- * A link or a date in Adaptive Card Markdown; a person by name (an `<at>` mention would need the
- * card to carry the mention entity). Dates use the card's DATE/TIME functions: each reader's zone.
+ * A link, a mention or a date in Adaptive Card Markdown: a person with a Teams id as `<at>name</at>`
+ * (the card's msteams.entities say who), others by name. Dates use the card's DATE/TIME functions.
  */
 function teamsToken(token: Token): string {
   switch (token.kind) {
     case 'link':
       return `[${teamsText(token.text, false).replace(/[[\]]/g, (char) => `\\${char}`)}](${token.url.replace(/[()]/g, (char) => encodeURIComponent(char))})`;
     case 'person':
-      return teamsText(token.text, false);
+      return token.teams ? teamsMention(token.text) : teamsText(token.text, false);
     case 'time': {
       const iso = new Date(token.iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
       return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
