@@ -11,6 +11,7 @@ import { ACTIONS, type ActionId, type Card, type CardAction, type CardPrompt } f
 import { FLAG_PROMPT, PROMPTS } from '../src/views/cards/prompts.js';
 import { releaseCard } from '../src/views/cards/release-card.js';
 import { homeCard } from '../src/views/cards/home-card.js';
+import { watchCard } from '../src/views/cards/watch-card.js';
 import { helpCard, welcomeCard } from '../src/views/cards/simple-cards.js';
 import { statusCard } from '../src/views/cards/status-card.js';
 import { plainText } from '../src/views/escape/markup.js';
@@ -190,6 +191,16 @@ describe.each([slack, teams])('$name renders the card model', (platform) => {
     const rendered = platform.render(statusCard(evaluation));
     expect(rendered.truncated).toBe(false);
     golden(platform, `status-${verdict}`, rendered);
+  });
+
+  it('what a watch is told after a sync', () => {
+    const changes = [
+      { kind: 'verdict' as const, from: 'risky' as const, to: 'blocked' as const, target: 'uat' },
+      { kind: 'environment' as const, repository: 'api', environment: 'qa', from: 'partial' as const, to: 'complete' as const },
+      { kind: 'after-rejection' as const, commits: ['a61099ef9c90f1ff2f16ebdf9ed46f996eab2faa'] },
+    ];
+    golden(platform, 'watch-ticket', platform.render(watchCard('ticket', 'PAY-7', changes)));
+    golden(platform, 'watch-release', platform.render(watchCard('release', 'R-9', [{ kind: 'manifest-changed', staleApprovals: ['Ana'] }, { kind: 'approved', by: ['Ben'] }])));
   });
 
   it('a home page: what waits for you, what is open, the next digests', () => {
