@@ -443,3 +443,30 @@ describe('the rest of gig serve', () => {
     }
   });
 });
+
+describe('approving over BLOCKED through Slack, where the policy allows it', () => {
+  let lenient: SlackBot;
+  beforeAll(async () => {
+    lenient = await startSlackBot({ approvals: '{ required: 1, allowSelfApproval: false, allowBlockedOverride: true }' });
+  });
+  afterAll(async () => lenient.stop());
+
+  it('offers Approve over BLOCKED, asks its reason in a modal, records it with the approval and in the thread', async () => {
+    const answer = await (await lenient.ask('release R-OVER qa uat PAY-9')).reply();
+    const blocks = answer.body.blocks as Block[];
+    expect(buttonValue(blocks, 'gig.release.approve')).toBe('');
+    const value = buttonValue(blocks, 'gig.release.override');
+    expect(value).not.toBe('');
+    const message = lenient.message();
+    const { trigger } = await lenient.press('gig.release.override', value, 'U0BEN', message);
+    const open = await lenient.slack.waitForCall((call) => call.method === 'views.open' && call.body.trigger_id === trigger);
+    const view = open.body.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('gig.release.override.modal');
+    const blank = await lenient.submitPrompt(view.callback_id, 'overrideReason', view.private_metadata, ' ', 'U0BEN');
+    expect(await blank.json()).toEqual({ response_action: 'errors', errors: { overrideReason: 'Approving a BLOCKED release needs a reason on record.' } });
+    expect((await lenient.submitPrompt(view.callback_id, 'overrideReason', view.private_metadata, 'PAY-7 ships tonight too', 'U0BEN')).status).toBe(200);
+    const line = await lenient.slack.waitForCall((call) => call.method === 'chat.postMessage' && call.body.thread_ts === message.ts);
+    expect(line.body.text).toMatch(/^✔ Ben approved over BLOCKED manifest [0-9a-f]{12}: “PAY-7 ships tonight too”$/);
+    expect(lenient.app.db.prepare("SELECT by, decision, reason FROM approvals WHERE release_id = 'R-OVER'").all()).toEqual([{ by: 'Ben', decision: 'approve', reason: 'PAY-7 ships tonight too' }]);
+  });
+});

@@ -30,6 +30,8 @@ export interface SlackBot {
   command(text: string, user?: string): Promise<Response>;
   click(actionId: string, value: string, user: string, message?: { channel: string; ts: string }): Promise<Response>;
   submitFlag(privateMetadata: string, reason: string, user: string): Promise<Response>;
+  /** Submits the modal of an action's prompt: its callback id, its field and the answer typed. */
+  submitPrompt(callbackId: string, field: string, privateMetadata: string, answer: string, user: string): Promise<Response>;
   /** `/gig <text>` with a response_url of its own: `reply()` waits for what gig posts to it. */
   ask(text: string, user?: string): Promise<Exchange>;
   /** Clicks a button on `message`, with a response_url and trigger of its own. */
@@ -55,12 +57,14 @@ export interface Exchange {
   reply(timeoutMs?: number): Promise<SlackCall>;
 }
 
-export async function startSlackBot(): Promise<SlackBot> {
+/** `approvals`: the configuration's approvals line, to try another policy. */
+export async function startSlackBot(options: { approvals?: string } = {}): Promise<SlackBot> {
   const root = mkdtempSync(path.join(tmpdir(), 'gig-slack-'));
   const loop = await buildFailureLoop(root);
   loop.app.close();
   const configFile = path.join(root, 'slack.config.yaml');
-  writeFileSync(configFile, `projects: [PAY]\n${PEOPLE_YAML}${CHAIN_YAML}repositories:\n${['api', 'batch', 'db', 'ui', 'mendix'].map((name) => `  - { name: ${name}, path: ./repos/${name} }`).join('\n')}\n`);
+  const people = options.approvals ? PEOPLE_YAML.replace(/^approvals: .*$/m, `approvals: ${options.approvals}`) : PEOPLE_YAML;
+  writeFileSync(configFile, `projects: [PAY]\n${people}${CHAIN_YAML}repositories:\n${['api', 'batch', 'db', 'ui', 'mendix'].map((name) => `  - { name: ${name}, path: ./repos/${name} }`).join('\n')}\n`);
   const app = openApp({ configFile, dbFile: path.join(root, '.gig', 'gig.db'), now: () => new Date('2026-11-21T09:00:00Z') });
   const slack = await startSlackStandIn();
   const env = loadEnvironment({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, GIG_DEPLOY_HOOK_SECRET: 'hook-secret-0123456789' });
@@ -141,6 +145,9 @@ export async function startSlackBot(): Promise<SlackBot> {
       return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
     },
     submitFlag(privateMetadata, reason, user) {
+      return bot.submitPrompt('gig.release.flag.modal', 'reason', privateMetadata, reason, user);
+    },
+    submitPrompt(callbackId, field, privateMetadata, answer, user) {
       const payload = {
         type: 'view_submission',
         team: { id: 'T1' },
@@ -150,9 +157,9 @@ export async function startSlackBot(): Promise<SlackBot> {
         view: {
           id: 'V1',
           type: 'modal',
-          callback_id: 'gig.release.flag.modal',
+          callback_id: callbackId,
           private_metadata: privateMetadata,
-          state: { values: { reason: { reason: { type: 'plain_text_input', value: reason } } } },
+          state: { values: { [field]: { [field]: { type: 'plain_text_input', value: answer } } } },
         },
       };
       return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
