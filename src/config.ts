@@ -478,6 +478,8 @@ const variablesSchema = z.object({
   MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
   MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  /** Where Microsoft Entra issues the bot's tokens (sovereign clouds, tests); login.microsoftonline.com by default. */
+  MICROSOFT_LOGIN_URL: z.url().optional(),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: z.url().optional(),
   JIRA_BASE_URL: z.url().optional(),

@@ -79,11 +79,11 @@ describe('gig serve checks its Slack credential before serving', () => {
     const { logger, lines } = capturingLogger();
     const before = slack.callsTo('auth.test').length;
     slack.failNext('auth.test', { status: 503 });
-    const server = await startServer({ app, env: slackEnv('xoxb-good'), logger, port: 0, slackCheckBackoff: { firstMs: 20, maxMs: 50 } });
+    const server = await startServer({ app, env: slackEnv('xoxb-good'), logger, port: 0, checkBackoff: { firstMs: 20, maxMs: 50 } });
     try {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       await slack.waitFor('auth.test', before + 1);
-      await expect.poll(() => lines.filter(([, message]) => message === 'Slack accepted the bot token')).toHaveLength(1);
+      await expect.poll(() => lines.filter(([, message]) => message === "Slack accepted gig's credentials")).toHaveLength(1);
       expect(lines.find(([, message]) => message.startsWith('Slack could not be reached'))?.[0]).toBe('warn');
     } finally {
       await server.close();
@@ -97,5 +97,66 @@ describe('gig doctor asks Slack', () => {
     expect(good.find((check) => check.area === 'slack')).toMatchObject({ ok: true, detail: 'bot @gig in T1 (HTTP, signing secret set)' });
     const bad = await runDoctor(app.context, doctorProbes(app, { SLACK_BOT_TOKEN: 'xoxb-revoked-3', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl }));
     expect(bad.find((check) => check.area === 'slack')).toMatchObject({ ok: false, detail: 'Slack refused SLACK_BOT_TOKEN: invalid_auth.', fix: expect.stringContaining('OAuth & Permissions') });
+  });
+});
+
+describe('gig serve checks its Teams credentials before serving', () => {
+  /** A stand-in for Microsoft Entra's token endpoint: refuses the secret "wrong", is down while `down`. */
+  async function entra(): Promise<{ url: string; calls: string[]; down: boolean; close(): Promise<void> }> {
+    const { createServer } = await import('node:http');
+    const state = { url: '', calls: [] as string[], down: false, close: async () => undefined as void };
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        state.calls.push(`${request.url} ${new URLSearchParams(body).get('scope')}`);
+        if (state.down) response.writeHead(503).end();
+        else if (new URLSearchParams(body).get('client_secret') === 'wrong') response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_client' }));
+        else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 't', expires_in: 3600 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    return state;
+  }
+  const teamsEnv = (loginUrl: string, secret: string) =>
+    loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: secret, MICROSOFT_APP_TENANT_ID: 'tenant-1', MICROSOFT_LOGIN_URL: loginUrl });
+
+  it('refuses credentials Microsoft Entra refuses, with the fix, and serves with good ones', async () => {
+    const login = await entra();
+    try {
+      await expect(startServer({ app, env: teamsEnv(login.url, 'wrong'), logger: capturingLogger().logger, port: 0 })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: "Microsoft Entra refused the Teams bot's credentials: invalid_client.",
+        hint: expect.stringContaining('MICROSOFT_APP_PASSWORD'),
+      });
+      expect(login.calls).toEqual(['/tenant-1/oauth2/v2.0/token https://api.botframework.com/.default']);
+      const server = await startServer({ app, env: teamsEnv(login.url, 'right'), logger: capturingLogger().logger, port: 0 });
+      await server.close();
+      // gig doctor asks the same.
+      const variables = { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_TENANT_ID: 'tenant-1', MICROSOFT_LOGIN_URL: login.url };
+      const good = await runDoctor(app.context, doctorProbes(app, { ...variables, MICROSOFT_APP_PASSWORD: 'right' }));
+      expect(good.find((check) => check.area === 'teams')).toMatchObject({ ok: true, detail: expect.stringMatching(/^token issued for app 00000000-0000-0000-0000-000000000001, SingleTenant in tenant tenant-1$/) });
+      const bad = await runDoctor(app.context, doctorProbes(app, { ...variables, MICROSOFT_APP_PASSWORD: 'wrong' }));
+      expect(bad.find((check) => check.area === 'teams')).toMatchObject({ ok: false, detail: "Microsoft Entra refused the Teams bot's credentials: invalid_client." });
+    } finally {
+      await login.close();
+    }
+  });
+
+  it('serves when Microsoft Entra cannot be reached, and asks again', async () => {
+    const login = await entra();
+    login.down = true;
+    const { logger, lines } = capturingLogger();
+    const server = await startServer({ app, env: teamsEnv(login.url, 'right'), logger, port: 0, checkBackoff: { firstMs: 20, maxMs: 50 } });
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      login.down = false;
+      await expect.poll(() => lines.some(([, message]) => message === "Microsoft Entra (Teams) accepted gig's credentials")).toBe(true);
+    } finally {
+      await server.close();
+      await login.close();
+    }
   });
 });

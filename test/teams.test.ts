@@ -224,7 +224,7 @@ describe('Teams proactive messages and authentication', () => {
   });
 
   it('refuses a request without a token when an app id is configured', async () => {
-    const secured = await startServer({ app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TENANT_ID: 'tenant-1' }), logger: createLogger('silent'), port: 0 });
+    const secured = await startServer({ app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TENANT_ID: 'tenant-1', MICROSOFT_LOGIN_URL: connector.url }), logger: createLogger('silent'), port: 0 });
     try {
       const activity = mention(connector.url, '29:ben', 'status PAY-7');
       const response = await post(activity, {}, secured);

@@ -10,7 +10,9 @@ import { ConfigError } from '../errors.js';
 import type { Card } from '../views/cards/model.js';
 import { renderReleaseMarkdown } from '../views/release.js';
 import { ReplayStore } from '../store/replay-store.js';
-import { checkSlackAtStart } from './slack/credential-check.js';
+import { checkAtStart, type StartupCheck } from './startup-check.js';
+import { slackIdentity } from './slack/credential-check.js';
+import { teamsCredential } from './teams/credential-check.js';
 import { slackChannelSender, slackClient } from './slack/sender.js';
 import { createTeamsAdapter, teamsProactiveSender, teamsSettings, type TeamsSettings } from './teams/adapter.js';
 import { GigTeamsBot } from './teams/bot.js';
@@ -37,8 +39,8 @@ export interface ServeOptions {
   port?: number;
   /** Slack Web API retries; interactive clicks cannot wait the SDK's default half hour. */
   slackRetries?: { retries: number; minTimeout: number; maxTimeout: number };
-  /** How often an unreachable Slack is asked again about the bot token (tests shorten it). */
-  slackCheckBackoff?: { firstMs: number; maxMs: number };
+  /** How often an unreachable platform is asked again about gig's credentials (tests shorten it). */
+  checkBackoff?: { firstMs: number; maxMs: number };
   /**
    * What runs alongside the server (gig serve's schedules: schedule/index.ts), given the server's
    * chat senders: started once the port is taken and the workers are up, stopped before the server
@@ -87,7 +89,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   if (!teams) logger.warn('Teams is off: MICROSOFT_APP_ID is not set (GIG_TEAMS_DEV=1 serves /api/messages without authentication, for the emulator and tests only)');
   else if (teams.dev) logger.warn('Teams runs WITHOUT authentication (GIG_TEAMS_DEV=1): never expose this server');
   // A token Slack refuses stops the start here, before the port is taken, with one clear line.
-  const slackCheck = slack ? await checkSlackAtStart(slackClient(slack.token, env, { retries: 0, minTimeout: 0, maxTimeout: 0 }), logger, options.slackCheckBackoff) : null;
+  const slackCheck = slack
+    ? await checkAtStart(
+        'Slack',
+        async () => {
+          const who = await slackIdentity(slackClient(slack.token, env, { retries: 0, minTimeout: 0, maxTimeout: 0 }));
+          return { team: who.team, bot: who.user };
+        },
+        logger,
+        options.checkBackoff,
+      )
+    : null;
+  let teamsCheck: StartupCheck | null = null;
+  try {
+    teamsCheck = teams && !teams.dev ? await checkAtStart('Microsoft Entra (Teams)', async () => (await teamsCredential(env), { app: env.MICROSOFT_APP_ID }), logger, options.checkBackoff) : null;
+  } catch (error) {
+    slackCheck?.stop();
+    throw error;
+  }
   // Signed requests already acted on, kept in the database so a replay after a restart is still refused.
   const replays = new ReplayStore(app.db);
   // The evaluation workers start once the port is taken (below); until then nothing is asked.
@@ -148,6 +167,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   } catch (error) {
     slackCheck?.stop();
+    teamsCheck?.stop();
     await socketApp?.stop().catch(() => undefined);
     throw error;
   }
@@ -156,6 +176,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let beside: { stop(): Promise<void> | void } | null = null;
   const stopAll = async (): Promise<void> => {
     slackCheck?.stop();
+    teamsCheck?.stop();
     await beside?.stop();
     await socketApp?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));

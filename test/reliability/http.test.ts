@@ -158,7 +158,7 @@ describe('malformed Teams activities', () => {
   });
 
   it('refuses a request without a token before reading its body when an app id is configured', async () => {
-    const secured = await startServer({ app: bot.app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TENANT_ID: 'tenant-1' }), logger: createLogger('silent'), port: 0 });
+    const secured = await startServer({ app: bot.app, env: loadEnvironment({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TENANT_ID: 'tenant-1', MICROSOFT_LOGIN_URL: bot.slack.url }), logger: createLogger('silent'), port: 0 });
     try {
       expect(await expectJsonError(await post('x'.repeat(3 * 1024 * 1024), {}, secured), 401)).toBe('NOT_ALLOWED');
       expect(await expectJsonError(await post(JSON.stringify(mention(serviceUrl, '29:ben', 'status PAY-7')), { authorization: 'Bearer not-a-jwt' }, secured), 401)).toBe('NOT_ALLOWED');
