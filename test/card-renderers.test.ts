@@ -299,6 +299,14 @@ describe('what only Teams has', () => {
     golden(teams, 'help', teams.render(helpCard('@gig ')));
   });
 
+  it('asks before Approve on a release that is not SAFE, in the card (Adaptive Cards have no dialog)', () => {
+    const manifest = release('R-CONFIRM-AC');
+    expect(manifest.verdict).not.toBe('safe');
+    const text = teams.render(releaseCard(manifest, approvalState([], manifest.hash, 1))).text;
+    expect(text).toMatch(/"type":"Action.ShowCard","title":"Approve","card":\{"type":"AdaptiveCard","body":\[\{"type":"TextBlock","text":"\*\*Approve a [A-Z-]+ release\?\*\*"/);
+    expect(text).toMatch(/"actions":\[\{"type":"Action.Execute","verb":"gig.release.approve","title":"Approve"/);
+  });
+
   it('renders the welcome of a 1:1 chat', () => {
     const welcome = teams.render(welcomeCard(''));
     expect(welcome.text).not.toContain('`');

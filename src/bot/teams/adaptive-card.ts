@@ -213,10 +213,29 @@ function input(prompt: CardPrompt): AdaptiveElement {
 }
 
 /**
- * Universal Action for current clients, Action.Submit for the rest; both carry the same data.
- * Adaptive Cards have no confirm dialog: an action's `confirm` is not drawn in Teams (README).
+ * An action as the card shows it. One that asks for confirmation opens, in the card, the question
+ * and the button that acts (Action.ShowCard: Adaptive Cards have no dialog); clicking the first
+ * button again folds it away, which is "no".
  */
 function action(source: CardAction): AdaptiveElement {
+  if (!source.confirm) return acting(source);
+  const { confirm } = source;
+  return {
+    type: 'Action.ShowCard',
+    title: plainText(source.label),
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        { type: 'TextBlock', text: teamsMarkdown(`**${confirm.title}**`), wrap: true },
+        { type: 'TextBlock', text: teamsMarkdown(confirm.text), wrap: true },
+      ],
+      actions: [acting({ ...source, label: confirm.confirm })],
+    },
+  };
+}
+
+/** Universal Action for current clients, Action.Submit for the rest; both carry the same data. */
+function acting(source: CardAction): AdaptiveElement {
   const style = source.style === 'primary' ? 'positive' : source.style === 'danger' ? 'destructive' : 'default';
   const data = { gigAction: source.id, value: source.value };
   const title = plainText(source.label);
