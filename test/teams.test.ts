@@ -177,6 +177,14 @@ describe('Teams card actions', () => {
 });
 
 describe('Teams private answers', () => {
+  it('answers home in a personal chat: what waits for your approval, what is open, the next digests', async () => {
+    await postRelease('R-TEAMS-HOME', 'PAY-13');
+    const reply = await answer(teamsActivity(connector.url, '29:ana', { type: 'message', text: 'home', conversation: { id: 'a:personal-ana', conversationType: 'personal', tenantId: 'tenant-1' } }));
+    const text = JSON.stringify(reply.body);
+    expect(text).toContain('Waiting for your approval');
+    expect(text.indexOf('Waiting for your approval')).toBeLessThan(text.indexOf('R-TEAMS-HOME'));
+  });
+
   it('welcomes a person who installs gig for themselves, in their 1:1 chat', async () => {
     const installed = teamsActivity(connector.url, '29:dora', { type: 'installationUpdate', action: 'add', conversation: { id: 'a:personal-dora', conversationType: 'personal', tenantId: 'tenant-1' } });
     expect((await post(installed)).status).toBe(200);

@@ -19,6 +19,7 @@ export type ChatRequest =
   | { verb: 'reject'; ticket: string; stage: string; reason: string }
   | { verb: 'digest'; name: string }
   | { verb: 'watch' | 'unwatch'; subject: string; here: boolean }
+  | { verb: 'home' }
   | { verb: 'sync' };
 
 /**
@@ -108,6 +109,8 @@ export function parseChat(text: string): ChatRequest {
       if (!subject || rest.length > 0 || (where !== undefined && where.toLowerCase() !== 'here')) throw usage(verb, `${verb} needs a ticket or a release, and "here" for this channel`);
       return { verb, subject, here: where !== undefined };
     }
+    case 'home':
+      return { verb: 'home' };
     case 'sync':
       return { verb: 'sync' };
     default: {

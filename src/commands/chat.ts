@@ -15,6 +15,8 @@ import type { CommandContext } from './context.js';
 import { runManualAdd, runManualSetState, runReject } from './record.js';
 import { cardLinks } from './links.js';
 import { runUnwatch, runWatch } from './watch.js';
+import { homeContent } from './home.js';
+import { homeCard } from '../views/cards/home-card.js';
 import { watchReply } from '../views/cards/watch-card.js';
 import { buildRelease, releaseApprovals, runRelease } from './release.js';
 import { runStatus } from './status.js';
@@ -121,6 +123,8 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
       const toDm = watch.platform === 'slack' && watch.destination === actor.id;
       return { visibility: 'private', card: watchReply(request.verb, done, watch.subject, toDm, options.prefix) };
     }
+    case 'home':
+      return { visibility: 'private', card: homeCard(homeContent(context, actor), options.prefix) };
     case 'sync':
       return { visibility: 'private', card: syncCard(await context.sync()) };
   }

@@ -8,6 +8,7 @@ export const CHAT_VERBS: Array<{ verb: ChatVerb; usage: string; example: string;
   { verb: 'manual', usage: 'manual <TICKET> [add <text> | done <id> | reopen <id>]', example: 'manual ABC-123 done m3fa2c1', summary: 'manual steps' },
   { verb: 'reject', usage: 'reject <TICKET> <stage> <reason>', example: 'reject ABC-123 qa "totals of 0 crash checkout"', summary: 'record a failed review' },
   { verb: 'digest', usage: 'digest <name>', example: 'digest prod-window', summary: 'preview a scheduled digest (only you see it)' },
+  { verb: 'home', usage: 'home', example: 'home', summary: 'releases waiting for your approval, open releases, next digests (only you see it)' },
   { verb: 'sync', usage: 'sync', example: 'sync', summary: 'refresh the index now' },
   { verb: 'watch', usage: 'watch <TICKET|RELEASE> [here]', example: 'watch ABC-123', summary: 'hear when it reaches an environment or its verdict changes' },
   { verb: 'unwatch', usage: 'unwatch <TICKET|RELEASE> [here]', example: 'unwatch ABC-123', summary: 'stop hearing about it' },
@@ -15,4 +16,4 @@ export const CHAT_VERBS: Array<{ verb: ChatVerb; usage: string; example: string;
 ];
 
 
-export type ChatVerb = 'help' | 'status' | 'check' | 'since' | 'deps' | 'release' | 'manual' | 'reject' | 'digest' | 'sync' | 'watch' | 'unwatch';
+export type ChatVerb = 'help' | 'status' | 'check' | 'since' | 'deps' | 'release' | 'manual' | 'reject' | 'digest' | 'sync' | 'watch' | 'unwatch' | 'home';

@@ -26,7 +26,7 @@ export function welcomeCard(prefix: string): Card {
     summary: 'Welcome to gig',
     blocks: [
       { kind: 'header', text: 'Welcome to gig' },
-      { kind: 'text', text: `Ask where a ticket is (\`${prefix}ABC-123\`), what is missing in the next environment, or \`${prefix}watch\` a ticket or a release to hear when it changes. Here you type the commands without @gig.` },
+      { kind: 'text', text: `Ask where a ticket is (\`${prefix}ABC-123\`), what is missing in the next environment, or \`${prefix}watch\` a ticket or a release to hear when it changes; \`${prefix}home\` lists the releases waiting for your approval. Here you type the commands without @gig.` },
       ...help.blocks.slice(1),
     ],
   };
