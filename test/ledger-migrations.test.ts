@@ -1,3 +1,4 @@
+import { LEDGER_TABLES } from '../src/store/ledger-transfer.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -14,20 +15,7 @@ import { tempDir } from './helpers/workspace.js';
  * `seen_requests` (008: signed requests already acted on, kept across restarts so a replay is
  * still refused — README, "Reliability").
  */
-const LEDGER = [
-  'deployments',
-  'rejections',
-  'manual_steps',
-  'manual_step_events',
-  'releases',
-  'approvals',
-  'digest_runs',
-  'conversation_refs',
-  'settings',
-  'seen_requests',
-  'watches',
-  'watch_announcements',
-];
+const LEDGER: readonly string[] = LEDGER_TABLES;
 
 /** Rebuilt by `gig sync` from git, trackers and CI: a migration may clear or reshape these. */
 const INDEX = [

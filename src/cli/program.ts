@@ -11,6 +11,7 @@ import { registerDeployed } from './verbs/deployed.js';
 import { registerDigest } from './verbs/digest.js';
 import { registerDoctor } from './verbs/doctor.js';
 import { registerInit } from './verbs/init.js';
+import { registerLedger } from './verbs/ledger.js';
 import { registerManual } from './verbs/manual.js';
 import { registerReject } from './verbs/reject.js';
 import { registerRelease } from './verbs/release.js';
@@ -33,6 +34,7 @@ const VERBS: Array<(program: Command, out: RunOutput) => void> = [
   registerRelease,
   registerDoctor,
   registerDigest,
+  registerLedger,
   registerServe,
   registerDemo,
 ];

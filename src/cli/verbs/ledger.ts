@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { withApp, type RunOutput } from '../run.js';
+
+/** `gig ledger export | import`: move the ledger (every decision and record) between databases. */
+export function registerLedger(program: Command, out: RunOutput): void {
+  const ledger = program.command('ledger').description('export the ledger (approvals, rejections, deployments, manual steps, …) or import it into a new database');
+  ledger
+    .command('export')
+    .description('every ledger row as JSON lines, read at one moment')
+    .option('--out <file>', 'write to a file instead of the terminal')
+    .addHelpText('after', '\nExamples:\n  gig ledger export --out ledger.jsonl\n  gig --db new.db ledger import ledger.jsonl')
+    .action(async (options: { out?: string }, command: Command) => {
+      const [{ exportLedger }, { writeUserFile }, { terminalJson }] = await Promise.all([import('../../store/ledger-transfer.js'), import('../files.js'), import('../../views/escape/terminal.js')]);
+      await withApp(command, out.io, (app) => {
+        const [header, ...rows] = [...exportLedger(app.db, app.context.now().toISOString())];
+        // terminalJson writes DEL, C1 and bidi controls as \u escapes: the same data, safe on a terminal.
+        const text = `${[header, ...rows].map((line) => terminalJson(line, 0)).join('\n')}\n`;
+        if (options.out) {
+          writeUserFile(path.resolve(out.io.cwd, options.out), '--out', text);
+          out.print(`wrote ${options.out}: ${rows.length} ledger rows`);
+        } else out.io.stdout.write(text);
+      });
+    });
+  ledger
+    .command('import')
+    .description('read an export into this database, whose ledger must be empty; all or nothing')
+    .argument('<file>', 'a file written by gig ledger export')
+    .addHelpText('after', '\nExample:\n  gig --db new.db ledger import ledger.jsonl')
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const [{ importLedger }, { readUserFile }] = await Promise.all([import('../../store/ledger-transfer.js'), import('../files.js')]);
+      await withApp(
+        command,
+        out.io,
+        (app) => {
+          const written = importLedger(app.db, readUserFile(path.resolve(out.io.cwd, file), '<file>').split('\n'));
+          out.print(`imported ${Object.values(written).reduce((sum, count) => sum + count, 0)} ledger rows from ${file}`);
+        },
+        'always',
+      );
+    });
+}
