@@ -43,6 +43,13 @@ const ESC = '\u001b';
 const stripColour = (text: string): string => text.replaceAll(new RegExp(`${ESC}\\[[0-9;]*m`, 'g'), '');
 
 describe('terminal output', () => {
+  it('measures the one-column characters it takes a short cut for as string-width does', async () => {
+    const { pad } = await import('../src/views/format.js');
+    for (const text of ['✓', '≈', '≃', '⇊', '↺', '·', '–', '⚑', '…', '“quoted”', '→', 'é', 'ABC-1 fix']) expect(pad(text, 12).length - text.length).toBe(12 - stringWidth(text));
+    expect(pad('修复', 6)).toBe('修复  ');
+    expect(pad('🚀', 4)).toBe('🚀  ');
+  });
+
   it('keeps the environment columns in line whatever the subject\'s characters', async () => {
     const root = await wideWorkspace();
     const { stdout } = await onTerminal(root, ['status', 'ABC-1'], { isTTY: false });

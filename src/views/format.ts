@@ -10,11 +10,27 @@ export function shortSha(sha: string): string {
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
+ * Characters a terminal always gives one column: printable ASCII, Latin letters, general
+ * punctuation (dashes, quotes, bullet, ellipsis), arrows, mathematical operators, and the marks of
+ * gig's tables (✓ ⚑). No emoji, no East Asian wide character is among them.
+ */
+const ONE_COLUMN = /^[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2190-\u21ff\u2200-\u22ff\u2713\u2691]*$/;
+
+/**
+ * Terminal columns of `text`. string-width's first call costs tens of milliseconds (its emoji
+ * tables); most subjects and every mark of gig's tables are one column a character, so a plain
+ * `gig status` does not pay it.
+ */
+function displayWidth(text: string): number {
+  return ONE_COLUMN.test(text) ? text.length : stringWidth(text);
+}
+
+/**
  * At most `width` terminal columns, cut at a whole character with "…". Widths are what a terminal
  * shows (string-width): a CJK character or an emoji takes two columns, a combining accent none.
  */
 export function truncate(text: string, width: number): string {
-  if (stringWidth(text) <= width) return text;
+  if (displayWidth(text) <= width) return text;
   let kept = '';
   let used = 0;
   for (const { segment } of GRAPHEMES.segment(text)) {
@@ -28,7 +44,7 @@ export function truncate(text: string, width: number): string {
 
 /** `text` followed by spaces up to `width` terminal columns. */
 export function pad(text: string, width: number): string {
-  const shown = stringWidth(text);
+  const shown = displayWidth(text);
   return shown >= width ? text : text + ' '.repeat(width - shown);
 }
 
