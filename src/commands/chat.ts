@@ -119,7 +119,7 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
     case 'watch':
     case 'unwatch': {
       const watchRequest = { subject: request.subject, actor, where: options.where, here: request.here };
-      const { watch, done } = request.verb === 'watch' ? (({ watch, added }) => ({ watch, done: added }))(runWatch(context, watchRequest)) : (({ watch, removed }) => ({ watch, done: removed }))(runUnwatch(context, watchRequest));
+      const { watch, done } = (request.verb === 'watch' ? runWatch : runUnwatch)(context, watchRequest);
       const toDm = watch.platform === 'slack' && watch.destination === actor.id;
       return { visibility: 'private', card: watchReply(request.verb, done, watch.subject, toDm, options.prefix) };
     }
@@ -165,10 +165,10 @@ export function handleReleaseDecision(context: CommandContext, rawValue: string,
 }
 
 /** A digest's Status button: the ticket's status card towards the digest's target, for the clicker only. */
-export function handleShowStatus(context: CommandContext, rawValue: string): ChatReply {
+export function handleShowStatus(context: CommandContext, rawValue: string, prefix: string): ChatReply {
   const value = parseValue<StatusValue>(rawValue, ['ticket', 'to']);
   const { evaluation, found } = runStatus(context, value.ticket, { to: value.to });
-  if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length)) };
+  if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length, prefix)) };
   return { visibility: 'private', card: statusCard(evaluation, cardLinks(context)) };
 }
 

@@ -22,18 +22,22 @@ export interface WatchRequest {
   here: boolean;
 }
 
+/** What a watch or unwatch did: the watch it means, and whether anything changed (false: it was so already). */
+export interface WatchAnswer {
+  watch: Omit<WatchRecord, 'id'>;
+  done: boolean;
+}
+
 /** `watch ABC-123 [here]`: follow a ticket or a saved release; news goes to a DM (Slack) or here. */
-export function runWatch(context: CommandContext, request: WatchRequest): { watch: Omit<WatchRecord, 'id'>; added: boolean } {
-  const watches = watchesOf(context);
+export function runWatch(context: CommandContext, request: WatchRequest): WatchAnswer {
   const watch = watchOf(context, request);
-  const added = watches.add(watch, JSON.stringify(stateOf(context, watch)), context.now().toISOString());
-  return { watch, added };
+  return { watch, done: watchesOf(context).add(watch, JSON.stringify(stateOf(context, watch)), context.now().toISOString()) };
 }
 
 /** `unwatch ABC-123 [here]`. */
-export function runUnwatch(context: CommandContext, request: WatchRequest): { watch: Omit<WatchRecord, 'id'>; removed: boolean } {
+export function runUnwatch(context: CommandContext, request: WatchRequest): WatchAnswer {
   const watch = watchOf(context, request);
-  return { watch, removed: watchesOf(context).remove(watch, request.actor.id, context.now().toISOString()) };
+  return { watch, done: watchesOf(context).remove(watch, request.actor.id, context.now().toISOString()) };
 }
 
 function watchesOf(context: CommandContext): NonNullable<CommandContext['watches']> {

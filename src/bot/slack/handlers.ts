@@ -133,7 +133,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
   app.action<BlockAction<ButtonAction>>(ACTIONS.showStatus, async ({ ack, action, respond }) => {
     await ack();
     await afterAck(logger, 'status button', async () => {
-      const message = renderBlockKit(handleShowStatus(context, action.value ?? '').card);
+      const message = renderBlockKit(handleShowStatus(context, action.value ?? '', PREFIX).card);
       await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }));
     }, (error) => respondError(respond, error));
   });

@@ -136,7 +136,7 @@ export class GigTeamsBot extends ActivityHandler {
       if (verb === ACTIONS.override) return handleReleaseDecision(this.options.context, value, 'override', actor, input ?? '');
       if (verb === ACTIONS.manualDone) return handleManualDone(this.options.context, value, actor);
       // A digest's Status button: the card answered to the clicker replaces the digest for them only.
-      if (verb === ACTIONS.showStatus) return { card: handleShowStatus(this.options.context, value).card, message: null, refresh: false };
+      if (verb === ACTIONS.showStatus) return { card: handleShowStatus(this.options.context, value, PREFIX).card, message: null, refresh: false };
       return { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
     } catch (error) {
       const gigError = toGigError(error);
