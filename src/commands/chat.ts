@@ -164,12 +164,14 @@ export function handleReleaseDecision(context: CommandContext, rawValue: string,
   return { card, message: refusalText(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome, ...(history ? { history } : {}) };
 }
 
-/** A digest's Status button: the ticket's status card towards the digest's target, for the clicker only. */
-export function handleShowStatus(context: CommandContext, rawValue: string, prefix: string): ChatReply {
+/**
+ * A digest's Status button, as the chat command it stands for (`status PAY-8 to uat`): surfaces
+ * answer it like a typed command (in the evaluation workers), to the one who clicked only.
+ */
+export function statusCommandOf(rawValue: string): string {
   const value = parseValue<StatusValue>(rawValue, ['ticket', 'to']);
-  const { evaluation, found } = runStatus(context, value.ticket, { to: value.to });
-  if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length, prefix)) };
-  return { visibility: 'private', card: statusCard(evaluation, cardLinks(context)) };
+  if (!/^\S+$/.test(value.ticket) || !/^\S+$/.test(value.to)) throw new GigError('USAGE', 'That button does not name a ticket and an environment.');
+  return `status ${value.ticket} to ${value.to}`;
 }
 
 /** Done on a manual step of a status or release card. */

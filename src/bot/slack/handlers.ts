@@ -1,7 +1,7 @@
 import type { App as BoltApp, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../commands/approvals.js';
-import { handleManualDone, handleReleaseDecision, handleShowStatus, type ActionReply, type ChatReply } from '../../commands/chat.js';
+import { handleManualDone, handleReleaseDecision, statusCommandOf, type ActionReply, type ChatReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { toGigError, type GigError } from '../../errors.js';
 import { CUT_TEXT } from '../../views/cards/fit.js';
@@ -12,8 +12,6 @@ import type { Logger } from '../../log.js';
 import { chatAnswers, type ChatAnswers } from '../answers.js';
 import { promptErrors, promptModal, renderBlockKit } from './block-kit.js';
 import { slackSummary, slackText } from '../../views/escape/slack.js';
-import { homeContent } from '../../commands/home.js';
-import { homeCard } from '../../views/cards/home-card.js';
 import type { SlackRoutes } from './payloads.js';
 
 const PREFIX = '/gig ';
@@ -116,7 +114,8 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
   // App Home: published again each time someone opens it, so it is as current as the index.
   app.event('app_home_opened', async ({ event, client }) => {
     await afterAck(logger, 'App Home', async () => {
-      const card = homeCard(homeContent(context, slackUser(event.user)), PREFIX);
+      // The `home` command, answered where every evaluation is (the workers), not on the event loop.
+      const { card } = await answers.handle('home', slackUser(event.user), { prefix: PREFIX });
       await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderBlockKit(card).blocks as never } });
     });
   });
@@ -130,10 +129,11 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
   };
 
   // A digest's Status button: the status card, to the one who clicked only.
-  app.action<BlockAction<ButtonAction>>(ACTIONS.showStatus, async ({ ack, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.showStatus, async ({ ack, action, body, respond }) => {
     await ack();
     await afterAck(logger, 'status button', async () => {
-      const message = renderBlockKit(handleShowStatus(context, action.value ?? '', PREFIX).card);
+      const { card } = await answers.handle(statusCommandOf(action.value ?? ''), slackUser(body.user.id), { prefix: PREFIX });
+      const message = renderBlockKit(card);
       await readOut(await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }));
     }, (error) => respondError(respond, error));
   });

@@ -10,7 +10,7 @@ import {
   type CloudAdapterBase,
   type ConversationParameters,
 } from 'botbuilder';
-import { handleManualDone, handleReleaseDecision, handleShowStatus, type ActionReply } from '../../commands/chat.js';
+import { handleManualDone, handleReleaseDecision, statusCommandOf, type ActionReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { packetLink } from '../../commands/packet-links.js';
 import { toGigError } from '../../errors.js';
@@ -46,24 +46,28 @@ export interface TeamsBotOptions {
  * Every conversation the bot sees is remembered in the ledger so digests can be sent to it later.
  */
 export class GigTeamsBot extends ActivityHandler {
+  private readonly answers: ChatAnswers;
+
   constructor(private readonly options: TeamsBotOptions) {
     super();
     // The answer is the turn's HTTP response, so the turn awaits it; computed in a worker, it
     // keeps the event loop free for other requests meanwhile.
     const answers = options.answers ?? chatAnswers(options.context, () => null, options.logger);
+    this.answers = answers;
     this.onMessage(async (turn, next) => {
       if (!this.rememberAndCheckTenant(turn)) return;
       const value = turn.activity.value as ({ gigAction?: string; value?: string } & Record<string, unknown>) | undefined;
       if (value?.gigAction) {
         // Action.Submit from clients without Universal Actions: same handlers, then replace the card.
+        if (value.gigAction === ACTIONS.showStatus) {
+          // A digest's Status, from an older client: to the clicker in a 1:1 chat.
+          const message = MessageFactory.attachment(this.attachment(await this.showStatus(value.value ?? '', turn)));
+          if (!(await this.sendPrivately(turn, message))) await turn.sendActivity(message);
+          return next();
+        }
         const reply = this.act(value.gigAction, value.value ?? '', turn, value);
         await this.refreshOriginal(turn, reply);
         if (reply.message) await turn.sendActivity(teamsText(reply.message));
-        // An answer that is not a refresh (a digest's Status) goes to the clicker in a 1:1 chat.
-        else if (!reply.refresh && value.gigAction === ACTIONS.showStatus) {
-          const message = MessageFactory.attachment(this.attachment(reply.card));
-          if (!(await this.sendPrivately(turn, message))) await turn.sendActivity(message);
-        }
         return next();
       }
       const text = TurnContext.removeRecipientMention(turn.activity) ?? turn.activity.text ?? '';
@@ -92,11 +96,22 @@ export class GigTeamsBot extends ActivityHandler {
   protected override async onAdaptiveCardInvoke(turn: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     if (!this.rememberAndCheckTenant(turn)) return this.cardResponse(noticeCard('This Teams tenant may not use gig.'));
     const data = (invoke.action.data ?? {}) as { value?: string } & Record<string, unknown>;
+    // A digest's Status button: the card answered replaces the digest for the clicker only.
+    if (invoke.action.verb === ACTIONS.showStatus) return this.cardResponse(await this.showStatus(data.value ?? '', turn));
     const reply = this.act(invoke.action.verb, data.value ?? '', turn, data);
     // Everyone else sees the refreshed card too; a refusal is shown to the one who clicked only.
     if (reply.refresh) await this.refreshOriginal(turn, reply);
     const card = reply.message ? { ...reply.card, blocks: [{ kind: 'text' as const, text: `⚠️ ${reply.message}` }, ...reply.card.blocks] } : reply.card;
     return this.cardResponse(card);
+  }
+
+  /** A digest's Status button, answered as the `status` command it stands for. */
+  private async showStatus(value: string, turn: TurnContext): Promise<Card> {
+    try {
+      return (await this.answers.handle(statusCommandOf(value), { platform: 'teams', id: turn.activity.from.id }, { prefix: PREFIX })).card;
+    } catch (error) {
+      return errorCard(toGigError(error), PREFIX);
+    }
   }
 
   /** Sends `message` in a 1:1 chat between the bot and the sender of `turn`; false when Teams refused. */
@@ -135,8 +150,6 @@ export class GigTeamsBot extends ActivityHandler {
       if (verb === ACTIONS.flag) return handleReleaseDecision(this.options.context, value, 'flag', actor, input ?? '');
       if (verb === ACTIONS.override) return handleReleaseDecision(this.options.context, value, 'override', actor, input ?? '');
       if (verb === ACTIONS.manualDone) return handleManualDone(this.options.context, value, actor);
-      // A digest's Status button: the card answered to the clicker replaces the digest for them only.
-      if (verb === ACTIONS.showStatus) return { card: handleShowStatus(this.options.context, value, PREFIX).card, message: null, refresh: false };
       return { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
     } catch (error) {
       const gigError = toGigError(error);
