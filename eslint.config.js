@@ -15,6 +15,13 @@ export default tseslint.config(
     },
   },
   {
+    // The ledger is asynchronous (it may be a shared PostgreSQL): a write nobody awaits is a
+    // decision that may be lost or land after the answer that claims it was recorded.
+    files: ['src/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }] },
+  },
+  {
     // The inner layers stay free of SDKs and I/O (DESIGN §3); test/architecture.test.ts checks the same.
     files: ['src/engine/**/*.ts', 'src/commands/**/*.ts', 'src/views/**/*.ts'],
     rules: {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { factsOf } from '../src/commands/evaluation.js';
+import { readTickets } from '../src/commands/evaluation.js';
 import { computeTicketStatus } from '../src/engine/status.js';
 import { openApp } from '../src/main.js';
 import { oracleStates, type OracleState } from './accuracy/oracle.js';
@@ -74,7 +74,7 @@ try {
   started = performance.now();
   const cells: Cell[] = [];
   for (const ticket of chosen) {
-    const status = computeTicketStatus(factsOf(app.context, ticket));
+    const status = computeTicketStatus((await readTickets(app.context, [ticket])).facts(ticket));
     const mine = new Map(status.repositories.map((repository) => [repository.name, new Map(repository.environments.map((env) => [env.name, env.state as string]))]));
     const theirs = oracle.get(ticket) ?? new Map<string, Map<string, OracleState>>();
     for (const repository of new Set([...mine.keys(), ...theirs.keys()])) {

@@ -107,7 +107,7 @@ async function statusLatency(configFile: string, dbFile: string, tickets: string
   for (let index = 0; index < queries; index += 1) {
     const ticket = tickets[Math.floor(Math.random() * tickets.length)]!;
     const started = performance.now();
-    runStatus(app.context, ticket);
+    await runStatus(app.context, ticket);
     latencies.push(performance.now() - started);
   }
   app.close();

@@ -85,15 +85,17 @@ export async function buildGig({ outdir = path.join(ROOT, 'dist'), quiet = false
     metafile: true,
     logLevel: quiet ? 'warning' : 'info',
   });
-  // src/store/database.ts finds its SQL migrations at ./migrations/ next to its own module: copy
-  // them next to whichever output file the store was bundled into.
-  const storeOutputs = Object.entries(result.metafile.outputs)
-    .filter(([file, output]) => file.endsWith('.js') && Object.keys(output.inputs).some((input) => input.replaceAll('\\', '/') === 'src/store/database.ts'))
-    .map(([file]) => path.resolve(ROOT, file));
-  if (storeOutputs.length === 0) throw new Error('build: no output contains src/store/database.ts');
-  for (const dir of new Set(storeOutputs.map((file) => path.dirname(file)))) {
-    cpSync(path.join(ROOT, 'src', 'store', 'migrations'), path.join(dir, 'migrations'), { recursive: true });
-  }
+  // Each store finds its SQL migrations in a folder next to its own module (SQLite: ./migrations/,
+  // PostgreSQL: ./pg-migrations/): copy them next to whichever output files the store was bundled into.
+  const copyNextTo = (source, folder, target) => {
+    const outputs = Object.entries(result.metafile.outputs)
+      .filter(([file, output]) => file.endsWith('.js') && Object.keys(output.inputs).some((input) => input.replaceAll('\\', '/') === source))
+      .map(([file]) => path.resolve(ROOT, file));
+    if (outputs.length === 0) throw new Error(`build: no output contains ${source}`);
+    for (const dir of new Set(outputs.map((file) => path.dirname(file)))) cpSync(folder, path.join(dir, target), { recursive: true });
+  };
+  copyNextTo('src/store/database.ts', path.join(ROOT, 'src', 'store', 'migrations'), 'migrations');
+  copyNextTo('src/store/postgres/connection.ts', path.join(ROOT, 'src', 'store', 'postgres', 'pg-migrations'), 'pg-migrations');
   const entry = path.join(outdir, 'cli', 'gig.js');
   chmodSync(entry, 0o755);
   return { entry, metafile: result.metafile };

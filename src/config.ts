@@ -488,6 +488,14 @@ const variablesSchema = z.object({
   GIG_DEPLOY_HOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   GIG_TEAMS_DEV: z.enum(['0', '1']).optional(),
   GIG_PUBLIC_URL: z.url({ error: 'must be the public URL of gig serve, such as https://gig.example.com' }).optional(),
+  /**
+   * The shared ledger of several replicas (docs/replicas.md): a PostgreSQL URL. Without it the
+   * ledger stays in the SQLite file, beside the index.
+   */
+  GIG_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'must be a PostgreSQL URL, such as postgres://gig:secret@db.example.com:5432/gig' })
+    .optional(),
   /** Worker threads gig serve answers in; 0 answers on the main thread. */
   GIG_WORKERS: z.coerce.number().int().min(0, { error: 'must be 0 or more' }).max(64, { error: 'must be 64 or fewer' }).optional(),
 });

@@ -9,7 +9,14 @@ import { createGitRunner, type GitRunner } from './sources/git/runner.js';
 import { openDatabase, type Db, type IntegrityCheck } from './store/database.js';
 import { IndexReadStore } from './store/index-reader.js';
 import { IndexWriteStore } from './store/index-writer.js';
+import type { Ledger, RequestClaims, Watches } from './engine/ports.js';
 import { LedgerStore } from './store/ledger-store.js';
+import { openPool } from './store/postgres/connection.js';
+import { PgDatabase } from './store/postgres/database.js';
+import { PgLedger } from './store/postgres/pg-ledger.js';
+import { PgRequestClaims } from './store/postgres/pg-request-claims.js';
+import { PgWatches } from './store/postgres/pg-watches.js';
+import { ReplayStore } from './store/replay-store.js';
 import { SyncRuns } from './store/sync-runs.js';
 import { TrackerStore } from './store/tracker-store.js';
 import { WatchStore } from './store/watch-store.js';
@@ -47,7 +54,13 @@ export interface AppStores {
   index: IndexReadStore;
   /** The write side of the index (the indexer's). */
   writer: IndexWriteStore;
-  ledger: LedgerStore;
+  /** The ledger: in the SQLite file, or shared in PostgreSQL (GIG_DATABASE_URL). */
+  ledger: Ledger;
+  watches: Watches;
+  /** Keys of signed chat requests already acted on, kept with the ledger so every replica sees them. */
+  requests: RequestClaims;
+  /** The PostgreSQL ledger's connection, when the ledger is there. */
+  postgres: PgDatabase | null;
   trackers: TrackerStore;
 }
 
@@ -72,12 +85,16 @@ export function openApp(options: AppOptions): App {
   const now = options.now ?? (() => new Date());
   const db = openDatabase(options.dbFile, { integrityCheck: options.integrityCheck ?? 'skip', now });
   const env = loadEnvironment(options.env ?? {});
-  const ledger = new LedgerStore(db);
+  const postgres = env.GIG_DATABASE_URL ? new PgDatabase(openPool(env.GIG_DATABASE_URL), { migrate: true }) : null;
+  const ledger = postgres ? new PgLedger(postgres) : new LedgerStore(db);
   const trackers = new TrackerStore(db);
   const stores: AppStores = {
-    index: new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, ledger, trackers, configured: configuredSources(config) }),
+    index: new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, trackers, configured: configuredSources(config) }),
     writer: new IndexWriteStore(db),
     ledger,
+    watches: postgres ? new PgWatches(postgres) : new WatchStore(db),
+    requests: postgres ? new PgRequestClaims(postgres) : new ReplayStore(db),
+    postgres,
     trackers,
   };
   const git = createGitRunner();
@@ -98,7 +115,7 @@ export function openApp(options: AppOptions): App {
     config,
     index: stores.index,
     ledger,
-    watches: new WatchStore(db),
+    watches: stores.watches,
     now,
     async sync(onProgress, extra = {}) {
       // The indexer is loaded by the first sync, not by every command that opens the store.
@@ -119,7 +136,11 @@ export function openApp(options: AppOptions): App {
       await sources.github();
     },
     context,
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      // Idle connections let the process exit (allowExitOnIdle); ending the pool is for tidiness.
+      postgres?.close().catch(() => undefined);
+    },
   };
 }
 

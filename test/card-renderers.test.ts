@@ -171,7 +171,7 @@ const teams: Platform = {
 
 const shared = sharedFailureLoop('gig-cards-');
 
-const release = (id: string): Manifest => buildRelease(shared.loop.app.context, { id, from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] }).manifest;
+const release = async (id: string): Promise<Manifest> => (await buildRelease(shared.loop.app.context, { id, from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] })).manifest;
 const decided = (manifest: Manifest, hash: string, decision: 'approve' | 'flag') =>
   approvalState([{ releaseId: manifest.release, hash, decision, by: 'Ben', at: '2026-11-21T09:00:00Z', reason: decision === 'flag' ? 'wrong approver list' : null, platform: 'slack' }], manifest.hash, 1);
 
@@ -185,8 +185,8 @@ describe.each([slack, teams])('$name renders the card model', (platform) => {
     ['risky', 'PAY-11', 'uat'],
     ['manual-only', 'PAY-10', 'uat'],
     ['blocked', 'PAY-8', 'uat'],
-  ])('a %s status card, whole', (verdict, ticket, to) => {
-    const { evaluation } = runStatus(shared.loop.app.context, ticket, { to });
+  ])('a %s status card, whole', async (verdict, ticket, to) => {
+    const { evaluation } = await runStatus(shared.loop.app.context, ticket, { to });
     expect(evaluation.verdict).toBe(verdict);
     const rendered = platform.render(statusCard(evaluation));
     expect(rendered.truncated).toBe(false);
@@ -213,8 +213,8 @@ describe.each([slack, teams])('$name renders the card model', (platform) => {
     golden(platform, 'home', platform.render(homeCard(content, platform.name === 'slack' ? '/gig ' : '@gig ')));
   });
 
-  it('release cards: open, approved, flagged and with a stale approval', () => {
-    const manifest = release(platform.release);
+  it('release cards: open, approved, flagged and with a stale approval', async () => {
+    const manifest = await release(platform.release);
     const open = platform.render(releaseCard(manifest, approvalState([], manifest.hash, 1)));
     expect(open.actions).toEqual([ACTIONS.manualDone, ACTIONS.approve, ACTIONS.flag]);
     golden(platform, 'release-open', open);
@@ -234,8 +234,8 @@ describe.each([slack, teams])('$name renders the card model', (platform) => {
     golden(platform, 'release-stale', stale);
   });
 
-  it('asks for the flag\'s reason with the words of its prompt', () => {
-    const manifest = release(platform.release);
+  it('asks for the flag\'s reason with the words of its prompt', async () => {
+    const manifest = await release(platform.release);
     const card = releaseCard(manifest, approvalState([], manifest.hash, 1));
     const asked = platform.render(card).asks(ACTIONS.flag);
     expect(asked).toMatchObject({ field: FLAG_PROMPT.field, label: plainText(FLAG_PROMPT.label), placeholder: plainText(FLAG_PROMPT.placeholder), maxLength: FLAG_PROMPT.maxLength });
@@ -251,8 +251,8 @@ describe.each([slack, teams])('$name renders the card model', (platform) => {
     expect(platform.render(card).asks(ACTIONS.flag)).toMatchObject({ field: 'why', label: 'Your reason', placeholder: 'Because…', maxLength: 99 });
   });
 
-  it('cuts an oversize release to fit, with "…and N more" in the one wording of views', () => {
-    const manifest = release(platform.release);
+  it('cuts an oversize release to fit, with "…and N more" in the one wording of views', async () => {
+    const manifest = await release(platform.release);
     const big = oversizeManifest(manifest, platform.oversize);
     const rendered = platform.render(releaseCard(big, approvalState([], big.hash, 1)), `https://gig.example.com/packets/${platform.release}.md?sig=abc`);
     expect(rendered.truncated).toBe(true);
@@ -287,8 +287,8 @@ describe('what only Teams has', () => {
     expect(() => expectValidAdaptiveCard({ type: 'AdaptiveCard', $schema: '', version: '1.5', body: [{ type: 'Bogus' }] })).toThrow();
   });
 
-  it('links a cut card to the full packet, or names the command that prints it', () => {
-    const manifest = release(teams.release);
+  it('links a cut card to the full packet, or names the command that prints it', async () => {
+    const manifest = await release(teams.release);
     const big = releaseCard(oversizeManifest(manifest, teams.oversize), approvalState([], manifest.hash, 1));
     const linked = teams.render(big, 'https://gig.example.com/packets/R-AC.md?sig=abc');
     expect(linked.text).toContain(`"type":"Action.OpenUrl","title":"${plainText(CUT_TEXT.openFull('Release packet R-AC'))}"`);
@@ -299,8 +299,8 @@ describe('what only Teams has', () => {
     golden(teams, 'help', teams.render(helpCard('@gig ')));
   });
 
-  it('asks before Approve on a release that is not SAFE, in the card (Adaptive Cards have no dialog)', () => {
-    const manifest = release('R-CONFIRM-AC');
+  it('asks before Approve on a release that is not SAFE, in the card (Adaptive Cards have no dialog)', async () => {
+    const manifest = await release('R-CONFIRM-AC');
     expect(manifest.verdict).not.toBe('safe');
     const text = teams.render(releaseCard(manifest, approvalState([], manifest.hash, 1))).text;
     expect(text).toMatch(/"type":"Action.ShowCard","title":"Approve","card":\{"type":"AdaptiveCard","body":\[\{"type":"TextBlock","text":"\*\*Approve a [A-Z-]+ release\?\*\*"/);

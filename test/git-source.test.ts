@@ -14,7 +14,7 @@ describe('the git source', () => {
     repo.commit('ABC-1 odd names', Object.fromEntries(names.map((name) => [name, 'x\n'])), { date: nov(2) });
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
-    expect(runStatus(app.context, "ABC-1").evaluation.status.repositories[0]?.commits[0]?.files).toEqual([...names].sort());
+    expect((await runStatus(app.context, "ABC-1")).evaluation.status.repositories[0]?.commits[0]?.files).toEqual([...names].sort());
   });
 
   it('undoes C-style quoting, octal UTF-8 bytes included', () => {

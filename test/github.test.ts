@@ -97,16 +97,16 @@ describe('GitHub as a source', () => {
     expect(client.notModified).toBe(21);
   });
 
-  it('counts commits of a squash-merged pull request as present where the squash commit is', () => {
-    const { evaluation } = runStatus(app.context, 'PAY-30');
+  it('counts commits of a squash-merged pull request as present where the squash commit is', async () => {
+    const { evaluation } = await runStatus(app.context, 'PAY-30');
     expect(evaluation.status.repositories[0]!.commits.map((commit) => [commit.subject, commit.presence.dev, commit.presence.qa])).toEqual([
       ['PAY-30 export job', 'reachable', 'squashed'],
       ['retry exports', 'reachable', 'squashed'],
     ]);
   });
 
-  it('makes the newest successful deployment the running state of its environment', () => {
-    const { evaluation } = runStatus(app.context, 'PAY-30');
+  it('makes the newest successful deployment the running state of its environment', async () => {
+    const { evaluation } = await runStatus(app.context, 'PAY-30');
     expect(evaluation.status.repositories[0]!.commits.map((commit) => commit.deployment.dev)).toEqual(['deployed', 'deployed']);
     expect(evaluation.status.repositories[0]!.commits[0]!.deployment.qa).toBe('unknown');
   });
@@ -136,7 +136,7 @@ describe('GitHub as a source', () => {
       const result = await app.context.sync();
       expect(result.sources?.[0]).toMatchObject({ source: 'github:acme/payments', ok: false });
       expect(JSON.stringify(result.sources)).not.toContain(TOKEN);
-      const { evaluation } = runStatus(app.context, 'PAY-30');
+      const { evaluation } = await runStatus(app.context, 'PAY-30');
       expect(evaluation.status.repositories[0]!.commits).toHaveLength(2);
       expect(evaluation.warnings).toEqual([expect.stringMatching(/^github:acme\/payments is stale: its data is as of 2026-11-21 09:00 UTC/)]);
     } finally {

@@ -39,7 +39,7 @@ async function open(root: string, environments: string, extra = 'projects: [ABC,
   return app;
 }
 
-const repositoryOf = (app: App, ticket: string, options: { to?: string } = {}): RepositoryStatus => runStatus(app.context, ticket, options).evaluation.status.repositories[0]!;
+const repositoryOf = async (app: App, ticket: string, options: { to?: string } = {}): Promise<RepositoryStatus> => (await runStatus(app.context, ticket, options)).evaluation.status.repositories[0]!;
 const states = (repository: RepositoryStatus): Record<string, string> => Object.fromEntries(repository.environments.map((env) => [env.name, env.state]));
 const change = (repository: RepositoryStatus, sha: string): CommitStatus => {
   const found = repository.commits.find((commit) => commit.sha === sha);
@@ -55,14 +55,14 @@ describe('ownership: a key in the body of another ticket’s commit is a mention
     const other = repo.commit('ABC-8 round totals\n\nA follow-up to ABC-7, see the thread.\n\nRefs: ABC-7', { 'round.java': 'v1\n' }, { date: nov(3) });
     const app = await open(root, 'environments:\n  - { name: dev, branch: develop }\n  - { name: qa, branch: test }\n');
 
-    const { evaluation } = runStatus(app.context, 'ABC-7');
+    const { evaluation } = await runStatus(app.context, 'ABC-7');
     expect(evaluation.status.repositories[0]!.commits.map((commit) => commit.sha)).toEqual([own]);
     expect(evaluation.status.mentions).toEqual([{ repository: 'core', sha: other, subject: 'ABC-8 round totals', committedAt: nov(3).replace('Z', '.000Z'), owners: ['ABC-8'] }]);
     expect(renderStatusText(evaluation)).toContain(`Mentioned by (not part of the ticket)\n  core             ${other.slice(0, 8)} 2026-11-03 ABC-8 round totals (ABC-8)`);
     expect(statusCard(evaluation).blocks).toContainEqual({ kind: 'list', title: 'Mentioned by (not part of the ticket)', items: [`\`${other.slice(0, 8)}\` core — ABC-8 round totals (ABC-8)`] });
     // A mention makes no companion: neither ticket blocks the other.
     expect(evaluation.dependencies).toEqual([]);
-    expect(runStatus(app.context, 'ABC-8').evaluation.dependencies).toEqual([]);
+    expect((await runStatus(app.context, 'ABC-8')).evaluation.dependencies).toEqual([]);
   });
 
   it('makes two tickets that own one commit companions, and reads an owning trailer', async () => {
@@ -71,8 +71,8 @@ describe('ownership: a key in the body of another ticket’s commit is a mention
     repo.commit('ABC-1, ABC-2: shared validator', { 'validator.java': 'v1\n' }, { date: nov(2) });
     const trailer = repo.commit('tidy the validator\n\nTicket: ABC-3', { 'validator.java': 'v2\n' }, { date: nov(3) });
     const app = await open(root, 'environments:\n  - { name: dev, branch: develop }\n  - { name: qa, branch: test }\n');
-    expect(runStatus(app.context, 'ABC-1').evaluation.dependencies).toMatchObject([{ ticket: 'ABC-2', kind: 'companion', direction: 'needs' }]);
-    expect(repositoryOf(app, 'ABC-3').commits.map((commit) => commit.sha)).toEqual([trailer]);
+    expect((await runStatus(app.context, 'ABC-1')).evaluation.dependencies).toMatchObject([{ ticket: 'ABC-2', kind: 'companion', direction: 'needs' }]);
+    expect((await repositoryOf(app, 'ABC-3')).commits.map((commit) => commit.sha)).toEqual([trailer]);
   });
 
   it('counts body mentions as ownership only when tickets.ownedBy says so', async () => {
@@ -80,7 +80,7 @@ describe('ownership: a key in the body of another ticket’s commit is a mention
     const repo = envRepository(root, 'core');
     const mention = repo.commit('ABC-8 round totals\n\nsee ABC-7', { 'round.java': 'v1\n' }, { date: nov(3) });
     const app = await open(root, 'environments:\n  - { name: dev, branch: develop }\n', 'projects: [ABC]\ntickets: { ownedBy: [subject, body] }\n');
-    expect(repositoryOf(app, 'ABC-7').commits.map((commit) => commit.sha)).toEqual([mention]);
+    expect((await repositoryOf(app, 'ABC-7')).commits.map((commit) => commit.sha)).toEqual([mention]);
   });
 });
 
@@ -96,7 +96,7 @@ describe('a backport re-done by hand is the same change', () => {
     const backport = repo.commit('ABC-1 raise the limit (#12) (#15)', { 'limit.java': 'limit = 10 // 2.3\n' }, { date: nov(4) });
     const app = await open(root, RELEASE_LINES);
 
-    const core = repositoryOf(app, 'ABC-1');
+    const core = await repositoryOf(app, 'ABC-1');
     expect(core.commits).toHaveLength(1);
     expect(change(core, original)).toMatchObject({
       presence: { main: 'reachable', '2.3': 'equivalent', '2.2': 'absent' },
@@ -106,7 +106,7 @@ describe('a backport re-done by hand is the same change', () => {
       locations: { main: original, '2.3': backport },
     });
     expect(states(core)).toEqual({ main: 'complete', '2.3': 'complete', '2.2': 'absent' });
-    const towards23 = runStatus(app.context, 'ABC-1', { to: '2.3' }).evaluation;
+    const towards23 = (await runStatus(app.context, 'ABC-1', { to: '2.3' })).evaluation;
     expect(towards23.toPromote).toEqual([]);
     expect(towards23.anomalies).toEqual([]);
   });
@@ -119,7 +119,7 @@ describe('a backport re-done by hand is the same change', () => {
     repo.checkout('branch-2.3');
     repo.cherryPick(fix, { record: true, date: nov(4) });
     const app = await open(root, RELEASE_LINES);
-    const core = repositoryOf(app, 'ABC-21');
+    const core = await repositoryOf(app, 'ABC-21');
     expect(core.commits.map((commit) => commit.sha)).toEqual([fix]);
     expect(states(core)).toMatchObject({ main: 'complete', '2.3': 'complete' });
   });
@@ -130,7 +130,7 @@ describe('a backport re-done by hand is the same change', () => {
     const first = repo.commit('ABC-2 update docs', { 'docs.md': 'v1\n' }, { date: nov(2) });
     const second = repo.commit('ABC-2 update docs', { 'docs.md': 'v2\n' }, { date: nov(3) });
     const app = await open(root, RELEASE_LINES);
-    expect(repositoryOf(app, 'ABC-2').commits.map((commit) => commit.sha)).toEqual([first, second]);
+    expect((await repositoryOf(app, 'ABC-2')).commits.map((commit) => commit.sha)).toEqual([first, second]);
   });
 });
 
@@ -145,15 +145,15 @@ describe('reverts are per branch', () => {
     const again = repo.cherryPick(fix, { record: true, date: nov(5) });
     const app = await open(root, RELEASE_LINES);
 
-    const core = repositoryOf(app, 'ABC-3');
+    const core = await repositoryOf(app, 'ABC-3');
     expect(core.commits).toHaveLength(1);
     expect(change(core, fix)).toMatchObject({ presence: { main: 'reachable', '2.3': 'equivalent', '2.2': 'absent' }, revertedBy: revert, locations: { '2.3': again } });
     expect(states(core)).toEqual({ main: 'complete', '2.3': 'complete', '2.2': 'absent' });
     // Towards 2.2 the fix is to promote from main; the 2.3 revert is nowhere in that advice.
-    const evaluation = runStatus(app.context, 'ABC-3').evaluation;
+    const evaluation = (await runStatus(app.context, 'ABC-3')).evaluation;
     expect(evaluation.target).toBe('2.2');
     expect(evaluation.toPromote.map((commit) => [commit.sha, commit.kind])).toEqual([[fix, 'change']]);
-    expect(runCheck(app.context, 'ABC-3', 'main', '2.3').toPromote).toEqual([]);
+    expect((await runCheck(app.context, 'ABC-3', 'main', '2.3')).toPromote).toEqual([]);
   });
 
   it('reads a revert on one release line as reverted there only; a line that never had the change does not owe it', async () => {
@@ -167,13 +167,13 @@ describe('reverts are per branch', () => {
     repo.revert(fix, { date: nov(5) });
     const app = await open(root, RELEASE_LINES);
 
-    const core = repositoryOf(app, 'ABC-4');
+    const core = await repositoryOf(app, 'ABC-4');
     expect(change(core, fix)).toMatchObject({
       presence: { main: 'reverted', '2.3': 'reverted', '2.2': 'absent' },
       expected: { main: true, '2.3': true, '2.2': false },
     });
     expect(states(core)).toEqual({ main: 'reverted', '2.3': 'reverted', '2.2': 'absent' });
-    expect(runStatus(app.context, 'ABC-4').evaluation.target).toBeNull();
+    expect((await runStatus(app.context, 'ABC-4')).evaluation.target).toBeNull();
   });
 });
 
@@ -189,7 +189,7 @@ describe('branch-local work does not make earlier environments partial', () => {
     const addendum = repo.commit('ABC-5 addendum: compile fix for 2.3', { 'api.java': '2.3 api, fixed\n' }, { date: nov(4) });
     const app = await open(root, RELEASE_LINES);
 
-    const core = repositoryOf(app, 'ABC-5');
+    const core = await repositoryOf(app, 'ABC-5');
     expect(change(core, addendum)).toMatchObject({
       branchLocal: ['2.3'],
       // Its own content is not what main holds: never "squashed" into main.
@@ -197,7 +197,7 @@ describe('branch-local work does not make earlier environments partial', () => {
       expected: { main: false, '2.3': true, '2.2': false },
     });
     expect(states(core)).toEqual({ main: 'complete', '2.3': 'complete', '2.2': 'absent' });
-    const evaluation = runStatus(app.context, 'ABC-5', { to: '2.2' }).evaluation;
+    const evaluation = (await runStatus(app.context, 'ABC-5', { to: '2.2' })).evaluation;
     expect(evaluation.anomalies).toEqual([]);
     expect(evaluation.reasons).toContain(`core: ${addendum.slice(0, 8)} "ABC-5 addendum: compile fix for 2.3" was made on 2.3 and is not in main: it has not flowed back`);
     expect(evaluation.verdict).toBe('risky');
@@ -209,7 +209,7 @@ describe('branch-local work does not make earlier environments partial', () => {
     repo.checkout('branch-2.3');
     repo.commit('ABC-6 docs version bump for 2.3', { 'docs/version.txt': '2.3.1\n' }, { date: nov(2) });
     const app = await open(root, RELEASE_LINES.replace('from: main }', 'from: main, backflow: ignore }'));
-    const evaluation = runStatus(app.context, 'ABC-6').evaluation;
+    const evaluation = (await runStatus(app.context, 'ABC-6')).evaluation;
     expect(evaluation.target).toBeNull();
     expect(evaluation.verdict).toBe('safe');
   });
@@ -226,16 +226,16 @@ describe('branch-local work does not make earlier environments partial', () => {
     const app = workspace(root, ['api'], 'projects: [ABC]\n').open();
     await app.context.sync();
 
-    const api = repositoryOf(app, 'ABC-9');
+    const api = await repositoryOf(app, 'ABC-9');
     expect(change(api, hotfix)).toMatchObject({ branchLocal: ['prod'], expected: { dev: false, qa: false, uat: false, prod: true } });
     expect(states(api)).toEqual({ dev: 'complete', qa: 'complete', uat: 'complete', prod: 'complete' });
-    const evaluation = runStatus(app.context, 'ABC-9').evaluation;
+    const evaluation = (await runStatus(app.context, 'ABC-9')).evaluation;
     expect(evaluation.anomalies).toEqual([]);
     expect(evaluation.verdict).toBe('risky');
     expect(evaluation.reasons).toEqual([`api: ${hotfix.slice(0, 8)} "ABC-9 hotfix: timeout 30 s" was made on prod and is not in dev, qa, uat: it has not flowed back`]);
 
     const blocking = workspace(root, ['api'], 'projects: [ABC]\nbackflow: block\n').open();
-    expect(runStatus(blocking.context, 'ABC-9').evaluation.verdict).toBe('blocked');
+    expect((await runStatus(blocking.context, 'ABC-9')).evaluation.verdict).toBe('blocked');
   });
 });
 
@@ -249,7 +249,7 @@ describe('squashed is decided from a commit’s own change', () => {
     repo.commit('ABC-20 fix the client', { 'Client.java': 'fixed\n', 'Helper.java': 'v1\n' }, { date: nov(2) });
     const restore = repo.commit('ABC-20 follow-up: keep the old client', { 'Client.java': 'old\n' }, { date: nov(3) });
     const app = await open(root, RELEASE_LINES);
-    const core = repositoryOf(app, 'ABC-20');
+    const core = await repositoryOf(app, 'ABC-20');
     expect(change(core, restore).presence['2.3']).toBe('absent');
     expect(states(core)).toEqual({ main: 'complete', '2.3': 'absent', '2.2': 'absent' });
   });
@@ -263,7 +263,7 @@ describe('release lines fed from a mainline', () => {
     repo.checkout('branch-2.3');
     repo.cherryPick(fix, { record: true, date: nov(3) });
     const app = await open(root, RELEASE_LINES);
-    const evaluation = runStatus(app.context, 'ABC-11').evaluation;
+    const evaluation = (await runStatus(app.context, 'ABC-11')).evaluation;
     expect([evaluation.source, evaluation.target]).toEqual(['main', '2.2']);
     expect(evaluation.toPromote.map((commit) => commit.sha)).toEqual([fix]);
     expect(evaluation.anomalies).toEqual([]);
@@ -277,12 +277,12 @@ describe('release lines fed from a mainline', () => {
     repo.checkout('branch-2.2');
     repo.cherryPick(fix, { record: true, date: nov(3) });
     const siblings = await open(root, RELEASE_LINES);
-    const evaluation = runStatus(siblings.context, 'ABC-12').evaluation;
+    const evaluation = (await runStatus(siblings.context, 'ABC-12')).evaluation;
     expect(evaluation.anomalies).toEqual([]);
     expect(evaluation.target).toBe('2.3');
 
     const chained = workspace(root, ['core'], 'projects: [ABC]\n', CHAINED_BACKPORTS).open();
-    const anomalies = runStatus(chained.context, 'ABC-12', { to: '2.2' }).evaluation.anomalies;
+    const anomalies = (await runStatus(chained.context, 'ABC-12', { to: '2.2' })).evaluation.anomalies;
     expect(anomalies.map((anomaly) => anomaly.message)).toEqual([`core: ${fix.slice(0, 8)} "ABC-12 fix race" is in 2.2 but not in 2.3 (promoted out of order)`]);
   });
 
@@ -291,8 +291,8 @@ describe('release lines fed from a mainline', () => {
     const repo = releaseLines(root);
     repo.commit('ABC-13 work', { 'work.java': 'v1\n' }, { date: nov(2) });
     const app = await open(root, RELEASE_LINES);
-    expect(() => runCheck(app.context, 'ABC-13', '2.3', 'main')).toThrow(/2.3 does not come before main \(main → 2.3, main → 2.2\)/);
-    expect(runCheck(app.context, 'ABC-13', '2.3', '2.2').target).toBe('2.2');
+    await expect(runCheck(app.context, 'ABC-13', '2.3', 'main')).rejects.toThrow(/2.3 does not come before main \(main → 2.3, main → 2.2\)/);
+    expect((await runCheck(app.context, 'ABC-13', '2.3', '2.2')).target).toBe('2.2');
   });
 });
 
@@ -309,7 +309,7 @@ describe('patches read only where they decide something', () => {
     repo.checkout('main');
     repo.commit('fix rounding', { 'round.java': 'fixed\n' }, { date: nov(3) });
     await app.context.sync();
-    expect(change(repositoryOf(app, 'ABC-22'), fix)).toMatchObject({ presence: { dev: 'reachable', prod: 'equivalent' }, evidence: { prod: 'patch' } });
+    expect(change(await repositoryOf(app, 'ABC-22'), fix)).toMatchObject({ presence: { dev: 'reachable', prod: 'equivalent' }, evidence: { prod: 'patch' } });
   });
 });
 
@@ -326,7 +326,7 @@ describe('renames', () => {
     );
     const app = workspace(root, ['core'], 'projects: [ABC, PAY]\n').open();
     await app.context.sync();
-    const evaluation = runStatus(app.context, 'ABC-14', { to: 'qa' }).evaluation;
+    const evaluation = (await runStatus(app.context, 'ABC-14', { to: 'qa' })).evaluation;
     const moved = change(evaluation.status.repositories[0]!, rename);
     expect(moved.files).toEqual(['db/licences/A.txt', 'db/licences/B.txt', 'db/licences/C.txt']);
     expect(moved.additions + moved.deletions).toBe(2);
@@ -342,7 +342,7 @@ describe('answers that say what they mean', () => {
     repo.commit('ABC-15 only on dev', { 'dev.java': 'v1\n' }, { date: nov(2) });
     const app = workspace(root, ['core'], 'projects: [ABC]\n').open();
     await app.context.sync();
-    const evaluation = runCheck(app.context, 'ABC-15', 'qa', 'uat');
+    const evaluation = await runCheck(app.context, 'ABC-15', 'qa', 'uat');
     expect(evaluation.verdict).toBe('blocked');
     expect(evaluation.reasons).toContain('ABC-15 has not reached qa: there is nothing of it to promote to uat');
     expect(evaluation.notInSource.map((commit) => commit.presentIn)).toEqual([['dev']]);
@@ -360,7 +360,7 @@ describe('answers that say what they mean', () => {
     }
     const app = workspace(root, ['api', 'ui'], 'projects: [ABC]\n').open();
     await app.context.sync();
-    const evaluation = runStatus(app.context, 'ABC-16').evaluation;
+    const evaluation = (await runStatus(app.context, 'ABC-16')).evaluation;
     expect(evaluation.target).toBe('qa');
     expect(evaluation.reasons).toEqual(['beyond qa: ui has none of the ticket in uat, where api already is: a repository was missed']);
     expect(evaluation.verdict).toBe('risky');

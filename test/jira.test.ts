@@ -62,29 +62,29 @@ describe('Jira as a source', () => {
     expect(searches[0]!.authorization).toBe(`Basic ${Buffer.from(`gig@example.com:${TOKEN}`).toString('base64')}`);
   });
 
-  it('shows the ticket\'s summary and tracker status', () => {
-    const { evaluation } = runStatus(app.context, 'PAY-8');
+  it('shows the ticket\'s summary and tracker status', async () => {
+    const { evaluation } = await runStatus(app.context, 'PAY-8');
     expect(evaluation.tracker).toMatchObject({ summary: 'Refunds', status: 'In Progress', url: `${jira.url}/browse/PAY-8` });
   });
 
-  it('turns a configured status transition in the changelog into a rejection', () => {
-    const { evaluation } = runStatus(app.context, 'PAY-8');
+  it('turns a configured status transition in the changelog into a rejection', async () => {
+    const { evaluation } = await runStatus(app.context, 'PAY-8');
     expect(evaluation.lastRejection).toEqual({ stage: 'qa', at: '2026-11-10T12:30:00.000Z', reason: 'In QA → In Progress in Jira', by: 'Quinn', source: 'jira' });
     expect(evaluation.sinceRejection).toEqual([]);
-    expect(runStatus(app.context, 'PAY-7').evaluation.lastRejection?.stage).toBe('client');
+    expect((await runStatus(app.context, 'PAY-7')).evaluation.lastRejection?.stage).toBe('client');
   });
 
-  it('makes an "is blocked by" link a tracker dependency, and the manual-step field manual steps', () => {
-    const { evaluation } = runStatus(app.context, 'PAY-10', { to: 'uat' });
+  it('makes an "is blocked by" link a tracker dependency, and the manual-step field manual steps', async () => {
+    const { evaluation } = await runStatus(app.context, 'PAY-10', { to: 'uat' });
     expect(evaluation.dependencies).toContainEqual({ ticket: 'PAY-7', kind: 'tracker', direction: 'needs', status: 'missing', via: null });
     expect(evaluation.reasons).toContain('PAY-7 is a declared dependency and is not in uat');
     expect(evaluation.manualSteps.filter((step) => step.source === 'tracker').map((step) => step.summary)).toEqual(['Tell finance the form moved', 'Re-index approvals']);
   });
 
-  it('builds a release from a fix version', () => {
-    const { manifest } = buildRelease(app.context, { id: 'R-FIX', from: 'qa', to: 'uat', fixVersion: '2026.12' });
+  it('builds a release from a fix version', async () => {
+    const { manifest } = await buildRelease(app.context, { id: 'R-FIX', from: 'qa', to: 'uat', fixVersion: '2026.12' });
     expect(manifest.tickets.map((ticket) => ticket.ticket)).toEqual(['PAY-10', 'PAY-11', 'PAY-7']);
-    expect(() => runRelease(app.context, { id: 'R-NOFIX', from: 'qa', to: 'uat', fixVersion: '1999.1' })).toThrow(/No ticket of fix version "1999.1"/);
+    await expect(runRelease(app.context, { id: 'R-NOFIX', from: 'qa', to: 'uat', fixVersion: '1999.1' })).rejects.toThrow(/No ticket of fix version "1999.1"/);
   });
 
   it('asks only for tickets updated since the last sync the second time, and waits out a 429', async () => {
@@ -104,7 +104,7 @@ describe('Jira as a source', () => {
       expect(result.sources?.[0]).toMatchObject({ source: 'jira', ok: false });
       expect(result.sources?.[0]?.error?.message).toMatch(/Jira search failed \(HTTP 503\) after 3 attempts/);
       expect(JSON.stringify(result.sources)).not.toContain(TOKEN);
-      const { evaluation } = runStatus(app.context, 'PAY-8');
+      const { evaluation } = await runStatus(app.context, 'PAY-8');
       expect(evaluation.tracker?.summary).toBe('Refunds');
       expect(evaluation.warnings).toEqual([expect.stringMatching(/^jira is stale: its data is as of 2026-11-21 09:00 UTC \(Jira search failed/)]);
     } finally {

@@ -17,7 +17,7 @@ const count = (text: string, table: string): number => text.split('\n').filter((
 describe('gig ledger export and import', () => {
   it('moves every ledger row into a new database, and a second export is the same rows', async () => {
     const { runRelease } = await import('../src/commands/release.js');
-    runRelease(shared.loop.app.context, { id: 'R-MOVE', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] });
+    await runRelease(shared.loop.app.context, { id: 'R-MOVE', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] });
     const exported = await gig(root, ['ledger', 'export']);
     expect(exported.code, exported.stderr).toBe(0);
     const header = JSON.parse(exported.stdout.split('\n')[0]!) as { gig: string; rows: Record<string, number> };
@@ -54,7 +54,7 @@ describe('gig ledger export and import', () => {
 
   it('keeps the words people wrote exactly, control characters included, and prints them safely', async () => {
     const { runReject } = await import('../src/commands/record.js');
-    runReject(shared.loop.app.context, { ticket: 'PAY-7', stage: 'qa', reason: 'totals\u007f wrong \u202e reversed', by: 'Ben' });
+    await runReject(shared.loop.app.context, { ticket: 'PAY-7', stage: 'qa', reason: 'totals\u007f wrong \u202e reversed', by: 'Ben' });
     const exported = await gig(root, ['ledger', 'export']);
     expect(exported.stdout).not.toMatch(/[\u007f\u202e]/);
     const file = path.join(tempDir(), 'ledger.jsonl');

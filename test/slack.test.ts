@@ -32,8 +32,8 @@ const approvals = (release: string): Array<{ by: string; decision: string }> =>
   bot.app.db.prepare('SELECT by, decision FROM approvals WHERE release_id = ? ORDER BY id').all(release) as never;
 
 /** The release card gig shows now for a saved release, as Block Kit renders it. */
-const currentCard = (release: string): ReturnType<typeof renderBlockKit> =>
-  renderBlockKit(currentReleaseCard(bot.app.context, buildRelease(bot.app.context, { id: release }).manifest));
+const currentCard = async (release: string): Promise<ReturnType<typeof renderBlockKit>> =>
+  renderBlockKit(await currentReleaseCard(bot.app.context, (await buildRelease(bot.app.context, { id: release })).manifest));
 
 /** Defines a release in chat; the card's Approve / Flag value and gig's answer. */
 async function postRelease(id: string, tickets: string): Promise<{ value: string; answer: SlackCall }> {
@@ -99,7 +99,7 @@ describe('release cards, approvals and flags in Slack', () => {
     const { value, answer } = await postRelease('R-SLACK', 'PAY-10 PAY-11');
     expect(JSON.parse(value)).toEqual({ release: 'R-SLACK', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(buttonValue(blocksOf(answer), 'gig.release.flag')).toBe(value);
-    const { text, blocks } = currentCard('R-SLACK');
+    const { text, blocks } = await currentCard('R-SLACK');
     expect(answer.body).toEqual({ response_type: 'in_channel', text, blocks });
   });
 
@@ -130,7 +130,7 @@ describe('release cards, approvals and flags in Slack', () => {
     const blocks = blocksOf(update);
     expect(textOf(blocks)).toContain('*Approved* by <@U0BEN>');
     expect(buttonValue(blocks, 'gig.release.approve')).toBe('');
-    const { text, blocks: drawn } = currentCard('R-SLACK-OK');
+    const { text, blocks: drawn } = await currentCard('R-SLACK-OK');
     expect(update.body).toMatchObject({ channel: message.channel, ts: message.ts, text, blocks: drawn });
 
     const again = await (await bot.press('gig.release.approve', value, 'U0BEN', bot.message())).reply();
@@ -284,16 +284,16 @@ describe('guard rails on approvals', () => {
     const lenient = { ...context, config: { ...context.config, approvals: { ...context.config.approvals, allowBlockedOverride: true } } };
     const ben = { platform: 'slack' as const, id: 'U0BEN' };
     // The card of a lenient gig offers the override instead of Approve; Slack asks its reason in a modal.
-    const offered = renderBlockKit(currentReleaseCard(lenient, buildRelease(lenient, { id: 'R-OVERRIDE' }).manifest)).blocks as Block[];
+    const offered = renderBlockKit(await currentReleaseCard(lenient, (await buildRelease(lenient, { id: 'R-OVERRIDE' })).manifest)).blocks as Block[];
     expect(buttonValue(offered, 'gig.release.override')).toBe(value);
     expect(buttonValue(offered, 'gig.release.approve')).toBe('');
-    expect(handleReleaseDecision(context, value, 'override', ben, 'hotfix night').outcome).toEqual({ kind: 'blocked', overridable: false });
-    expect(handleReleaseDecision(lenient, value, 'approve', ben).outcome).toEqual({ kind: 'blocked', overridable: true });
-    const blank = handleReleaseDecision(lenient, value, 'override', ben, '  ');
+    expect((await handleReleaseDecision(context, value, 'override', ben, 'hotfix night')).outcome).toEqual({ kind: 'blocked', overridable: false });
+    expect((await handleReleaseDecision(lenient, value, 'approve', ben)).outcome).toEqual({ kind: 'blocked', overridable: true });
+    const blank = await handleReleaseDecision(lenient, value, 'override', ben, '  ');
     expect(blank.outcome).toEqual({ kind: 'override-reason-required' });
     expect(blank.message).toBe('Approving a BLOCKED release needs a reason on record.');
     expect(approvals('R-OVERRIDE')).toEqual([]);
-    const override = handleReleaseDecision(lenient, value, 'override', ben, 'PAY-7 ships in the same window, INC-42');
+    const override = await handleReleaseDecision(lenient, value, 'override', ben, 'PAY-7 ships in the same window, INC-42');
     expect(override.outcome).toMatchObject({ kind: 'recorded', decision: 'approve', by: 'Ben' });
     expect(bot.app.db.prepare("SELECT decision, reason FROM approvals WHERE release_id = 'R-OVERRIDE'").all()).toEqual([{ decision: 'approve', reason: 'PAY-7 ships in the same window, INC-42' }]);
     expect(JSON.stringify(renderBlockKit(override.card).blocks)).toContain('<@U0BEN> approved over BLOCKED');
@@ -351,7 +351,7 @@ describe('stale manifests, flags and Done buttons in Slack', () => {
       expect(textOf(blocksOf(update))).toContain('🟢 SAFE');
     } finally {
       // The fixture's step is open again for whatever runs next.
-      runManualSetState(bot.app.context, 'PAY-10', step, 'open', { by: 'test', to: 'uat' });
+      await runManualSetState(bot.app.context, 'PAY-10', step, 'open', { by: 'test', to: 'uat' });
     }
   });
 });

@@ -7,8 +7,8 @@ import { generateSyntheticRepository } from '../src/demo/synthetic.js';
 import { ENVIRONMENTS_YAML, envRepository, nov, tempDir, workspace } from './helpers/workspace.js';
 import { openApp, type App } from '../src/main.js';
 
-function status(app: App, ticket: string): RepositoryStatus[] {
-  return runStatus(app.context, ticket).evaluation.status.repositories;
+async function status(app: App, ticket: string): Promise<RepositoryStatus[]> {
+  return (await runStatus(app.context, ticket)).evaluation.status.repositories;
 }
 
 function commitBySubject(repository: RepositoryStatus | undefined, subject: string): CommitStatus {
@@ -35,9 +35,9 @@ describe('indexing merges', () => {
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
 
-    const [orders] = status(app, 'ABC-7');
+    const [orders] = await status(app, 'ABC-7');
     expect(orders?.commits.map((commit) => commit.subject)).toEqual(['first try at totals', 'fix typo']);
-    expect(status(app, 'PAY-1')[0]?.commits.map((commit) => commit.subject)).toEqual(['PAY-1 shared rounding helper']);
+    expect((await status(app, 'PAY-1'))[0]?.commits.map((commit) => commit.subject)).toEqual(['PAY-1 shared rounding helper']);
   });
 
   it('reads the ticket from a pull request merge subject', async () => {
@@ -51,7 +51,7 @@ describe('indexing merges', () => {
     repo.merge('ABC-8-fix', 'Merge pull request #42 from org/ABC-8-fix', { date: nov(4) });
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
-    expect(status(app, 'ABC-8')[0]?.commits.map((commit) => commit.subject)).toEqual(['handle empty carts']);
+    expect((await status(app, 'ABC-8'))[0]?.commits.map((commit) => commit.subject)).toEqual(['handle empty carts']);
   });
 });
 
@@ -67,7 +67,7 @@ describe('presence of a change in each environment', () => {
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
 
-    const [orders] = status(app, 'ABC-1');
+    const [orders] = await status(app, 'ABC-1');
     expect(orders?.commits).toHaveLength(1);
     expect(orders?.commits[0]).toMatchObject({ sha: original, presence: { dev: 'reachable', qa: 'equivalent', uat: 'equivalent', prod: 'absent' } });
     expect(orders?.commits[0]?.copies).toHaveLength(2);
@@ -82,7 +82,7 @@ describe('presence of a change in each environment', () => {
     repo.commit(`ABC-2 add limit\n\n(cherry picked from commit ${original})`, { 'limit.java': 'limit = 10 // adapted for test\n' }, { date: nov(3) });
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
-    const [orders] = status(app, 'ABC-2');
+    const [orders] = await status(app, 'ABC-2');
     expect(orders?.commits).toHaveLength(1);
     expect(orders?.commits[0]?.presence.qa).toBe('equivalent');
   });
@@ -96,7 +96,7 @@ describe('presence of a change in each environment', () => {
     const backport = repo.cherryPick(hotfix, { record: true, date: nov(3) });
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
-    const [orders] = status(app, 'ABC-3');
+    const [orders] = await status(app, 'ABC-3');
     expect(orders?.commits).toHaveLength(1);
     expect(orders?.commits[0]).toMatchObject({ sha: backport, copies: [hotfix], presence: { dev: 'reachable', qa: 'equivalent' } });
   });
@@ -108,7 +108,7 @@ describe('presence of a change in each environment', () => {
     const revert = repo.revert(change, { date: nov(3) });
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
-    const [orders] = status(app, 'ABC-4');
+    const [orders] = await status(app, 'ABC-4');
     expect(orders?.commits).toHaveLength(1);
     expect(orders?.commits[0]).toMatchObject({
       sha: change,
@@ -131,11 +131,11 @@ describe('presence of a change in each environment', () => {
     repo.revert(change, { date: nov(4) });
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
-    const [orders] = status(app, 'ABC-5');
+    const [orders] = await status(app, 'ABC-5');
     expect(commitBySubject(orders, 'ABC-5 risky change').presence).toMatchObject({ dev: 'reverted', qa: 'equivalent' });
     expect(orders?.commits).toHaveLength(1);
     expect(states(orders)).toMatchObject({ dev: 'reverted', qa: 'complete', uat: 'absent' });
-    const { evaluation } = runStatus(app.context, 'ABC-5', { to: 'qa' });
+    const { evaluation } = await runStatus(app.context, 'ABC-5', { to: 'qa' });
     expect(evaluation.reasons).toContain(`orders: ${change.slice(0, 8)} was reverted in dev by ${orders!.commits[0]!.revertedBy!.slice(0, 8)}, but qa still has it`);
     expect(evaluation.toPromote).toMatchObject([{ kind: 'revert', sha: orders!.commits[0]!.revertedBy }]);
   });
@@ -148,7 +148,7 @@ describe('presence of a change in each environment', () => {
     const app = workspace(root, ['orders']).open();
     const result = await app.context.sync();
     expect(result.repositories[0]?.missingBranches).toEqual(['uat']);
-    const [orders] = status(app, 'ABC-6');
+    const [orders] = await status(app, 'ABC-6');
     expect(states(orders)).toEqual({ dev: 'complete', qa: 'absent', uat: 'no-branch', prod: 'absent' });
     expect(orders?.commits[0]?.presence.uat).toBe('absent');
   });
@@ -160,7 +160,7 @@ describe('presence of a change in each environment', () => {
     envRepository(root, 'db');
     const app = workspace(root, ['ui', 'db', 'api']).open();
     await app.context.sync();
-    expect(status(app, 'abc-9').map((repository) => repository.name)).toEqual(['ui', 'api']);
+    expect((await status(app, 'abc-9')).map((repository) => repository.name)).toEqual(['ui', 'api']);
   });
 });
 
@@ -177,7 +177,7 @@ describe('incremental sync', () => {
     repo.commit('ABC-11 other', { 'b.java': 'v1\n' }, { date: nov(3, 11) });
     const second = await app.context.sync();
     expect(second.repositories[0]).toMatchObject({ newCommits: 2, changedBranches: ['dev'] });
-    expect(status(app, 'ABC-10')[0]?.commits.map((commit) => commit.subject)).toEqual(['ABC-10 first', 'ABC-10 follow-up']);
+    expect((await status(app, 'ABC-10'))[0]?.commits.map((commit) => commit.subject)).toEqual(['ABC-10 first', 'ABC-10 follow-up']);
 
     const third = await app.context.sync();
     expect(third.repositories[0]).toMatchObject({ newCommits: 0, changedBranches: [] });
@@ -194,7 +194,7 @@ describe('incremental sync', () => {
     repo.merge('develop', "Merge branch 'develop' into test", { date: nov(3) });
     const second = await app.context.sync();
     expect(second.repositories[0]?.newCommits).toBe(1);
-    expect(status(app, 'ABC-12')[0]?.commits[0]?.presence).toMatchObject({ dev: 'reachable', qa: 'reachable' });
+    expect((await status(app, 'ABC-12'))[0]?.commits[0]?.presence).toMatchObject({ dev: 'reachable', qa: 'reachable' });
   });
 
   it('recomputes a force-pushed branch and forgets commits no branch holds', async () => {
@@ -204,14 +204,14 @@ describe('incremental sync', () => {
     repo.commit('ABC-13 dropped by the force-push', { 'd.java': 'v1\n' }, { date: nov(3) });
     const app = workspace(root, ['orders']).open();
     await app.context.sync();
-    expect(status(app, 'ABC-13')[0]?.commits).toHaveLength(2);
+    expect((await status(app, 'ABC-13'))[0]?.commits).toHaveLength(2);
 
     repo.forceBranch('develop', base);
     repo.checkout('develop');
     repo.commit('ABC-13 rewritten', { 'r.java': 'v1\n' }, { date: nov(4) });
     const second = await app.context.sync();
     expect(second.repositories[0]).toMatchObject({ newCommits: 1, removedCommits: 1 });
-    expect(status(app, 'ABC-13')[0]?.commits.map((commit) => commit.subject)).toEqual(['ABC-13 kept', 'ABC-13 rewritten']);
+    expect((await status(app, 'ABC-13'))[0]?.commits.map((commit) => commit.subject)).toEqual(['ABC-13 kept', 'ABC-13 rewritten']);
   });
 
   it('mirrors a url repository and fetches it on each sync', async () => {
@@ -226,7 +226,7 @@ describe('incremental sync', () => {
       upstream.commit('ABC-14 second', { 'a.java': 'v2\n' }, { date: nov(3) });
       const second = await app.context.sync();
       expect(second.repositories[0]).toMatchObject({ ok: true, newCommits: 1 });
-      expect(status(app, 'ABC-14')[0]?.commits).toHaveLength(2);
+      expect((await status(app, 'ABC-14'))[0]?.commits).toHaveLength(2);
       expect(existsSync(path.join(root, '.gig', 'mirrors', 'mirrored.git', 'HEAD'))).toBe(true);
     } finally {
       app.close();
@@ -240,8 +240,8 @@ describe('incremental sync', () => {
     const result = await app.context.sync();
     expect(result.repositories.map((repo) => [repo.repository, repo.ok])).toEqual([['orders', true], ['missing', false]]);
     expect(result.repositories[1]?.error?.message).toContain('does not exist');
-    expect(status(app, 'ABC-15')).toHaveLength(1);
-    expect(runStatus(app.context, 'ABC-15').evaluation.warnings).toEqual([
+    expect(await status(app, 'ABC-15')).toHaveLength(1);
+    expect((await runStatus(app.context, 'ABC-15')).evaluation.warnings).toEqual([
       expect.stringMatching(/^git:missing is stale: it never answered \(The repository path .* does not exist\.\)$/),
     ]);
   });
@@ -251,11 +251,11 @@ describe('incremental sync', () => {
     envRepository(root, 'orders').commit('ABC-16 x', { 'x.java': 'v1\n' }, { date: nov(2) });
     const before = workspace(root, ['orders', 'missing']).open();
     await before.context.sync();
-    expect(runStatus(before.context, 'ABC-16').evaluation.warnings).toHaveLength(1);
+    expect((await runStatus(before.context, 'ABC-16')).evaluation.warnings).toHaveLength(1);
     before.close();
 
     const after = workspace(root, ['orders']).open();
-    expect(runStatus(after.context, 'ABC-16').evaluation.warnings).toEqual([]);
+    expect((await runStatus(after.context, 'ABC-16')).evaluation.warnings).toEqual([]);
     expect(after.stores.trackers.sourceStates().map((state) => state.source)).toEqual(['git:missing', 'git:orders']);
     await after.context.sync();
     expect(after.stores.trackers.sourceStates().map((state) => state.source)).toEqual(['git:orders']);
@@ -290,6 +290,6 @@ describe('git processes', () => {
       .all() as Array<{ environment: string; n: number }>;
     expect(Object.fromEntries(counts.map((row) => [row.environment, row.n]))).toEqual({ dev: 100, qa: 90, uat: 70, prod: 50 });
     // ABC-2 is named by commits 5, 7 and 8 (every third commit names no ticket).
-    expect(status(app, 'ABC-2')[0]?.commits.map((commit) => commit.subject)).toEqual(['ABC-2 change 5', 'ABC-2 change 7', 'ABC-2 change 8']);
+    expect((await status(app, 'ABC-2'))[0]?.commits.map((commit) => commit.subject)).toEqual(['ABC-2 change 5', 'ABC-2 change 7', 'ABC-2 change 8']);
   });
 });

@@ -91,7 +91,7 @@ async function click(verb: string, data: Record<string, unknown>, user: string, 
 }
 
 /** The release card gig shows now for a saved release, as the Adaptive Card renderer draws it. */
-const currentCard = (release: string): unknown => renderAdaptiveCard(currentReleaseCard(app.context, buildRelease(app.context, { id: release }).manifest)).card;
+const currentCard = async (release: string): Promise<unknown> => renderAdaptiveCard(await currentReleaseCard(app.context, (await buildRelease(app.context, { id: release })).manifest)).card;
 
 describe('Teams messages', () => {
   it('answers an @mention in a channel with the status card, in the thread', async () => {
@@ -122,7 +122,7 @@ describe('Teams card actions', () => {
     expect(JSON.parse(String(data.value))).toEqual({ release: 'R-TEAMS', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(JSON.stringify(card)).toContain('"fallback":{"type":"Action.Submit"');
     expect(JSON.stringify(card)).toContain(`"id":"${FLAG_PROMPT.field}"`);
-    expect(card).toEqual(currentCard('R-TEAMS'));
+    expect(card).toEqual(await currentCard('R-TEAMS'));
   });
 
   it('refuses a non-captain, shows it only to them, and records nothing', async () => {
@@ -142,7 +142,7 @@ describe('Teams card actions', () => {
     const data = actionData(await postRelease('R-TEAMS-OK', 'PAY-10 PAY-11'), 'gig.release.approve');
     const shown = await click('gig.release.approve', data, '29:ben', 'card-ok');
     expect(JSON.stringify(shown)).toContain('**Approved** by <at>Ben</at>');
-    expect(shown).toEqual(currentCard('R-TEAMS-OK'));
+    expect(shown).toEqual(await currentCard('R-TEAMS-OK'));
     const update = await connector.waitForCall(updateOf('card-ok'));
     expect(cardOf(update)).toEqual(shown);
     const again = await click('gig.release.approve', data, '29:ben', 'card-ok-again');
@@ -248,12 +248,12 @@ describe('Teams proactive messages and authentication', () => {
 describe('links to full packets', () => {
   it('serves a release packet behind a signed link, and nothing without the signature', async () => {
     const { packetLink } = await import('../src/commands/packet-links.js');
-    runRelease(app.context, { id: 'R-PACKET', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] });
-    const link = packetLink(app.context, server.url, 'R-PACKET');
+    await runRelease(app.context, { id: 'R-PACKET', from: 'qa', to: 'uat', tickets: ['PAY-10', 'PAY-11'] });
+    const link = await packetLink(app.context, server.url, 'R-PACKET');
     const response = await fetch(link);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('# Release R-PACKET: qa → uat');
     expect((await fetch(link.replace(/sig=.*/, 'sig=0000'))).status).toBe(404);
-    expect((await fetch(packetLink(app.context, server.url, 'R-NONE'))).status).toBe(404);
+    expect((await fetch(await packetLink(app.context, server.url, 'R-NONE'))).status).toBe(404);
   });
 });

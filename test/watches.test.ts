@@ -90,7 +90,7 @@ describe('watches', () => {
       await app.context.sync();
       repo.checkout('develop');
       const { runRelease } = await import('../src/commands/release.js');
-      runRelease(app.context, { id: 'R-W', from: 'dev', to: 'qa', tickets: ['ABC-1'] });
+      await runRelease(app.context, { id: 'R-W', from: 'dev', to: 'qa', tickets: ['ABC-1'] });
       await handleChat(app.context, 'watch R-W', ben, { prefix: '/gig ', where: 'C0TEAM' });
       repo.commit('ABC-1 follow-up after review', { 'cart.ts': 'v2\n' }, { date: nov(5) });
       await app.context.sync();

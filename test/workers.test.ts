@@ -126,7 +126,7 @@ describe('where answers are computed', () => {
       const command = await bot.command('release R-WORKER qa uat PAY-10 PAY-11');
       expect(command.status).toBe(200);
       expect(JSON.stringify((await command.reply()).body)).toContain('R-WORKER');
-      expect(app.context.ledger.release('R-WORKER')).toMatchObject({ source: 'qa', target: 'uat', tickets: ['PAY-10', 'PAY-11'] });
+      expect(await app.context.ledger.release('R-WORKER')).toMatchObject({ source: 'qa', target: 'uat', tickets: ['PAY-10', 'PAY-11'] });
       const event = bot.events.find((candidate) => candidate.verb === 'release')!;
       expect(event.threadId).not.toBe(mainThreadId);
     } finally {
@@ -139,15 +139,15 @@ describe('release packets', () => {
   it('serves the Markdown packet behind a signed link from a worker, the same as the main thread writes it', async () => {
     const { packetLink } = await import('../src/commands/packet-links.js');
     const { renderReleaseMarkdown } = await import('../src/views/release.js');
-    runRelease(app.context, { id: 'R-PACKET', from: 'qa', to: 'uat', tickets: ['PAY-7', 'PAY-10'] });
+    await runRelease(app.context, { id: 'R-PACKET', from: 'qa', to: 'uat', tickets: ['PAY-7', 'PAY-10'] });
     const bot = await startBot(app, { size: 1 });
     try {
-      const response = await fetch(packetLink(app.context, bot.server.url, 'R-PACKET'));
+      const response = await fetch(await packetLink(app.context, bot.server.url, 'R-PACKET'));
       expect(response.status).toBe(200);
-      const answer = buildRelease(app.context, { id: 'R-PACKET' });
+      const answer = await buildRelease(app.context, { id: 'R-PACKET' });
       expect(await response.text()).toBe(renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals }));
       expect(bot.events.map((event) => [event.verb, event.threadId === mainThreadId])).toEqual([['packet', false]]);
-      expect((await fetch(packetLink(app.context, bot.server.url, 'R-NOT-SAVED'))).status).toBe(404);
+      expect((await fetch(await packetLink(app.context, bot.server.url, 'R-NOT-SAVED'))).status).toBe(404);
     } finally {
       await bot.server.close();
     }
@@ -314,7 +314,7 @@ describe('on a large index', () => {
     const tickets = Array.from({ length: 400 }, (_, index) => `ABC-${index * 5 + 1}`);
     // What the same release costs on this thread, as a yardstick for the delay below.
     const started = performance.now();
-    buildRelease(big.context, { id: 'R-BIG', from: 'qa', to: 'uat', tickets });
+    await buildRelease(big.context, { id: 'R-BIG', from: 'qa', to: 'uat', tickets });
     const onMainMs = performance.now() - started;
 
     const bot = await startBot(big, { size: 2 });

@@ -70,7 +70,7 @@ export function chatAnswers(context: CommandContext, pool: () => EvaluationPool 
       return onMain(text, actor, options, verb).answer();
     }
     try {
-      for (const write of answer.writes) apply(context, write);
+      for (const write of answer.writes) await apply(context, write);
     } catch (error) {
       const gigError = toGigError(error);
       logger.error({ err: error, code: gigError.code }, 'could not save what a chat command computed');
@@ -100,10 +100,10 @@ export function chatAnswers(context: CommandContext, pool: () => EvaluationPool 
   return { prepare, handle: (text, actor, options) => prepare(text, actor, options).answer() };
 }
 
-function apply(context: CommandContext, write: DeferredWrite): void {
+async function apply(context: CommandContext, write: DeferredWrite): Promise<void> {
   switch (write.kind) {
     case 'saveRelease':
-      context.ledger.saveRelease(write.release);
+      await context.ledger.saveRelease(write.release);
       return;
   }
 }

@@ -9,7 +9,6 @@ import { buildRelease } from '../commands/release.js';
 import { ConfigError } from '../errors.js';
 import type { Card } from '../views/cards/model.js';
 import { renderReleaseMarkdown } from '../views/release.js';
-import { ReplayStore } from '../store/replay-store.js';
 import { checkAtStart, type StartupCheck } from './startup-check.js';
 import { slackIdentity } from './slack/credential-check.js';
 import { teamsCredential } from './teams/credential-check.js';
@@ -23,7 +22,7 @@ import { boltLogger } from './slack/bolt-logger.js';
 import { registerSlackHandlers, SLACK_ROUTES } from './slack/handlers.js';
 import { boltErrorAnswer, boltUnacknowledged } from './slack/bolt-answers.js';
 import { slackRequestGate } from './slack/request-gate.js';
-import type { ReplayGuard } from './replay-guard.js';
+import type { RequestClaims } from '../engine/ports.js';
 import { deploymentHook } from './http/deployment-hook.js';
 import { errorHandler, notFound, sendError } from './http/errors.js';
 import { healthCheck } from './http/health.js';
@@ -108,7 +107,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw error;
   }
   // Signed requests already acted on, kept in the database so a replay after a restart is still refused.
-  const replays = new ReplayStore(app.db);
+  const replays = app.stores.requests;
   // The evaluation workers start once the port is taken (below); until then nothing is asked.
   const poolWanted = workerCount(app, options);
   let pool: EvaluationPool | null = null;
@@ -255,6 +254,7 @@ function startPool(app: App, options: ServeOptions, size: number, logger: Logger
   logger.info({ workers: size, start: options.workers?.start ?? 'eager' }, 'evaluation workers');
   return new EvaluationPool({
     dbFile: app.db.name,
+    ledgerUrl: app.env.GIG_DATABASE_URL,
     config: app.config,
     size,
     logger,
@@ -266,7 +266,7 @@ function startPool(app: App, options: ServeOptions, size: number, logger: Logger
 }
 
 /** POST /api/messages with botbuilder's CloudAdapter (teams/route.ts); returns the proactive sender. */
-function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger, replays: ReplayGuard, answers: ChatAnswers): (conversationId: string, card: Card) => Promise<void> {
+function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger, replays: RequestClaims, answers: ChatAnswers): (conversationId: string, card: Card) => Promise<void> {
   const adapter = createTeamsAdapter(teams, env);
   adapter.onTurnError = async (turn, error) => {
     logger.error({ err: error }, 'Teams turn failed');
@@ -284,7 +284,7 @@ function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: 
 async function packet(app: App, pool: () => EvaluationPool | null, logger: Logger, request: Request, response: Response, onAnswer?: (event: AnswerEvent) => void): Promise<void> {
   const file = String(request.params.file ?? '');
   const release = file.endsWith('.md') ? file.slice(0, -3) : file;
-  if (!verifyPacketLink(app.context, release, String(request.query.sig ?? ''))) {
+  if (!(await verifyPacketLink(app.context, release, String(request.query.sig ?? '')))) {
     sendError(response, 404, refusals.notFound());
     return;
   }
@@ -307,7 +307,7 @@ async function packet(app: App, pool: () => EvaluationPool | null, logger: Logge
       }
     }
   }
-  if (!computed) markdown = packetOnMainThread(app, release);
+  if (!computed) markdown = await packetOnMainThread(app, release);
   if (markdown === null) {
     sendError(response, 404, refusals.notFound());
     return;
@@ -315,9 +315,9 @@ async function packet(app: App, pool: () => EvaluationPool | null, logger: Logge
   response.type('text/markdown; charset=utf-8').send(markdown);
 }
 
-function packetOnMainThread(app: App, release: string): string | null {
+async function packetOnMainThread(app: App, release: string): Promise<string | null> {
   try {
-    const answer = buildRelease(app.context, { id: release });
+    const answer = await buildRelease(app.context, { id: release });
     return renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
   } catch {
     return null;

@@ -34,12 +34,12 @@ export function personFor(context: CommandContext, actor: Actor): Person | null 
  * release is not approved, unless the policy allows an override (approvals.allowBlockedOverride)
  * and the captain gives a reason, recorded with the approval.
  */
-export function decideRelease(
+export async function decideRelease(
   context: CommandContext,
   request: { releaseId: string; hash: string; decision: 'approve' | 'flag'; actor: Actor; reason?: string; override?: boolean },
-): DecisionAnswer {
-  const { manifest } = buildRelease(context, { id: request.releaseId });
-  const answer = (outcome: DecisionOutcome): DecisionAnswer => ({ outcome, manifest, approvals: releaseApprovals(context, manifest) });
+): Promise<DecisionAnswer> {
+  const { manifest } = await buildRelease(context, { id: request.releaseId });
+  const answer = async (outcome: DecisionOutcome): Promise<DecisionAnswer> => ({ outcome, manifest, approvals: await releaseApprovals(context, manifest) });
   const person = personFor(context, request.actor);
   if (!person?.captain) return answer({ kind: 'not-captain' });
   if (request.hash !== manifest.hash) return answer({ kind: 'stale' });
@@ -59,13 +59,13 @@ export function decideRelease(
     if (own.length > 0) return answer({ kind: 'self-approval', commits: own });
   }
   const at = context.now().toISOString();
-  const recorded = context.ledger.addApproval(
+  const recorded = await context.ledger.addApproval(
     { releaseId: manifest.release, hash: manifest.hash, decision: request.decision, by: person.name, at, reason: reason || null, platform: request.actor.platform },
     `${manifest.release}:${manifest.hash}:${person.name}:${request.decision}`,
   );
   if (recorded && request.decision === 'flag') {
     for (const ticket of manifest.tickets) {
-      context.ledger.addRejection({ ticket: ticket.ticket, stage: 'release', at, reason, by: person.name, source: 'release-flag' }, at);
+      await context.ledger.addRejection({ ticket: ticket.ticket, stage: 'release', at, reason, by: person.name, source: 'release-flag' }, at);
     }
   }
   const kind = recorded ? 'recorded' : 'duplicate';

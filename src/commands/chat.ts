@@ -77,61 +77,61 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
     case 'help':
       return { visibility: 'private', card: helpCard(options.prefix) };
     case 'status': {
-      const { evaluation, found } = runStatus(context, request.ticket, request.to === undefined ? {} : { to: request.to });
+      const { evaluation, found } = await runStatus(context, request.ticket, request.to === undefined ? {} : { to: request.to });
       if (!found) return { visibility: 'private', card: noticeCard(renderNotFound(evaluation.status, context.config.repositories.length, options.prefix)) };
       return channel(statusCard(evaluation, cardLinks(context)));
     }
     case 'check':
-      return channel(checkCard(runCheck(context, request.ticket, request.from, request.to)));
+      return channel(checkCard(await runCheck(context, request.ticket, request.from, request.to)));
     case 'since':
-      return channel(sinceCard(runStatus(context, request.ticket).evaluation));
+      return channel(sinceCard((await runStatus(context, request.ticket)).evaluation));
     case 'deps':
-      return channel(depsCard(runStatus(context, request.ticket).evaluation));
+      return channel(depsCard((await runStatus(context, request.ticket)).evaluation));
     case 'release': {
-      const { manifest, drift } = runRelease(context, {
+      const { manifest, drift } = await runRelease(context, {
         id: request.id,
         ...(request.from ? { from: request.from } : {}),
         ...(request.to ? { to: request.to } : {}),
         ...(request.tickets ? { tickets: request.tickets } : {}),
       });
-      return channel(currentReleaseCard(context, manifest, drift));
+      return channel(await currentReleaseCard(context, manifest, drift));
     }
     case 'manual': {
       if (request.action === 'add') {
-        const added = runManualAdd(context, request.ticket, request.text, { by });
+        const added = await runManualAdd(context, request.ticket, request.text, { by });
         return channel(noticeCard(`${by} added manual step \`${added.id}\` to ${added.ticket}: ${request.text}`));
       }
       if (request.action === 'done' || request.action === 'reopen') {
-        const result = runManualSetState(context, request.ticket, request.step, request.action === 'done' ? 'done' : 'open', { by });
+        const result = await runManualSetState(context, request.ticket, request.step, request.action === 'done' ? 'done' : 'open', { by });
         return channel(noticeCard(`${result.ticket} step \`${result.id}\` is ${result.status}${result.recorded ? ` (${by})` : ' already'}: ${result.summary}`));
       }
-      return channel(manualCard(runStatus(context, request.ticket).evaluation));
+      return channel(manualCard((await runStatus(context, request.ticket)).evaluation));
     }
     case 'reject': {
-      const result = runReject(context, { ticket: request.ticket, stage: request.stage, reason: request.reason, by });
+      const result = await runReject(context, { ticket: request.ticket, stage: request.stage, reason: request.reason, by });
       return channel(noticeCard(`${by} recorded a rejection of ${result.ticket} at ${result.stage}: “${request.reason}”`));
     }
     case 'digest': {
       const digest = findDigest(context, request.name);
       const occurrence = occurrenceAt(digest, context.now());
-      return { visibility: 'private', card: digestCard(digestContent(context, digest, occurrence, false), options.prefix) };
+      return { visibility: 'private', card: digestCard(await digestContent(context, digest, occurrence, false), options.prefix) };
     }
     case 'watch':
     case 'unwatch': {
       const watchRequest = { subject: request.subject, actor, where: options.where, here: request.here };
-      const { watch, done } = (request.verb === 'watch' ? runWatch : runUnwatch)(context, watchRequest);
+      const { watch, done } = await (request.verb === 'watch' ? runWatch : runUnwatch)(context, watchRequest);
       const toDm = watch.platform === 'slack' && watch.destination === actor.id;
       return { visibility: 'private', card: watchReply(request.verb, done, watch.subject, toDm, options.prefix) };
     }
     case 'home':
-      return { visibility: 'private', card: homeCard(homeContent(context, actor), options.prefix) };
+      return { visibility: 'private', card: homeCard(await homeContent(context, actor), options.prefix) };
     case 'sync':
       return { visibility: 'private', card: syncCard(await context.sync()) };
   }
 }
 
-export function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = []): Card {
-  return releaseCard(manifest, releaseApprovals(context, manifest), drift, { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context) });
+export async function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = []): Promise<Card> {
+  return releaseCard(manifest, await releaseApprovals(context, manifest), drift, { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context) });
 }
 
 export interface ActionReply {
@@ -147,9 +147,9 @@ export interface ActionReply {
 }
 
 /** Approve or Flag on a release card. */
-export function handleReleaseDecision(context: CommandContext, rawValue: string, decision: 'approve' | 'flag' | 'override', actor: Actor, reason?: string): ActionReply {
+export async function handleReleaseDecision(context: CommandContext, rawValue: string, decision: 'approve' | 'flag' | 'override', actor: Actor, reason?: string): Promise<ActionReply> {
   const value = parseValue<ReleaseActionValue>(rawValue, ['release', 'hash']);
-  const answer = decideRelease(context, {
+  const answer = await decideRelease(context, {
     releaseId: value.release,
     hash: value.hash,
     decision: decision === 'flag' ? 'flag' : 'approve',
@@ -175,15 +175,15 @@ export function statusCommandOf(rawValue: string): string {
 }
 
 /** Done on a manual step of a status or release card. */
-export function handleManualDone(context: CommandContext, rawValue: string, actor: Actor): ActionReply {
+export async function handleManualDone(context: CommandContext, rawValue: string, actor: Actor): Promise<ActionReply> {
   const value = parseValue<ManualDoneValue>(rawValue, ['ticket', 'step']);
   const by = personFor(context, actor)?.name ?? actor.id;
-  const result = runManualSetState(context, value.ticket, value.step, 'done', { by, ...(value.to ? { to: value.to } : {}) });
+  const result = await runManualSetState(context, value.ticket, value.step, 'done', { by, ...(value.to ? { to: value.to } : {}) });
   if (value.release) {
-    const { manifest } = buildRelease(context, { id: value.release });
-    return { card: currentReleaseCard(context, manifest), message: result.recorded ? null : `That step was already done.`, refresh: true };
+    const { manifest } = await buildRelease(context, { id: value.release });
+    return { card: await currentReleaseCard(context, manifest), message: result.recorded ? null : `That step was already done.`, refresh: true };
   }
-  const { evaluation } = runStatus(context, value.ticket, value.to ? { to: value.to } : {});
+  const { evaluation } = await runStatus(context, value.ticket, value.to ? { to: value.to } : {});
   return { card: statusCard(evaluation, cardLinks(context)), message: result.recorded ? null : `That step was already done.`, refresh: true };
 }
 

@@ -6,7 +6,7 @@ import type { Card } from '../views/cards/model.js';
 import { digestCard } from '../views/cards/digest-card.js';
 import { WORDING } from '../views/reasons.js';
 import type { CommandContext } from './context.js';
-import { dependencyGraph, evaluate } from './evaluation.js';
+import { evaluate, readTickets } from './evaluation.js';
 import { buildRelease } from './release.js';
 
 /**
@@ -46,9 +46,9 @@ export function findDigest(context: CommandContext, name: string): DigestConfig 
 }
 
 /** The tickets a digest covers, and the release they belong to if the scope is one. */
-function scopeTickets(context: CommandContext, digest: DigestConfig): { tickets: string[]; release: string | null } {
+async function scopeTickets(context: CommandContext, digest: DigestConfig): Promise<{ tickets: string[]; release: string | null }> {
   if ('release' in digest.scope) {
-    const saved = context.ledger.release(digest.scope.release);
+    const saved = await context.ledger.release(digest.scope.release);
     if (!saved) throw new NotFoundError(`Digest ${digest.name} covers release ${digest.scope.release}, which is not saved.`, `Save it: gig release ${digest.scope.release} --from … --to … --tickets …`);
     return { tickets: saved.tickets, release: saved.id };
   }
@@ -62,12 +62,12 @@ function scopeTickets(context: CommandContext, digest: DigestConfig): { tickets:
   return { tickets, release: null };
 }
 
-export function digestContent(context: CommandContext, digest: DigestConfig, occurrence: string, late: boolean): DigestContent {
-  const { tickets, release } = scopeTickets(context, digest);
+export async function digestContent(context: CommandContext, digest: DigestConfig, occurrence: string, late: boolean): Promise<DigestContent> {
+  const { tickets, release } = await scopeTickets(context, digest);
   const together = new Set(tickets);
-  const graph = dependencyGraph(context);
-  const evaluations = tickets.map((ticket) => evaluate(context, ticket, { target: digest.target, travellingTogether: together }, graph));
-  const approvals = release ? { id: release, approvals: buildRelease(context, { id: release }).approvals } : null;
+  const reading = await readTickets(context, tickets);
+  const evaluations = tickets.map((ticket) => evaluate(context, reading, ticket, { target: digest.target, travellingTogether: together }));
+  const approvals = release ? { id: release, approvals: (await buildRelease(context, { id: release })).approvals } : null;
   return buildDigest(digest, occurrence, late, evaluations, approvals, WORDING);
 }
 
@@ -88,9 +88,9 @@ export async function deliverOccurrence(
 ): Promise<DeliveryResult> {
   const now = (): string => context.now().toISOString();
   let resumed: string[] | null = null;
-  if (options.force) context.ledger.reclaimDigest(digest.name, occurrence, options.owner, now());
-  else if (!context.ledger.claimDigest(digest.name, occurrence, options.owner, now(), late)) {
-    const takeOver = context.ledger.takeOverDigest(digest.name, occurrence, options.owner, now());
+  if (options.force) await context.ledger.reclaimDigest(digest.name, occurrence, options.owner, now());
+  else if (!(await context.ledger.claimDigest(digest.name, occurrence, options.owner, now(), late))) {
+    const takeOver = await context.ledger.takeOverDigest(digest.name, occurrence, options.owner, now());
     if (takeOver.outcome !== 'taken') return { digest: digest.name, occurrence, status: takeOver.outcome === 'sent' ? 'already-sent' : 'already-claimed' };
     resumed = takeOver.delivered;
   }
@@ -107,7 +107,7 @@ async function send(
   resumed: string[] | null,
 ): Promise<DeliveryResult> {
   const now = (): string => context.now().toISOString();
-  const content = digestContent(context, digest, occurrence, late);
+  const content = await digestContent(context, digest, occurrence, late);
   const mark = (attempt: number): DeliveryMark => ({ id: `${digest.name}@${occurrence}`, since: occurrence, checkFirst: resumed !== null || attempt > 1 });
   // The drill-in commands are written the way each platform types them.
   const destinations: Array<{ key: string; send: (attempt: number) => Promise<void> }> = [];
@@ -135,7 +135,7 @@ async function send(
     }
     const done = delivered.size === destinations.length;
     const finalFailure = !done && attempt === attempts;
-    context.ledger.recordDigestAttempt(digest.name, occurrence, { delivered: [...delivered], error: done ? null : finalFailure ? lastError : null, done }, now());
+    await context.ledger.recordDigestAttempt(digest.name, occurrence, { delivered: [...delivered], error: done ? null : finalFailure ? lastError : null, done }, now());
     if (done) return { digest: digest.name, occurrence, status: 'sent', attempts: attempt, late };
     if (!finalFailure) await sleep((options.backoffMs ?? 2000) * 2 ** (attempt - 1));
   }
@@ -158,9 +158,9 @@ export async function runDueDigests(context: CommandContext, senders: DigestSend
   const results: DeliveryResult[] = [];
   const now = context.now();
   for (const digest of context.config.digests) {
-    const plan = planOccurrences(digest.cron, digest.timezone, digest.graceMinutes, now, context.ledger.lastDigestOccurrence(digest.name));
+    const plan = planOccurrences(digest.cron, digest.timezone, digest.graceMinutes, now, await context.ledger.lastDigestOccurrence(digest.name));
     for (const occurrence of plan.skip) {
-      context.ledger.skipDigest(digest.name, occurrence, now.toISOString());
+      await context.ledger.skipDigest(digest.name, occurrence, now.toISOString());
       results.push({ digest: digest.name, occurrence, status: 'skipped' });
     }
     // The due occurrence first: its claim is taken before this tick yields, so a second process's tick finds it taken.
@@ -182,10 +182,10 @@ export async function retryUnfinished(
   const now = context.now();
   const graceStart = new Date(now.getTime() - digest.graceMinutes * 60_000 - ON_TIME_MS).toISOString();
   const results: DeliveryResult[] = [];
-  for (const run of context.ledger.abandonedDigests(digest.name, now.toISOString())) {
+  for (const run of await context.ledger.abandonedDigests(digest.name, now.toISOString())) {
     if (notNow.includes(run.occurrence)) continue;
     if (run.occurrence < graceStart) {
-      context.ledger.markDigestMissed(digest.name, run.occurrence, now.toISOString());
+      await context.ledger.markDigestMissed(digest.name, run.occurrence, now.toISOString());
       results.push({ digest: digest.name, occurrence: run.occurrence, status: 'missed' });
       continue;
     }
@@ -204,21 +204,22 @@ async function guardedDelivery(context: CommandContext, digest: DigestConfig, oc
 
 const MISSED_SHOWN = 5;
 
-export function listDigests(context: CommandContext): DigestOverview[] {
+export async function listDigests(context: CommandContext): Promise<DigestOverview[]> {
   const now = context.now();
-  return context.config.digests.map((digest) => ({
-    name: digest.name,
-    cron: digest.cron,
-    timezone: digest.timezone,
-    target: digest.target,
-    next: nextOccurrences(digest.cron, digest.timezone, now, 3).map((date) => date.toISOString()),
-    last: context.ledger.digestRuns(digest.name, 1)[0] ?? null,
-    missed: context.ledger
-      .digestRuns(digest.name, MISSED_SHOWN * 5)
-      .filter((run) => run.status === 'missed')
-      .slice(0, MISSED_SHOWN)
-      .map((run) => run.occurrence),
-  }));
+  const overviews: DigestOverview[] = [];
+  for (const digest of context.config.digests) {
+    const runs = await context.ledger.digestRuns(digest.name, MISSED_SHOWN * 5);
+    overviews.push({
+      name: digest.name,
+      cron: digest.cron,
+      timezone: digest.timezone,
+      target: digest.target,
+      next: nextOccurrences(digest.cron, digest.timezone, now, 3).map((date) => date.toISOString()),
+      last: runs[0] ?? null,
+      missed: runs.filter((run) => run.status === 'missed').slice(0, MISSED_SHOWN).map((run) => run.occurrence),
+    });
+  }
+  return overviews;
 }
 
 /** The occurrence `gig digest run` means: the latest scheduled time at or before `at`. */

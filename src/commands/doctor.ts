@@ -25,7 +25,7 @@ export async function runDoctor(context: CommandContext, probes: DoctorProbe[]):
   );
   for (const probe of probes) checks.push(...(await probe()));
   for (const digest of context.config.digests) {
-    const missed = context.ledger.digestRuns(digest.name, 20).filter((run) => run.status === 'missed');
+    const missed = (await context.ledger.digestRuns(digest.name, 20)).filter((run) => run.status === 'missed');
     if (missed.length > 0) {
       checks.push({
         area: `digest ${digest.name}`,

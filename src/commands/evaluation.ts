@@ -9,32 +9,55 @@ import { describeTopology } from '../views/format.js';
 import { WORDING } from '../views/reasons.js';
 import type { CommandContext } from './context.js';
 
-/** The facts of a ticket over the configured environments (and how they feed each other) and repositories. */
-export function factsOf(context: CommandContext, ticket: string): TicketFacts {
-  const { config } = context;
-  const facts = context.index.ticketFacts(
-    ticket,
-    config.environments.map((env) => env.name),
-    config.repositories.map((repo) => repo.name),
-  );
-  return { ...facts, topology: config.topology };
+/**
+ * What a command knows of the tickets it evaluates: the index's facts (local, read as asked) with
+ * the ledger's records of each, read beforehand in one round trip, since the ledger may be a shared
+ * PostgreSQL. `facts` and `graph` are synchronous, so the engine stays pure and synchronous.
+ */
+export interface TicketReading {
+  facts(ticket: string): TicketFacts;
+  graph: DependencyGraph;
 }
 
-/** Reads dependency edges and dependency statuses from the index, each ticket once per command. */
-export function dependencyGraph(context: CommandContext): DependencyGraph {
+/**
+ * Reads the ledger's records of `tickets` and of every ticket their evaluation may reach through
+ * dependencies: needs followed transitively (as engine/dependencies.ts walks them) and the direct
+ * needed-by of each. The index's edges are read here once and kept for the graph.
+ */
+export async function readTickets(context: CommandContext, tickets: readonly string[]): Promise<TicketReading> {
   const edges = new Map<string, DependencyEdge[]>();
+  const edgesOf = (ticket: string): DependencyEdge[] => {
+    if (!edges.has(ticket)) edges.set(ticket, context.index.dependencyEdges(ticket));
+    return edges.get(ticket)!;
+  };
+  const reached = new Set(tickets);
+  for (const root of tickets) for (const edge of edgesOf(root)) if (edge.direction === 'needed-by') reached.add(edge.ticket);
+  const pending = [...tickets];
+  while (pending.length > 0) {
+    for (const edge of edgesOf(pending.pop()!)) {
+      if (edge.direction === 'needs' && !reached.has(edge.ticket)) {
+        reached.add(edge.ticket);
+        pending.push(edge.ticket);
+      }
+    }
+  }
+  const { config } = context;
+  const environments = config.environments.map((env) => env.name);
+  const repositories = config.repositories.map((repo) => repo.name);
+  const records = await context.ledger.records([...reached], repositories);
+  const facts = (ticket: string): TicketFacts => ({ ...context.index.ticketFacts(ticket, environments, repositories, records), topology: config.topology });
   const statuses = new Map<string, TicketStatus | null>();
   return {
-    edgesOf(ticket) {
-      if (!edges.has(ticket)) edges.set(ticket, context.index.dependencyEdges(ticket));
-      return edges.get(ticket)!;
-    },
-    statusOf(ticket) {
-      if (!statuses.has(ticket)) {
-        const status = computeTicketStatus(factsOf(context, ticket));
-        statuses.set(ticket, status.repositories.length > 0 ? status : null);
-      }
-      return statuses.get(ticket)!;
+    facts,
+    graph: {
+      edgesOf,
+      statusOf(ticket) {
+        if (!statuses.has(ticket)) {
+          const status = computeTicketStatus(facts(ticket));
+          statuses.set(ticket, status.repositories.length > 0 ? status : null);
+        }
+        return statuses.get(ticket)!;
+      },
     },
   };
 }
@@ -77,10 +100,12 @@ export interface Promotion {
   travellingTogether?: ReadonlySet<string>;
 }
 
-export function evaluate(context: CommandContext, ticket: string, promotion: Promotion = {}, graph = dependencyGraph(context)): TicketEvaluation {
-  const { config } = context;
-  return evaluateTicket(
-    { facts: factsOf(context, ticket), graph, ...promotion },
-    evaluationSettings(config),
-  );
+/** Evaluates one ticket of a reading (readTickets) towards a promotion. */
+export function evaluate(context: CommandContext, reading: TicketReading, ticket: string, promotion: Promotion = {}): TicketEvaluation {
+  return evaluateTicket({ facts: reading.facts(ticket), graph: reading.graph, ...promotion }, evaluationSettings(context.config));
+}
+
+/** Reads one ticket and evaluates it: status, check, a recorded step. */
+export async function evaluateOne(context: CommandContext, ticket: string, promotion: Promotion = {}): Promise<TicketEvaluation> {
+  return evaluate(context, await readTickets(context, [ticket]), ticket, promotion);
 }

@@ -3,30 +3,30 @@ import type { HomeContent, HomeRelease } from '../views/cards/home-card.js';
 import { personFor, type Actor } from './approvals.js';
 import type { CommandContext } from './context.js';
 import { listDigests } from './digest.js';
-import { buildRelease, releaseApprovals } from './release.js';
+import { buildRelease } from './release.js';
 
 /** The releases a home page looks at: the most recently (re)defined ones. */
 const RELEASES_SHOWN = 10;
 
 /** A person's home: what waits for them, what is open, and when the next digests go out. */
-export function homeContent(context: CommandContext, actor: Actor): HomeContent {
+export async function homeContent(context: CommandContext, actor: Actor): Promise<HomeContent> {
   const me = personFor(context, actor);
   const content: HomeContent = { awaitingYou: [], open: [], digests: [], unreadable: [] };
-  for (const id of context.ledger.recentReleases(RELEASES_SHOWN)) {
+  for (const id of await context.ledger.recentReleases(RELEASES_SHOWN)) {
     let release;
     try {
-      release = buildRelease(context, { id });
+      release = await buildRelease(context, { id });
     } catch (error) {
       if (toGigError(error).code === 'INTERNAL') throw error;
       content.unreadable.push(id);
       continue;
     }
-    const approvals = releaseApprovals(context, release.manifest);
+    const { approvals } = release;
     if (approvals.approved) continue;
     const entry: HomeRelease = { release: id, from: release.manifest.from, to: release.manifest.to, verdict: release.manifest.verdict, approvedBy: approvals.approvedBy, required: approvals.required };
     const mine = me?.captain === true && !approvals.approvedBy.includes(me.name);
     (mine ? content.awaitingYou : content.open).push(entry);
   }
-  content.digests = listDigests(context).map((digest) => ({ name: digest.name, target: digest.target, next: digest.next[0] ?? null, timezone: digest.timezone }));
+  content.digests = (await listDigests(context)).map((digest) => ({ name: digest.name, target: digest.target, next: digest.next[0] ?? null, timezone: digest.timezone }));
   return content;
 }

@@ -6,17 +6,17 @@ import type { CommandContext } from './context.js';
  * with a key kept in the ledger, so it works across restarts and cannot be guessed for another
  * release.
  */
-function signature(context: CommandContext, releaseId: string): string {
-  const key = context.ledger.setting('packet-link-key', () => randomBytes(32).toString('hex'));
+async function signature(context: CommandContext, releaseId: string): Promise<string> {
+  const key = await context.ledger.setting('packet-link-key', () => randomBytes(32).toString('hex'));
   return createHmac('sha256', key).update(releaseId).digest('hex').slice(0, 32);
 }
 
-export function packetLink(context: CommandContext, baseUrl: string, releaseId: string): string {
-  return `${baseUrl.replace(/\/$/, '')}/packets/${encodeURIComponent(releaseId)}.md?sig=${signature(context, releaseId)}`;
+export async function packetLink(context: CommandContext, baseUrl: string, releaseId: string): Promise<string> {
+  return `${baseUrl.replace(/\/$/, '')}/packets/${encodeURIComponent(releaseId)}.md?sig=${await signature(context, releaseId)}`;
 }
 
-export function verifyPacketLink(context: CommandContext, releaseId: string, given: string): boolean {
-  const expected = Buffer.from(signature(context, releaseId));
+export async function verifyPacketLink(context: CommandContext, releaseId: string, given: string): Promise<boolean> {
+  const expected = Buffer.from(await signature(context, releaseId));
   const actual = Buffer.from(given);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

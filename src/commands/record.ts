@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GigError, NotFoundError } from '../errors.js';
 import type { CommandContext } from './context.js';
-import { evaluate, parseEnvironment } from './evaluation.js';
+import { evaluateOne, parseEnvironment } from './evaluation.js';
 import { parseTicket } from './status.js';
 
 /** Commands that record what people know: rejections, deployments, manual steps. Each has a dry run. */
@@ -39,7 +39,7 @@ export function rejectionStages(context: CommandContext): string[] {
   return [...new Set([...context.config.environments.map((env) => env.name.toLowerCase()), 'client', 'release', ...fromJira])];
 }
 
-export function runReject(context: CommandContext, request: RejectRequest, options: RecordOptions = {}): { ticket: string; stage: string; at: string; recorded: boolean } {
+export async function runReject(context: CommandContext, request: RejectRequest, options: RecordOptions = {}): Promise<{ ticket: string; stage: string; at: string; recorded: boolean }> {
   const ticket = parseTicket(context, request.ticket);
   const stage = request.stage.trim().toLowerCase();
   const stages = rejectionStages(context);
@@ -48,7 +48,7 @@ export function runReject(context: CommandContext, request: RejectRequest, optio
   }
   const at = parseTime(request.at, context, 'The rejection time');
   if (!options.dryRun) {
-    context.ledger.addRejection({ ticket, stage, at, reason: request.reason ?? null, by: request.by ?? null, source: 'cli' }, context.now().toISOString());
+    await context.ledger.addRejection({ ticket, stage, at, reason: request.reason ?? null, by: request.by ?? null, source: 'cli' }, context.now().toISOString());
   }
   return { ticket, stage, at, recorded: !options.dryRun };
 }
@@ -62,11 +62,11 @@ export interface DeployedRequest {
   source?: string;
 }
 
-export function runDeployed(
+export async function runDeployed(
   context: CommandContext,
   request: DeployedRequest,
   options: RecordOptions = {},
-): { repository: string; environment: string; sha: string; at: string; known: boolean; recorded: boolean } {
+): Promise<{ repository: string; environment: string; sha: string; at: string; known: boolean; recorded: boolean }> {
   const names = context.config.repositories.map((repo) => repo.name);
   if (!names.includes(request.repository)) {
     throw new GigError('USAGE', `"${request.repository}" is not a configured repository.`, { hint: `Use one of: ${names.join(', ')}.` });
@@ -77,7 +77,7 @@ export function runDeployed(
   const sha = full ?? request.sha.toLowerCase();
   const at = parseTime(request.at, context, 'The deployment time');
   if (!options.dryRun) {
-    context.ledger.addDeployment(
+    await context.ledger.addDeployment(
       { repository: request.repository, environment, sha, at, source: request.source ?? 'cli', recordedBy: request.by ?? null },
       context.now().toISOString(),
     );
@@ -85,38 +85,38 @@ export function runDeployed(
   return { repository: request.repository, environment, sha, at, known: full !== null, recorded: !options.dryRun };
 }
 
-export function runManualAdd(
+export async function runManualAdd(
   context: CommandContext,
   rawTicket: string,
   summary: string,
   options: RecordOptions & { owner?: string; by?: string } = {},
-): { ticket: string; id: string; recorded: boolean } {
+): Promise<{ ticket: string; id: string; recorded: boolean }> {
   const ticket = parseTicket(context, rawTicket);
   const text = summary.trim();
   if (text.length === 0) throw new GigError('USAGE', 'A manual step needs a text.', { hint: 'gig manual ABC-123 add "Run V42__totals.sql on uat"' });
   const id = `m${randomBytes(3).toString('hex')}`;
   if (!options.dryRun) {
-    context.ledger.addManualStep(ticket, { id, summary: text, owner: options.owner ?? null, createdBy: options.by ?? null, createdAt: context.now().toISOString() });
+    await context.ledger.addManualStep(ticket, { id, summary: text, owner: options.owner ?? null, createdBy: options.by ?? null, createdAt: context.now().toISOString() });
   }
   return { ticket, id, recorded: !options.dryRun };
 }
 
 /** Marks a step done (or open again). The step may be derived (rule, trailer) or added by hand. */
-export function runManualSetState(
+export async function runManualSetState(
   context: CommandContext,
   rawTicket: string,
   stepId: string,
   status: 'open' | 'done',
   options: RecordOptions & { by?: string; to?: string } = {},
-): { ticket: string; id: string; summary: string; status: 'open' | 'done'; recorded: boolean } {
+): Promise<{ ticket: string; id: string; summary: string; status: 'open' | 'done'; recorded: boolean }> {
   const ticket = parseTicket(context, rawTicket);
   const target = options.to === undefined ? undefined : parseEnvironment(context, options.to, 'Target');
-  const evaluation = evaluate(context, ticket, target === undefined ? {} : { target });
+  const evaluation = await evaluateOne(context, ticket, target === undefined ? {} : { target });
   const step = evaluation.manualSteps.find((candidate) => candidate.id === stepId.trim());
   if (!step) {
     const known = evaluation.manualSteps.map((candidate) => candidate.id);
     throw new NotFoundError(`${ticket} has no manual step "${stepId}"${evaluation.target ? ` towards ${evaluation.target}` : ''}.`, known.length > 0 ? `Its steps are: ${known.join(', ')} (see gig status ${ticket}).` : `gig status ${ticket} lists its steps.`);
   }
-  if (!options.dryRun && step.status !== status) context.ledger.setManualStepState(ticket, step.id, status, options.by ?? null, context.now().toISOString());
+  if (!options.dryRun && step.status !== status) await context.ledger.setManualStepState(ticket, step.id, status, options.by ?? null, context.now().toISOString());
   return { ticket, id: step.id, summary: step.summary, status, recorded: !options.dryRun && step.status !== status };
 }

@@ -7,7 +7,7 @@ import type { SavedReleaseRecord } from '../engine/ports.js';
 import { createTicketMatcher } from '../engine/tickets.js';
 import { driftText, WORDING } from '../views/reasons.js';
 import type { CommandContext } from './context.js';
-import { checkPromotionDirection, dependencyGraph, evaluate, parseEnvironment } from './evaluation.js';
+import { checkPromotionDirection, evaluate, parseEnvironment, readTickets } from './evaluation.js';
 import { parseTicket } from './status.js';
 
 export interface ReleaseRequest {
@@ -39,9 +39,9 @@ export interface ReleaseState extends ReleaseAnswer {
  * `release <ID> --from --to --tickets …` defines (or redefines) and saves a release; `release <ID>`
  * re-evaluates the saved one against the current index and reports drift. `dryRun` saves nothing.
  */
-export function runRelease(context: CommandContext, request: ReleaseRequest, options: { dryRun?: boolean } = {}): ReleaseAnswer {
-  const release = buildRelease(context, request);
-  if (!options.dryRun) saveRelease(context, release);
+export async function runRelease(context: CommandContext, request: ReleaseRequest, options: { dryRun?: boolean } = {}): Promise<ReleaseAnswer> {
+  const release = await buildRelease(context, request);
+  if (!options.dryRun) await saveRelease(context, release);
   return release;
 }
 
@@ -49,12 +49,12 @@ export function runRelease(context: CommandContext, request: ReleaseRequest, opt
  * The release as it stands: evaluated against the current index, with its manifest, its drift since
  * it was saved and where its captains stand. A query: it writes nothing (saveRelease does).
  */
-export function buildRelease(context: CommandContext, request: ReleaseRequest): ReleaseState {
+export async function buildRelease(context: CommandContext, request: ReleaseRequest): Promise<ReleaseState> {
   const id = request.id.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id)) {
     throw new GigError('USAGE', `"${request.id}" is not a release id.`, { hint: 'Use letters, digits, ".", "_" and "-", e.g. REL-2026-12.' });
   }
-  const saved = context.ledger.release(id);
+  const saved = await context.ledger.release(id);
   if (request.fixVersion !== undefined) {
     const fromTracker = context.index.ticketsInFixVersion(request.fixVersion);
     if (fromTracker.length === 0) {
@@ -73,8 +73,8 @@ export function buildRelease(context: CommandContext, request: ReleaseRequest): 
   if (tickets.length === 0) throw new GigError('USAGE', `Release ${id} names no tickets.`, { hint: 'Give --tickets ABC-1,ABC-2 or --tickets-file <file>.' });
 
   const together = new Set(tickets);
-  const graph = dependencyGraph(context);
-  const evaluations = tickets.map((ticket) => evaluate(context, ticket, { source: from, target: to, travellingTogether: together }, graph));
+  const reading = await readTickets(context, tickets);
+  const evaluations = tickets.map((ticket) => evaluate(context, reading, ticket, { source: from, target: to, travellingTogether: together }));
   const manifest = buildManifest(id, from, to, evaluations, context.config.risks, context.config.repositories.map((repo) => repo.name), WORDING);
   const now = context.now().toISOString();
   const redefined = defining && (!saved || saved.source !== from || saved.target !== to || saved.tickets.join(',') !== tickets.join(','));
@@ -82,7 +82,7 @@ export function buildRelease(context: CommandContext, request: ReleaseRequest): 
   const changes = saved && !redefined ? manifestDrift(saved.manifest as Manifest, manifest) : [];
   return {
     manifest,
-    approvals: releaseApprovals(context, manifest),
+    approvals: await releaseApprovals(context, manifest),
     drift: changes.map(driftText),
     changes,
     savedAt: saved && !redefined ? saved.updatedAt : now,
@@ -92,15 +92,15 @@ export function buildRelease(context: CommandContext, request: ReleaseRequest): 
 }
 
 /** Saves what buildRelease found to save, if anything; true when it wrote. */
-export function saveRelease(context: CommandContext, release: ReleaseState): boolean {
+export async function saveRelease(context: CommandContext, release: ReleaseState): Promise<boolean> {
   if (release.toSave === null) return false;
-  context.ledger.saveRelease(release.toSave);
+  await context.ledger.saveRelease(release.toSave);
   return true;
 }
 
 /** Where the release's captains stand on the manifest it has now: every surface asks this. */
-export function releaseApprovals(context: CommandContext, manifest: Manifest): ApprovalState {
-  return approvalState(context.ledger.approvals(manifest.release), manifest.hash, context.config.approvals.required);
+export async function releaseApprovals(context: CommandContext, manifest: Manifest): Promise<ApprovalState> {
+  return approvalState(await context.ledger.approvals(manifest.release), manifest.hash, context.config.approvals.required);
 }
 
 /** Tickets from a file: one per line, or a CSV whose "key"/"ticket"/"issue" column (or first column of ids) holds them. */

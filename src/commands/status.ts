@@ -2,7 +2,7 @@ import { GigError } from '../errors.js';
 import type { TicketEvaluation } from '../engine/evaluate.js';
 import { createTicketMatcher } from '../engine/tickets.js';
 import type { CommandContext } from './context.js';
-import { evaluate, parseEnvironment } from './evaluation.js';
+import { evaluateOne, parseEnvironment } from './evaluation.js';
 
 export interface StatusAnswer {
   evaluation: TicketEvaluation;
@@ -26,9 +26,9 @@ export function parseTicket(context: CommandContext, raw: string): string {
 }
 
 /** `status <TICKET> [--to <env>]`: where the ticket is, and its verdict towards the target. */
-export function runStatus(context: CommandContext, rawTicket: string, options: { to?: string } = {}): StatusAnswer {
+export async function runStatus(context: CommandContext, rawTicket: string, options: { to?: string } = {}): Promise<StatusAnswer> {
   const ticket = parseTicket(context, rawTicket);
   const target = options.to === undefined ? undefined : parseEnvironment(context, options.to, 'Target');
-  const evaluation = evaluate(context, ticket, target === undefined ? {} : { target });
+  const evaluation = await evaluateOne(context, ticket, target === undefined ? {} : { target });
   return { evaluation, found: evaluation.status.repositories.length > 0 };
 }

@@ -6,7 +6,7 @@ import { watchCard } from '../views/cards/watch-card.js';
 import type { Actor } from './approvals.js';
 import type { CommandContext } from './context.js';
 import type { DigestSenders } from './digest.js';
-import { buildRelease, releaseApprovals } from './release.js';
+import { buildRelease } from './release.js';
 import { runStatus } from './status.js';
 
 /** At most this many announcements per run: the rest wait for the next sync, so a big sync cannot flood a channel. */
@@ -29,15 +29,15 @@ export interface WatchAnswer {
 }
 
 /** `watch ABC-123 [here]`: follow a ticket or a saved release; news goes to a DM (Slack) or here. */
-export function runWatch(context: CommandContext, request: WatchRequest): WatchAnswer {
-  const watch = watchOf(context, request);
-  return { watch, done: watchesOf(context).add(watch, JSON.stringify(stateOf(context, watch)), context.now().toISOString()) };
+export async function runWatch(context: CommandContext, request: WatchRequest): Promise<WatchAnswer> {
+  const watch = await watchOf(context, request);
+  return { watch, done: await watchesOf(context).add(watch, JSON.stringify(await stateOf(context, watch)), context.now().toISOString()) };
 }
 
 /** `unwatch ABC-123 [here]`. */
-export function runUnwatch(context: CommandContext, request: WatchRequest): WatchAnswer {
-  const watch = watchOf(context, request);
-  return { watch, done: watchesOf(context).remove(watch, request.actor.id, context.now().toISOString()) };
+export async function runUnwatch(context: CommandContext, request: WatchRequest): Promise<WatchAnswer> {
+  const watch = await watchOf(context, request);
+  return { watch, done: await watchesOf(context).remove(watch, request.actor.id, context.now().toISOString()) };
 }
 
 function watchesOf(context: CommandContext): NonNullable<CommandContext['watches']> {
@@ -45,24 +45,24 @@ function watchesOf(context: CommandContext): NonNullable<CommandContext['watches
   return context.watches;
 }
 
-function watchOf(context: CommandContext, request: WatchRequest): Omit<WatchRecord, 'id'> {
+async function watchOf(context: CommandContext, request: WatchRequest): Promise<Omit<WatchRecord, 'id'>> {
   if (request.actor.platform === 'cli') throw new GigError('USAGE', 'Watches are made in Slack or Teams, where gig can tell you what changed.');
   const subject = request.subject.trim();
-  const release = context.ledger.release(subject);
+  const release = await context.ledger.release(subject);
   const subjectKind = release ? 'release' : 'ticket';
-  const normalised = release ? release.id : runStatus(context, subject).evaluation.ticket;
+  const normalised = release ? release.id : (await runStatus(context, subject)).evaluation.ticket;
   // A Slack DM is addressed by the person's id; Teams has no DM gig can open unasked: the conversation it was asked in.
   const destination = request.here || request.actor.platform === 'teams' ? request.where : request.actor.id;
   if (!destination) throw new GigError('USAGE', 'gig cannot tell where to send the news from here.', { hint: 'Ask in the channel or chat that should get it.' });
   return { platform: request.actor.platform, subjectKind, subject: normalised, destination, createdBy: request.actor.id };
 }
 
-function stateOf(context: CommandContext, watch: Pick<WatchRecord, 'subjectKind' | 'subject'>): WatchState {
+async function stateOf(context: CommandContext, watch: Pick<WatchRecord, 'subjectKind' | 'subject'>): Promise<WatchState> {
   if (watch.subjectKind === 'release') {
-    const { manifest } = buildRelease(context, { id: watch.subject });
-    return releaseWatchState(manifest, releaseApprovals(context, manifest));
+    const { manifest, approvals } = await buildRelease(context, { id: watch.subject });
+    return releaseWatchState(manifest, approvals);
   }
-  return ticketWatchState(runStatus(context, watch.subject).evaluation);
+  return ticketWatchState((await runStatus(context, watch.subject)).evaluation);
 }
 
 export interface AnnounceResult {
@@ -80,18 +80,18 @@ export interface AnnounceResult {
 export async function announceWatchChanges(context: CommandContext, senders: DigestSenders, limit = ANNOUNCEMENTS_PER_RUN): Promise<AnnounceResult> {
   const watches = watchesOf(context);
   const result: AnnounceResult = { announced: 0, failed: 0, deferred: 0 };
-  for (const watch of watches.active()) {
-    const last = watches.latest(watch.id);
+  for (const watch of await watches.active()) {
+    const last = await watches.latest(watch.id);
     if (!last) continue;
     const now = context.now();
     if (!last.posted) {
       if (now.getTime() - Date.parse(last.claimedAt) < ABANDONED_CLAIM_MS) continue;
-      watches.release(watch.id, last.seq);
+      await watches.release(watch.id, last.seq);
       continue;
     }
     let state: WatchState;
     try {
-      state = stateOf(context, watch);
+      state = await stateOf(context, watch);
     } catch (error) {
       if (toGigError(error).code === 'INTERNAL') throw error;
       continue;
@@ -103,16 +103,16 @@ export async function announceWatchChanges(context: CommandContext, senders: Dig
       continue;
     }
     const seq = last.seq + 1;
-    if (!watches.claim(watch.id, seq, JSON.stringify(state), now.toISOString())) continue;
+    if (!(await watches.claim(watch.id, seq, JSON.stringify(state), now.toISOString()))) continue;
     const send = watch.platform === 'slack' ? senders.slack : senders.teams;
     try {
       if (!send) throw new GigError('UPSTREAM', `${watch.platform} is not connected.`);
       const id = createHash('sha256').update(`${watch.id}:${seq}`).digest('hex').slice(0, 16);
       await send(watch.destination, watchCard(watch.subjectKind, watch.subject, changes), { id, since: now.toISOString(), checkFirst: false });
-      watches.posted(watch.id, seq, context.now().toISOString());
+      await watches.posted(watch.id, seq, context.now().toISOString());
       result.announced += 1;
     } catch {
-      watches.release(watch.id, seq);
+      await watches.release(watch.id, seq);
       result.failed += 1;
     }
   }

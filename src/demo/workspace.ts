@@ -3,6 +3,7 @@ import path from 'node:path';
 import { GigError } from '../errors.js';
 import { GitBuilder, type Author } from './git-builder.js';
 import type { CommandContext } from '../commands/context.js';
+import { readTickets } from '../commands/evaluation.js';
 import { runDeployed, runReject } from '../commands/record.js';
 
 /**
@@ -185,17 +186,18 @@ function buildMendixApp(dir: string): void {
  * What the team recorded besides git: QA rejected ABC-101 on the 5th, and each environment of
  * orders-service runs what CI last deployed (QA's server still runs the build of the 4th).
  */
-export function recordDemoHistory(context: CommandContext): void {
-  runReject(context, { ticket: 'ABC-101', stage: 'qa', reason: 'orders with a zero total are refused', at: '2026-11-05T15:00:00Z', by: 'Ben Okafor' });
-  const tipAt = (environment: string, when: string): void => {
-    const facts = context.index.ticketFacts('ABC-101', context.config.environments.map((env) => env.name), ['orders-service']);
-    const commits = facts.repositories[0]?.ticketCommits.concat(facts.repositories[0].relatives) ?? [];
+export async function recordDemoHistory(context: CommandContext): Promise<void> {
+  await runReject(context, { ticket: 'ABC-101', stage: 'qa', reason: 'orders with a zero total are refused', at: '2026-11-05T15:00:00Z', by: 'Ben Okafor' });
+  const tipAt = async (environment: string, when: string): Promise<void> => {
+    const facts = (await readTickets(context, ['ABC-101'])).facts('ABC-101');
+    const orders = facts.repositories.find((repository) => repository.name === 'orders-service');
+    const commits = orders ? [...orders.ticketCommits, ...orders.relatives] : [];
     const running = commits
       .filter((commit) => commit.environments.includes(environment) && commit.committedAt <= when)
       .sort((a, b) => a.committedAt.localeCompare(b.committedAt))
       .at(-1);
-    if (running) runDeployed(context, { repository: 'orders-service', environment, sha: running.sha, at: when, by: 'ci' });
+    if (running) await runDeployed(context, { repository: 'orders-service', environment, sha: running.sha, at: when, by: 'ci' });
   };
-  tipAt('qa', '2026-11-04T12:00:00Z');
-  tipAt('uat', '2026-11-09T12:00:00Z');
+  await tipAt('qa', '2026-11-04T12:00:00Z');
+  await tipAt('uat', '2026-11-09T12:00:00Z');
 }

@@ -1,13 +1,16 @@
 import type { GigError } from '../errors.js';
-import type { AddedManualStep, DependencyEdge, TicketFacts, TrackerFact } from './model.js';
+import type { AddedManualStep, DependencyEdge, ManualStepState, RejectionFact, TicketFacts, TrackerFact } from './model.js';
 
 /**
  * What the engine needs from the index. The store implements it; the engine never sees SQL.
  * Reads are synchronous: the index is local and answers in milliseconds.
  */
 export interface IndexReader {
-  /** Everything the index knows about one ticket, over the given promotion chain. */
-  ticketFacts(ticket: string, environments: string[], repositories: string[]): TicketFacts;
+  /**
+   * Everything known about one ticket over the given promotion chain: the index's facts, with the
+   * ledger's records of it (read beforehand, `Ledger.records`, since the ledger may be remote).
+   */
+  ticketFacts(ticket: string, environments: string[], repositories: string[], records: LedgerRecords): TicketFacts;
   /** When the given repositories were all last synced (the oldest of their times); null if one never was. */
   asOf(repositories: string[]): string | null;
   /** What the tracker says of a ticket, if a tracker is connected and knows it. */
@@ -21,42 +24,88 @@ export interface IndexReader {
   resolveCommit(repository: string, sha: string): string | null;
 }
 
-/** What people record: rejections, deployments, manual steps, releases. Append-only where it matters. */
+/**
+ * What people record and what gig promised: rejections, deployments, manual steps, releases,
+ * approvals, digest occurrences, conversation references. The truth nothing can rebuild, shared by
+ * every replica (SQLite for one process, PostgreSQL for several), hence asynchronous. Append-only
+ * where it matters; every claim (a digest occurrence, an approval key) is decided by the store's
+ * own unique rows, so it holds across processes and machines.
+ */
 export interface Ledger {
-  addRejection(rejection: NewRejection, recordedAt: string): number;
-  addDeployment(deployment: NewDeployment, recordedAt: string): void;
-  addManualStep(ticket: string, step: AddedManualStep): void;
-  setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): void;
-  saveRelease(release: SavedReleaseRecord): void;
-  release(id: string): SavedReleaseRecord | null;
+  /** Which store holds the ledger, for `gig doctor` and logs. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** What a set of tickets' facts carry from the ledger, and the newest deployments of some repositories, in one read. */
+  records(tickets: readonly string[], repositories: readonly string[]): Promise<LedgerRecords>;
+  /** Records a rejection; false when one with the same external id (a tracker's changelog entry) exists. */
+  addRejection(rejection: NewRejection, recordedAt: string): Promise<boolean>;
+  addDeployment(deployment: NewDeployment, recordedAt: string): Promise<void>;
+  addManualStep(ticket: string, step: AddedManualStep): Promise<void>;
+  /** What a tracker says: its rejections and steps, each added once however often it is read. */
+  addTrackerRecords(ticket: string, records: { rejections: NewRejection[]; steps: AddedManualStep[] }, recordedAt: string): Promise<void>;
+  setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): Promise<void>;
+  saveRelease(release: SavedReleaseRecord): Promise<void>;
+  release(id: string): Promise<SavedReleaseRecord | null>;
   /** The ids of saved releases, most recently (re)defined first. */
-  recentReleases(limit: number): string[];
+  recentReleases(limit: number): Promise<string[]>;
   /** Appends a decision; false when the same decision (same key) was recorded before. */
-  addApproval(approval: ApprovalRecord, idempotencyKey: string): boolean;
-  approvals(releaseId: string): ApprovalRecord[];
+  addApproval(approval: ApprovalRecord, idempotencyKey: string): Promise<boolean>;
+  approvals(releaseId: string): Promise<ApprovalRecord[]>;
   /** Where a bot can write later without being addressed (Teams proactive messages). */
-  saveConversation(platform: string, conversationId: string, reference: unknown, at: string): void;
-  conversation(platform: string, conversationId: string): unknown;
+  saveConversation(platform: string, conversationId: string, reference: unknown, at: string): Promise<void>;
+  conversation(platform: string, conversationId: string): Promise<unknown>;
   /** The newest occurrence of a digest the ledger holds, whatever became of it. */
-  lastDigestOccurrence(digest: string): string | null;
+  lastDigestOccurrence(digest: string): Promise<string | null>;
   /** Claims an occurrence for sending; false when another process (or an earlier run) has it. */
-  claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): boolean;
+  claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): Promise<boolean>;
   /** Takes an occurrence over again (--force), whatever its state. */
-  reclaimDigest(digest: string, occurrence: string, owner: string, at: string): void;
+  reclaimDigest(digest: string, occurrence: string, owner: string, at: string): Promise<void>;
   /**
    * Takes over an occurrence nobody is delivering any more (its holder died, or its run gave up):
    * `taken` with what it already reached, or why not (`sent`, `busy`: a live holder has it).
    */
-  takeOverDigest(digest: string, occurrence: string, owner: string, at: string): { outcome: 'taken'; delivered: string[]; late: boolean } | { outcome: 'sent' | 'busy' };
+  takeOverDigest(digest: string, occurrence: string, owner: string, at: string): Promise<{ outcome: 'taken'; delivered: string[]; late: boolean } | { outcome: 'sent' | 'busy' }>;
   /** Occurrences that were claimed and never delivered, and that nobody is delivering any more. */
-  abandonedDigests(digest: string, at: string): DigestRun[];
+  abandonedDigests(digest: string, at: string): Promise<DigestRun[]>;
   /** An occurrence that was never delivered and is now beyond its grace period. */
-  markDigestMissed(digest: string, occurrence: string, at: string): void;
-  recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): void;
-  skipDigest(digest: string, occurrence: string, at: string): void;
-  digestRuns(digest: string, limit: number): DigestRun[];
-  /** A value gig keeps for itself, created with `create` the first time it is asked for. */
-  setting(key: string, create: () => string): string;
+  markDigestMissed(digest: string, occurrence: string, at: string): Promise<void>;
+  recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): Promise<void>;
+  skipDigest(digest: string, occurrence: string, at: string): Promise<void>;
+  digestRuns(digest: string, limit: number): Promise<DigestRun[]>;
+  /** A value gig keeps for itself, created with `create` the first time it is asked for (the first writer wins). */
+  setting(key: string, create: () => string): Promise<string>;
+}
+
+/** What the ledger holds of one ticket that its facts carry. */
+export interface TicketRecords {
+  rejections: RejectionFact[];
+  lastApproval: { release: string; at: string; by: string } | null;
+  manualSteps: { added: AddedManualStep[]; states: Record<string, ManualStepState> };
+}
+
+/** The newest deployment of one environment of a repository. */
+export interface DeploymentRecord {
+  environment: string;
+  sha: string;
+  at: string;
+  source: string;
+}
+
+/** The ledger's side of some tickets' facts, read at once (`Ledger.records`). */
+export interface LedgerRecords {
+  tickets: ReadonlyMap<string, TicketRecords>;
+  /** Per repository, the newest deployment of each environment. */
+  deployments: ReadonlyMap<string, DeploymentRecord[]>;
+}
+
+/**
+ * Keys of signed requests already acted on, so a replay or a platform retry (which may reach
+ * another replica) is acted on once.
+ */
+export interface RequestClaims {
+  /** Claims every key at once; false (and nothing claimed) when any was seen within the retention window. */
+  claim(keys: string[]): Promise<boolean>;
+  /** Forgets keys again: the request failed before gig acted, so a retry must be allowed to act. */
+  release(keys: string[]): Promise<void>;
 }
 
 export interface ApprovalRecord {
@@ -168,11 +217,12 @@ export interface WatchRecord {
 /** Watches and what gig told each, numbered: a change is claimed before it is posted, so it is told once. */
 export interface Watches {
   /** Adds a watch starting from `state` (told as number 0); false when the same watch exists. */
-  add(watch: Omit<WatchRecord, 'id'>, state: string, at: string): boolean;
-  remove(watch: Omit<WatchRecord, 'id' | 'createdBy'>, by: string, at: string): boolean;
-  active(): WatchRecord[];
-  latest(watchId: number): { seq: number; state: string; posted: boolean; claimedAt: string } | null;
-  claim(watchId: number, seq: number, state: string, at: string): boolean;
-  posted(watchId: number, seq: number, at: string): void;
-  release(watchId: number, seq: number): void;
+  add(watch: Omit<WatchRecord, 'id'>, state: string, at: string): Promise<boolean>;
+  remove(watch: Omit<WatchRecord, 'id' | 'createdBy'>, by: string, at: string): Promise<boolean>;
+  active(): Promise<WatchRecord[]>;
+  latest(watchId: number): Promise<{ seq: number; state: string; posted: boolean; claimedAt: string } | null>;
+  /** Claims announcement `seq` of a watch; false when another process has claimed it. */
+  claim(watchId: number, seq: number, state: string, at: string): Promise<boolean>;
+  posted(watchId: number, seq: number, at: string): Promise<void>;
+  release(watchId: number, seq: number): Promise<void>;
 }

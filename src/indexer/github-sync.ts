@@ -1,12 +1,11 @@
 import type { GigConfig, RepositoryConfig } from '../config.js';
 import { toGigError } from '../errors.js';
 import type { GraphNode } from '../engine/merge-attribution.js';
-import type { SourceSyncResult } from '../engine/ports.js';
+import type { Ledger, SourceSyncResult } from '../engine/ports.js';
 import type { TicketRef } from '../engine/ownership.js';
 import { githubRepositoryOf, type GitHubSource } from '../sources/github/github-source.js';
 import type { GitRunner } from '../sources/git/runner.js';
 import type { IndexWriteStore, MembershipChange, NewCommit } from '../store/index-writer.js';
-import type { LedgerStore } from '../store/ledger-store.js';
 import type { TrackerStore } from '../store/tracker-store.js';
 import { mapConcurrently } from './concurrency.js';
 import { attributeMerges, ticketReader, toNewCommit, type TicketReader } from './sync.js';
@@ -19,7 +18,7 @@ export interface GitHubSyncOptions {
   config: GigConfig;
   github: GitHubSource;
   store: IndexWriteStore;
-  ledger: LedgerStore;
+  ledger: Ledger;
   trackers: TrackerStore;
   git: GitRunner;
   apiUrl?: string | undefined;
@@ -77,9 +76,10 @@ async function recordDeployments(repository: RepositoryConfig, target: { owner: 
     const name = options.config.github.environments[env.name] ?? env.name;
     const deployment = await options.github.latestSuccessfulDeployment(target.owner, target.repo, name);
     if (!deployment) continue;
-    const latest = options.ledger.latestDeployments(repository.name).find((candidate) => candidate.environment === env.name);
+    const { deployments } = await options.ledger.records([], [repository.name]);
+    const latest = deployments.get(repository.name)?.find((candidate) => candidate.environment === env.name);
     if (latest?.sha === deployment.sha && latest.at === deployment.at) continue;
-    options.ledger.addDeployment({ repository: repository.name, environment: env.name, sha: deployment.sha, at: deployment.at, source: 'github', recordedBy: 'github' }, options.now().toISOString());
+    await options.ledger.addDeployment({ repository: repository.name, environment: env.name, sha: deployment.sha, at: deployment.at, source: 'github', recordedBy: 'github' }, options.now().toISOString());
     recorded += 1;
   }
   return recorded;

@@ -1,11 +1,10 @@
 import type { GigConfig, GigEnvironment } from '../config.js';
-import type { SourceSyncResult, SyncProgress, SyncResult } from '../engine/ports.js';
+import type { Ledger, SourceSyncResult, SyncProgress, SyncResult } from '../engine/ports.js';
 import { toGigError } from '../errors.js';
 import type { GitHubSource } from '../sources/github/github-source.js';
 import type { GitRunner } from '../sources/git/runner.js';
 import type { JiraSource } from '../sources/jira/jira-source.js';
 import type { IndexWriteStore } from '../store/index-writer.js';
-import type { LedgerStore } from '../store/ledger-store.js';
 import type { SyncRuns } from '../store/sync-runs.js';
 import type { TrackerStore } from '../store/tracker-store.js';
 import { syncAll } from './sync.js';
@@ -29,7 +28,7 @@ export interface SyncPipeline {
   config: GigConfig;
   env: GigEnvironment;
   index: IndexWriteStore;
-  ledger: LedgerStore;
+  ledger: Ledger;
   trackers: TrackerStore;
   /** One sync at a time per database (store/sync-runs.ts). */
   syncRuns: SyncRuns;
@@ -96,7 +95,7 @@ async function syncJiraSource(pipeline: SyncPipeline, fixVersions: string[]): Pr
   try {
     // jira.js is loaded only when the configuration has a jira: section, and only to sync.
     const [jira, { syncJira }] = await Promise.all([pipeline.sources.jira(), import('./tracker-sync.js')]);
-    return await syncJira(jira, pipeline.trackers, pipeline.config, pipeline.now(), fixVersions);
+    return await syncJira(jira, pipeline.trackers, pipeline.ledger, pipeline.config, pipeline.now(), fixVersions);
   } catch (error) {
     // Missing credentials make the tracker stale, not the whole sync a failure.
     const gigError = toGigError(error);

@@ -1,7 +1,7 @@
 import type { GigConfig } from '../config.js';
 import { toGigError } from '../errors.js';
 import { stepId } from '../engine/manual-steps.js';
-import type { SourceSyncResult } from '../engine/ports.js';
+import type { Ledger, SourceSyncResult } from '../engine/ports.js';
 import type { TrackerTicket } from '../engine/model.js';
 import type { JiraSource } from '../sources/jira/jira-source.js';
 import type { TrackerStore, TrackerTicketRecord } from '../store/tracker-store.js';
@@ -14,7 +14,7 @@ const RECHECK_UNKNOWN_MS = 24 * 3_600_000;
  * when updated since the last good sync, plus the fix versions digests and releases ask for. A
  * failing tracker leaves the last good data in place and is marked stale.
  */
-export async function syncJira(jira: JiraSource, store: TrackerStore, config: GigConfig, now: Date, extraFixVersions: string[] = []): Promise<SourceSyncResult> {
+export async function syncJira(jira: JiraSource, store: TrackerStore, ledger: Ledger, config: GigConfig, now: Date, extraFixVersions: string[] = []): Promise<SourceSyncResult> {
   const source = 'jira';
   const state = store.sourceState(source);
   const projects = config.jira?.projects ?? null;
@@ -33,8 +33,11 @@ export async function syncJira(jira: JiraSource, store: TrackerStore, config: Gi
     const readVersions = fixVersions.filter((version) => readBefore.has(version));
     const whole = await jira.fetch(fresh, newVersions, null);
     const incremental = await jira.fetch(known, readVersions, state.cursor);
-    const tickets = [...whole.tickets, ...incremental.tickets];
-    store.saveTickets(source, tickets.map(toRecord), now.toISOString());
+    const tickets = [...whole.tickets, ...incremental.tickets].map(toRecord);
+    // The ledger first: should it fail, the cursor below stays where it was and the next sync reads
+    // these tickets again (each rejection and step is added once, by its external id).
+    for (const ticket of tickets) await ledger.addTrackerRecords(ticket.key, trackerRecords(source, ticket, now.toISOString()), now.toISOString());
+    store.saveTickets(source, tickets, now.toISOString());
     store.markUnknown(source, [...whole.unknownKeys, ...incremental.unknownKeys], now.toISOString());
     store.markFixVersionsRead(source, newVersions, now.toISOString());
     store.sourceSucceeded(source, now.toISOString(), now.toISOString());
@@ -44,6 +47,13 @@ export async function syncJira(jira: JiraSource, store: TrackerStore, config: Gi
     store.sourceFailed(source, gigError.message, now.toISOString());
     return { source, ok: false, items: 0, error: gigError };
   }
+}
+
+function trackerRecords(source: string, ticket: TrackerTicketRecord, fetchedAt: string): Parameters<Ledger['addTrackerRecords']>[1] {
+  return {
+    rejections: ticket.rejections.map((rejection) => ({ ticket: ticket.key, stage: rejection.stage, at: rejection.at, reason: rejection.reason, by: rejection.by, source, externalId: rejection.externalId })),
+    steps: ticket.manualSteps.map((step) => ({ id: step.id, source: 'tracker' as const, summary: step.summary, owner: null, createdBy: source, createdAt: fetchedAt })),
+  };
 }
 
 function toRecord(ticket: TrackerTicket): TrackerTicketRecord {

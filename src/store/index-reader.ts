@@ -1,14 +1,10 @@
 import type { Mention, TicketFacts, TrackerFact } from '../engine/model.js';
 import { SOURCES_OF_PLACE } from '../engine/ownership.js';
-import type { IndexReader, SourceHealth } from '../engine/ports.js';
+import type { IndexReader, LedgerRecords, SourceHealth } from '../engine/ports.js';
 import type { Db } from './database.js';
-import type { LedgerStore } from './ledger-store.js';
 import { RepositoryFactsReader } from './repository-facts.js';
 import { statementCache, type Prepare } from './statements.js';
 import type { TrackerStore } from './tracker-store.js';
-
-/** What the read side asks of the ledger: the decisions a ticket's facts carry. */
-export type LedgerReads = Pick<LedgerStore, 'rejections' | 'lastApprovalOf' | 'addedManualSteps' | 'manualStepStates' | 'latestDeployments'>;
 
 /** What the read side asks of the tracker facts. */
 export type TrackerReads = Pick<TrackerStore, 'ticketsInFixVersion' | 'sourceStates'>;
@@ -16,8 +12,7 @@ export type TrackerReads = Pick<TrackerStore, 'ticketsInFixVersion' | 'sourceSta
 export interface IndexReadStoreOptions {
   /** Which places of a message make a commit a ticket's (config `tickets.ownedBy`). */
   ownedBy: Array<keyof typeof SOURCES_OF_PLACE>;
-  /** The app's ledger and tracker stores (main.ts creates one of each and hands them here). */
-  ledger: LedgerReads;
+  /** The app's tracker store (main.ts creates one and hands it here). */
   trackers: TrackerReads;
   /**
    * What the configuration names as sources: the health of any other source (a repository or Jira
@@ -37,7 +32,6 @@ const MENTION_LIMIT = 10;
 export class IndexReadStore implements IndexReader {
   /** Statements prepared once per connection (statements.ts). */
   private readonly prepare: Prepare;
-  private readonly ledger: LedgerReads;
   private readonly trackers: TrackerReads;
   private readonly configured: IndexReadStoreOptions['configured'];
   /** The ref sources that own, as a JSON array for `IN (SELECT value FROM json_each(?))`. */
@@ -46,11 +40,10 @@ export class IndexReadStore implements IndexReader {
 
   constructor(db: Db, options: IndexReadStoreOptions) {
     this.prepare = statementCache(db);
-    this.ledger = options.ledger;
     this.trackers = options.trackers;
     this.configured = options.configured;
     this.owning = JSON.stringify(options.ownedBy.map((place) => SOURCES_OF_PLACE[place]));
-    this.repositories = new RepositoryFactsReader(this.prepare, this.owning, (repository) => this.ledger.latestDeployments(repository));
+    this.repositories = new RepositoryFactsReader(this.prepare, this.owning);
   }
 
   /** The moment the configured repositories were all last synced: the oldest of their sync times. */
@@ -64,7 +57,10 @@ export class IndexReadStore implements IndexReader {
     return row.synced === repositories.length ? row.oldest : null;
   }
 
-  ticketFacts(ticket: string, environments: string[], repositories: string[]): TicketFacts {
+  ticketFacts(ticket: string, environments: string[], repositories: string[], records: LedgerRecords): TicketFacts {
+    const recorded = records.tickets.get(ticket);
+    // A command reads the ledger records of every ticket it evaluates first (commands/evaluation.ts).
+    if (recorded === undefined) throw new Error(`the ledger records of ${ticket} were not read`);
     const repoRows = this
       .prepare<[string], { id: number; name: string }>('SELECT id, name FROM repositories WHERE name IN (SELECT value FROM json_each(?))')
       .all(JSON.stringify(repositories));
@@ -75,13 +71,13 @@ export class IndexReadStore implements IndexReader {
       asOf: this.asOf(repositories),
       environments,
       repositories: repoRows
-        .map((repo) => this.repositories.of(repo.id, repo.name, ticket))
+        .map((repo) => this.repositories.of(repo.id, repo.name, ticket, records.deployments.get(repo.name) ?? []))
         .filter((facts) => facts.ticketCommits.length > 0),
       mentions: this.mentionsOf(ticket, repoRows),
-      rejections: this.ledger.rejections(ticket),
-      lastApproval: this.ledger.lastApprovalOf(ticket),
+      rejections: recorded.rejections,
+      lastApproval: recorded.lastApproval,
       dependencies: this.dependencyEdges(ticket),
-      manualSteps: { added: this.ledger.addedManualSteps(ticket), states: this.ledger.manualStepStates(ticket) },
+      manualSteps: recorded.manualSteps,
       tracker: this.trackerTicket(ticket),
       staleSources: this.sourceHealth().filter((source) => source.stale),
     };

@@ -1,14 +1,17 @@
 import type { AddedManualStep, ManualStepState, RejectionFact } from '../engine/model.js';
-import type { ApprovalRecord, DigestRun, Ledger, NewDeployment, NewRejection, SavedReleaseRecord } from '../engine/ports.js';
-import { holderAlive } from './holder.js';
+import type { ApprovalRecord, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../engine/ports.js';
+import { abandoned, digestRun, type DigestRunRow } from './digest-runs.js';
 import type { Db } from './database.js';
 import { statementCache } from './statements.js';
 
 /**
- * The ledger half of the store: what people decided and recorded. Nothing here can be rebuilt from
- * git, so rows are appended, never edited away (rejections and step events are append-only in SQL).
+ * The ledger in the SQLite file, for one process (or several on one machine): what people decided
+ * and recorded. Nothing here can be rebuilt from git, so rows are appended, never edited away
+ * (approvals, rejections and step events are append-only in SQL). Asynchronous only because the
+ * Ledger port is (PostgreSQL: store/postgres/); every call is one synchronous statement or transaction.
  */
 export class LedgerStore implements Ledger {
+  readonly kind = 'sqlite';
   /** Statements prepared once per connection (statements.ts). */
   private readonly prepare: ReturnType<typeof statementCache>;
 
@@ -16,19 +19,47 @@ export class LedgerStore implements Ledger {
     this.prepare = statementCache(this.db);
   }
 
-  addRejection(rejection: NewRejection, recordedAt: string): number {
-    return Number(
+  async addRejection(rejection: NewRejection, recordedAt: string): Promise<boolean> {
+    return this.insertRejection(rejection, recordedAt);
+  }
+
+  private insertRejection(rejection: NewRejection, recordedAt: string): boolean {
+    return (
       this
         .prepare(
           `INSERT INTO rejections (ticket, stage, rejected_at, reason, rejected_by, source, external_id, recorded_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
         )
-        .run(rejection.ticket, rejection.stage, rejection.at, rejection.reason, rejection.by, rejection.source, rejection.externalId ?? null, recordedAt)
-        .lastInsertRowid,
+        .run(rejection.ticket, rejection.stage, rejection.at, rejection.reason, rejection.by, rejection.source, rejection.externalId ?? null, recordedAt).changes === 1
     );
   }
 
-  rejections(ticket: string): RejectionFact[] {
+  async addTrackerRecords(ticket: string, records: { rejections: NewRejection[]; steps: AddedManualStep[] }, recordedAt: string): Promise<void> {
+    const addStep = this.prepare('INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at, source) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING');
+    this.db.transaction(() => {
+      for (const rejection of records.rejections) this.insertRejection(rejection, recordedAt);
+      for (const step of records.steps) addStep.run(step.id, ticket, step.summary, step.owner, step.createdBy, step.createdAt, step.source ?? 'tracker');
+    })();
+  }
+
+  async records(tickets: readonly string[], repositories: readonly string[]): Promise<LedgerRecords> {
+    // One read transaction: the records of all tickets are of one moment, as on PostgreSQL.
+    return this.db.transaction(() => {
+      const byTicket = new Map<string, TicketRecords>();
+      for (const ticket of new Set(tickets)) {
+        byTicket.set(ticket, {
+          rejections: this.rejections(ticket),
+          lastApproval: this.lastApprovalOf(ticket),
+          manualSteps: { added: this.addedManualSteps(ticket), states: this.manualStepStates(ticket) },
+        });
+      }
+      const deployments = new Map<string, DeploymentRecord[]>();
+      for (const repository of new Set(repositories)) deployments.set(repository, this.latestDeployments(repository));
+      return { tickets: byTicket, deployments };
+    })();
+  }
+
+  private rejections(ticket: string): RejectionFact[] {
     return this
       .prepare<[string], RejectionFact>(
         `SELECT stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections WHERE ticket = ? ORDER BY rejected_at, id`,
@@ -36,16 +67,16 @@ export class LedgerStore implements Ledger {
       .all(ticket);
   }
 
-  addDeployment(deployment: NewDeployment, recordedAt: string): void {
+  async addDeployment(deployment: NewDeployment, recordedAt: string): Promise<void> {
     this
       .prepare('INSERT INTO deployments (repository, environment, sha, deployed_at, source, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(deployment.repository, deployment.environment, deployment.sha, deployment.at, deployment.source, deployment.recordedBy, recordedAt);
   }
 
   /** The newest deployment of each environment of a repository. */
-  latestDeployments(repository: string): Array<{ environment: string; sha: string; at: string; source: string }> {
+  private latestDeployments(repository: string): DeploymentRecord[] {
     return this
-      .prepare<[string], { environment: string; sha: string; at: string; source: string }>(
+      .prepare<[string], DeploymentRecord>(
         `SELECT environment, sha, deployed_at AS at, source FROM deployments d
          WHERE repository = ? AND id = (SELECT id FROM deployments x WHERE x.repository = d.repository AND x.environment = d.environment
                                         ORDER BY deployed_at DESC, id DESC LIMIT 1)`,
@@ -53,13 +84,13 @@ export class LedgerStore implements Ledger {
       .all(repository);
   }
 
-  addManualStep(ticket: string, step: AddedManualStep): void {
+  async addManualStep(ticket: string, step: AddedManualStep): Promise<void> {
     this
       .prepare('INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(step.id, ticket, step.summary, step.owner, step.createdBy, step.createdAt);
   }
 
-  addedManualSteps(ticket: string): AddedManualStep[] {
+  private addedManualSteps(ticket: string): AddedManualStep[] {
     return this
       .prepare<[string], AddedManualStep>(
         'SELECT id, source, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps WHERE ticket = ? ORDER BY created_at, id',
@@ -67,11 +98,11 @@ export class LedgerStore implements Ledger {
       .all(ticket);
   }
 
-  setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): void {
+  async setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): Promise<void> {
     this.prepare('INSERT INTO manual_step_events (step_id, ticket, status, by, at) VALUES (?, ?, ?, ?, ?)').run(stepId, ticket, status, by, at);
   }
 
-  manualStepStates(ticket: string): Record<string, ManualStepState> {
+  private manualStepStates(ticket: string): Record<string, ManualStepState> {
     const rows = this
       .prepare<[string], { step_id: string; status: 'open' | 'done'; by: string | null; at: string }>(
         'SELECT step_id, status, by, at FROM manual_step_events WHERE ticket = ? ORDER BY id',
@@ -82,7 +113,7 @@ export class LedgerStore implements Ledger {
     return states;
   }
 
-  saveRelease(release: SavedReleaseRecord): void {
+  async saveRelease(release: SavedReleaseRecord): Promise<void> {
     this
       .prepare(
         `INSERT INTO releases (id, source_env, target_env, tickets, manifest_hash, manifest, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -92,11 +123,11 @@ export class LedgerStore implements Ledger {
       .run(release.id, release.source, release.target, JSON.stringify(release.tickets), release.hash, JSON.stringify(release.manifest), release.createdAt, release.updatedAt);
   }
 
-  recentReleases(limit: number): string[] {
+  async recentReleases(limit: number): Promise<string[]> {
     return this.prepare<[number], { id: string }>('SELECT id FROM releases ORDER BY updated_at DESC, id LIMIT ?').all(limit).map((row) => row.id);
   }
 
-  release(id: string): SavedReleaseRecord | null {
+  async release(id: string): Promise<SavedReleaseRecord | null> {
     const row = this
       .prepare<[string], { id: string; source_env: string; target_env: string; tickets: string; manifest_hash: string; manifest: string; created_at: string; updated_at: string }>(
         'SELECT * FROM releases WHERE id = ?',
@@ -115,7 +146,7 @@ export class LedgerStore implements Ledger {
     };
   }
 
-  addApproval(approval: ApprovalRecord, idempotencyKey: string): boolean {
+  async addApproval(approval: ApprovalRecord, idempotencyKey: string): Promise<boolean> {
     const result = this
       .prepare(
         `INSERT INTO approvals (release_id, manifest_hash, decision, by, at, reason, platform, idempotency_key)
@@ -125,7 +156,7 @@ export class LedgerStore implements Ledger {
     return result.changes === 1;
   }
 
-  approvals(releaseId: string): ApprovalRecord[] {
+  async approvals(releaseId: string): Promise<ApprovalRecord[]> {
     return this
       .prepare<[string], ApprovalRecord>(
         `SELECT release_id AS releaseId, manifest_hash AS hash, decision, by, at, reason, platform FROM approvals WHERE release_id = ? ORDER BY id`,
@@ -133,7 +164,7 @@ export class LedgerStore implements Ledger {
       .all(releaseId);
   }
 
-  saveConversation(platform: string, conversationId: string, reference: unknown, at: string): void {
+  async saveConversation(platform: string, conversationId: string, reference: unknown, at: string): Promise<void> {
     this
       .prepare(
         `INSERT INTO conversation_refs (platform, conversation_id, reference, updated_at) VALUES (?, ?, ?, ?)
@@ -142,24 +173,24 @@ export class LedgerStore implements Ledger {
       .run(platform, conversationId, JSON.stringify(reference), at);
   }
 
-  conversation(platform: string, conversationId: string): unknown {
+  async conversation(platform: string, conversationId: string): Promise<unknown> {
     const row = this
       .prepare<[string, string], { reference: string }>('SELECT reference FROM conversation_refs WHERE platform = ? AND conversation_id = ?')
       .get(platform, conversationId);
     return row ? (JSON.parse(row.reference) as unknown) : null;
   }
 
-  setting(key: string, create: () => string): string {
+  async setting(key: string, create: () => string): Promise<string> {
     this.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, create());
     return this.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)!.value;
   }
 
-  lastDigestOccurrence(digest: string): string | null {
+  async lastDigestOccurrence(digest: string): Promise<string | null> {
     const row = this.prepare<[string], { last: string | null }>('SELECT max(occurrence_at) AS last FROM digest_runs WHERE digest = ?').get(digest);
     return row?.last ?? null;
   }
 
-  claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): boolean {
+  async claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): Promise<boolean> {
     // The primary key (digest, occurrence) makes the claim atomic across processes sharing the file.
     return (
       this
@@ -168,7 +199,7 @@ export class LedgerStore implements Ledger {
     );
   }
 
-  reclaimDigest(digest: string, occurrence: string, owner: string, at: string): void {
+  async reclaimDigest(digest: string, occurrence: string, owner: string, at: string): Promise<void> {
     this
       .prepare(
         `INSERT INTO digest_runs (digest, occurrence_at, status, claimed_by, claimed_at) VALUES (?, ?, 'claimed', ?, ?)
@@ -177,7 +208,7 @@ export class LedgerStore implements Ledger {
       .run(digest, occurrence, owner, at);
   }
 
-  takeOverDigest(digest: string, occurrence: string, owner: string, at: string): { outcome: 'taken'; delivered: string[]; late: boolean } | { outcome: 'sent' | 'busy' } {
+  async takeOverDigest(digest: string, occurrence: string, owner: string, at: string): Promise<{ outcome: 'taken'; delivered: string[]; late: boolean } | { outcome: 'sent' | 'busy' }> {
     return this.db.transaction(() => {
       const row = this.prepare<[string, string], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? AND occurrence_at = ?').get(digest, occurrence);
       if (!row) return { outcome: 'busy' as const };
@@ -189,7 +220,7 @@ export class LedgerStore implements Ledger {
     }).immediate();
   }
 
-  abandonedDigests(digest: string, at: string): DigestRun[] {
+  async abandonedDigests(digest: string, at: string): Promise<DigestRun[]> {
     return this
       .prepare<[string], DigestRunRow>("SELECT * FROM digest_runs WHERE digest = ? AND status IN ('claimed', 'failed') ORDER BY occurrence_at")
       .all(digest)
@@ -197,13 +228,13 @@ export class LedgerStore implements Ledger {
       .filter((run) => abandoned(run, at));
   }
 
-  markDigestMissed(digest: string, occurrence: string, at: string): void {
+  async markDigestMissed(digest: string, occurrence: string, at: string): Promise<void> {
     this
       .prepare("UPDATE digest_runs SET status = 'missed', last_error = coalesce(last_error, 'never delivered') || ' (missed at ' || ? || ')' WHERE digest = ? AND occurrence_at = ? AND status IN ('claimed', 'failed')")
       .run(at, digest, occurrence);
   }
 
-  recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): void {
+  async recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): Promise<void> {
     this
       .prepare(
         `UPDATE digest_runs SET attempts = attempts + 1, delivered = ?, last_error = ?,
@@ -214,15 +245,15 @@ export class LedgerStore implements Ledger {
       .run(JSON.stringify(outcome.delivered), outcome.error, outcome.done ? 1 : 0, outcome.error !== null ? 1 : 0, outcome.done ? 1 : 0, at, digest, occurrence);
   }
 
-  skipDigest(digest: string, occurrence: string, at: string): void {
+  async skipDigest(digest: string, occurrence: string, at: string): Promise<void> {
     this.prepare("INSERT INTO digest_runs (digest, occurrence_at, status, claimed_at) VALUES (?, ?, 'skipped', ?) ON CONFLICT DO NOTHING").run(digest, occurrence, at);
   }
 
-  digestRuns(digest: string, limit: number): DigestRun[] {
+  async digestRuns(digest: string, limit: number): Promise<DigestRun[]> {
     return this.prepare<[string, number], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? ORDER BY occurrence_at DESC LIMIT ?').all(digest, limit).map(digestRun);
   }
 
-  lastApprovalOf(ticket: string): { release: string; at: string; by: string } | null {
+  private lastApprovalOf(ticket: string): { release: string; at: string; by: string } | null {
     return (
       this
         .prepare<[string], { release: string; at: string; by: string }>(
@@ -233,41 +264,4 @@ export class LedgerStore implements Ledger {
         .get(ticket) ?? null
     );
   }
-}
-
-/** A claim not renewed for this long is abandoned wherever its holder ran: a delivery takes minutes at most. */
-const CLAIM_STALE_MS = 15 * 60 * 1000;
-
-/** Nobody is delivering it any more: its run gave up (failed), or its holder died. */
-function abandoned(run: DigestRun, at: string): boolean {
-  if (run.status === 'failed') return true;
-  return run.status === 'claimed' && !holderAlive(run.claimedBy, run.claimedAt ?? run.occurrence, CLAIM_STALE_MS, new Date(at));
-}
-
-interface DigestRunRow {
-  digest: string;
-  occurrence_at: string;
-  status: DigestRun['status'];
-  claimed_by: string | null;
-  claimed_at: string | null;
-  sent_at: string | null;
-  attempts: number;
-  late: number;
-  last_error: string | null;
-  delivered: string;
-}
-
-function digestRun(row: DigestRunRow): DigestRun {
-  return {
-    digest: row.digest,
-    occurrence: row.occurrence_at,
-    status: row.status,
-    claimedBy: row.claimed_by,
-    claimedAt: row.claimed_at,
-    sentAt: row.sent_at,
-    attempts: row.attempts,
-    late: row.late === 1,
-    lastError: row.last_error,
-    delivered: JSON.parse(row.delivered) as string[],
-  };
 }

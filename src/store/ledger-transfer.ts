@@ -30,49 +30,84 @@ export interface LedgerHeader {
   rows: Record<string, number>;
 }
 
-/**
- * Every ledger row, for JSON lines: a header, then `{ table, row }` per row, each table in
- * primary-key order. Read in one transaction, so the export is one moment of the ledger.
- */
-export function* exportLedger(db: Db, exportedAt: string): Generator<LedgerHeader | { table: string; row: Record<string, unknown> }> {
+/** One ledger row of an export. */
+export interface LedgerRow {
+  table: string;
+  row: Record<string, unknown>;
+}
+
+/** A ledger as exported: its header and its rows, each table in primary-key order. */
+export interface LedgerExport {
+  header: LedgerHeader;
+  rows: LedgerRow[];
+}
+
+/** Every ledger row of the SQLite file, read in one transaction, so the export is one moment of the ledger. */
+export function exportLedger(db: Db, exportedAt: string): LedgerExport {
   const read = db.transaction(() =>
     LEDGER_TABLES.map((table) => ({ table, rows: db.prepare(`SELECT * FROM ${table} ORDER BY ${orderOf(db, table)}`).all() as Array<Record<string, unknown>> })),
   );
-  const tables = read();
+  return ledgerExport(read(), exportedAt);
+}
+
+export function ledgerExport(tables: Array<{ table: string; rows: Array<Record<string, unknown>> }>, exportedAt: string): LedgerExport {
   const header: LedgerHeader = { gig: 'ledger', schema: SCHEMA_VERSION, exportedAt, rows: Object.fromEntries(tables.map(({ table, rows }) => [table, rows.length])) };
-  yield header;
-  for (const { table, rows } of tables) for (const row of rows) yield { table, row };
+  return { header, rows: tables.flatMap(({ table, rows }) => rows.map((row) => ({ table, row }))) };
 }
 
 /**
- * Reads an export into this database's ledger, all or nothing. Only into an empty ledger: merging
- * two teams' decisions is not a copy, and a second import of the same file must not double them.
- * Returns the rows written per table, which must equal the header's counts.
+ * Reads and checks an export before anything is written: its header, each line, and each table's
+ * count against the header. The format is the same whichever store wrote it (SQLite or
+ * PostgreSQL keep the same columns), so an export of either imports into the other.
  */
-export function importLedger(db: Db, lines: Iterable<string>): Record<string, number> {
+export function parseLedgerExport(lines: Iterable<string>): LedgerExport {
   const known = new Set<string>(LEDGER_TABLES);
   const iterator = lines[Symbol.iterator]();
   const first = iterator.next();
   const header = parseLine(first.done ? '' : first.value, 1) as LedgerHeader;
-  if (header.gig !== 'ledger' || typeof header.schema !== 'number') throw new GigError('USAGE', 'The file is not a gig ledger export (its first line is not the header).');
+  if (header?.gig !== 'ledger' || typeof header.schema !== 'number') throw new GigError('USAGE', 'The file is not a gig ledger export (its first line is not the header).');
   if (header.schema > SCHEMA_VERSION) {
     throw new GigError('USAGE', `The export was written at ledger schema ${header.schema}; this gig knows up to ${SCHEMA_VERSION}.`, { hint: 'Import it with the gig that exported it, or a newer one.' });
   }
-  const held = LEDGER_TABLES.filter((table) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n > 0 && table !== 'settings');
-  if (held.length > 0) {
-    throw new GigError('USAGE', `The ledger of this database already holds rows (${held.join(', ')}).`, { hint: 'Import into a new database: gig --db <new file> ledger import <export>.' });
+  const rows: LedgerRow[] = [];
+  const counted: Record<string, number> = Object.fromEntries(LEDGER_TABLES.map((table) => [table, 0]));
+  let number = 1;
+  for (let next = iterator.next(); !next.done; next = iterator.next()) {
+    number += 1;
+    if (next.value.trim() === '') continue;
+    const { table, row } = parseLine(next.value, number) as LedgerRow;
+    if (!known.has(table) || typeof row !== 'object' || row === null) throw new GigError('USAGE', `Line ${number} of the export names no ledger table.`);
+    rows.push({ table, row });
+    counted[table]! += 1;
   }
+  for (const [table, count] of Object.entries(header.rows ?? {})) {
+    if (known.has(table) && counted[table] !== count) throw new GigError('USAGE', `The export is incomplete: ${table} has ${counted[table]} rows, its header says ${count}.`);
+  }
+  return { header, rows };
+}
+
+/** Refuses an import into a ledger that holds rows: merging two teams' decisions is not a copy. */
+export function requireEmptyLedger(held: string[], hint: string): void {
+  if (held.length > 0) throw new GigError('USAGE', `The ledger already holds rows (${held.join(', ')}).`, { hint });
+}
+
+/** Tables whose rows gig writes by itself on first use (the packet signing key): the export's win. */
+export const CREATED_ON_FIRST_USE = ['settings'];
+
+/**
+ * Reads an export into the SQLite file's ledger, all or nothing, only into an empty ledger (a
+ * second import of the same file must not double it). Returns the rows written per table.
+ */
+export function importLedger(db: Db, ledger: LedgerExport): Record<string, number> {
+  requireEmptyLedger(
+    LEDGER_TABLES.filter((table) => !CREATED_ON_FIRST_USE.includes(table) && (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n > 0),
+    'Import into a new database: gig --db <new file> ledger import <export>.',
+  );
   const written: Record<string, number> = Object.fromEntries(LEDGER_TABLES.map((table) => [table, 0]));
   const insert = new Map<string, (row: Record<string, unknown>) => void>();
   db.transaction(() => {
-    // `settings` holds keys gig creates on first use (the packet signing key): the export's win.
-    db.prepare('DELETE FROM settings').run();
-    let number = 1;
-    for (let next = iterator.next(); !next.done; next = iterator.next()) {
-      number += 1;
-      if (next.value.trim() === '') continue;
-      const { table, row } = parseLine(next.value, number) as { table: string; row: Record<string, unknown> };
-      if (!known.has(table) || typeof row !== 'object' || row === null) throw new GigError('USAGE', `Line ${number} of the export names no ledger table.`);
+    for (const table of CREATED_ON_FIRST_USE) db.prepare(`DELETE FROM ${table}`).run();
+    for (const { table, row } of ledger.rows) {
       let put = insert.get(table);
       if (!put) {
         const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map((column) => column.name);
@@ -82,9 +117,6 @@ export function importLedger(db: Db, lines: Iterable<string>): Record<string, nu
       }
       put(row);
       written[table]! += 1;
-    }
-    for (const [table, count] of Object.entries(header.rows ?? {})) {
-      if (known.has(table) && written[table] !== count) throw new GigError('USAGE', `The export is incomplete: ${table} has ${written[table]} rows, its header says ${count}.`);
     }
   })();
   return written;

@@ -1,3 +1,4 @@
+import type { RequestClaims } from '../engine/ports.js';
 import type { Db } from './database.js';
 
 /** How long a request key is remembered: twice Slack's five-minute signature window, for clock skew either way. */
@@ -9,7 +10,7 @@ export const REPLAY_RETENTION_MS = 10 * 60 * 1000;
  * memory) so a restart inside the window still refuses the replay, and shared by replicas that
  * share the database.
  */
-export class ReplayStore {
+export class ReplayStore implements RequestClaims {
   // Prepared once: a claim is on every acknowledged request's path.
   private readonly prune;
   private readonly seen;
@@ -37,13 +38,13 @@ export class ReplayStore {
    * Claims every key at once; false (and nothing claimed) when any of them was seen within the
    * retention window. One immediate transaction, so two processes racing on a key cannot both win.
    */
-  claim(keys: string[]): boolean {
+  async claim(keys: string[]): Promise<boolean> {
     if (keys.length === 0) return true;
     return this.claimAll.immediate(keys, this.now());
   }
 
   /** Forgets keys again: the request failed before gig acted, so a retry must be allowed to act. */
-  release(keys: string[]): void {
+  async release(keys: string[]): Promise<void> {
     this.db.transaction(() => {
       for (const key of keys) this.remove.run(key);
     })();

@@ -1,13 +1,11 @@
 import { commitsNotIn } from '../engine/merge-attribution.js';
 import type { DeploymentFact, IndexedCommit, RepositoryFacts } from '../engine/model.js';
+import type { DeploymentRecord } from '../engine/ports.js';
 import { graphNode, splitParents, storedTips, type StoredTip } from './index-graph.js';
 import type { Prepare } from './statements.js';
 
 /** How far back the running SHA of an environment may lie behind its branch before gig stops counting. */
 const DEPLOYMENT_WALK_LIMIT = 20_000;
-
-/** The newest deployment of each environment of a repository, as the ledger holds them. */
-export type LatestDeployments = (repository: string) => Array<{ environment: string; sha: string; at: string; source: string }>;
 
 /**
  * One repository's facts about one ticket: its own commits, their relatives (copies, reverts), the
@@ -18,14 +16,13 @@ export class RepositoryFactsReader {
     private readonly prepare: Prepare,
     /** The ref sources that own, as a JSON array (index-reader.ts). */
     private readonly owning: string,
-    private readonly latestDeployments: LatestDeployments,
   ) {}
 
   /**
    * What repository `name` holds of `ticket`. The ticket's own commits are its non-merge, non-empty
    * commits (docs/history.md §2): an empty commit changes nothing to promote.
    */
-  of(repositoryId: number, name: string, ticket: string): RepositoryFacts {
+  of(repositoryId: number, name: string, ticket: string, deployments: DeploymentRecord[]): RepositoryFacts {
     const ticketIds = this
       .prepare<[number, string, string], { id: number }>(
         `SELECT DISTINCT c.id FROM ticket_refs t JOIN commits c ON c.id = t.commit_id
@@ -48,15 +45,15 @@ export class RepositoryFactsReader {
       ticketCommits,
       relatives,
       trees: this.trees(repositoryId, tips.keys(), [...ticketCommits, ...relatives].flatMap((commit) => Object.keys(commit.blobs))),
-      deployments: this.deployments(repositoryId, name, tips),
+      deployments: this.deployments(repositoryId, deployments, tips),
       pullRequests: this.pullRequestsOf(repositoryId, ticketCommits.map((commit) => commit.sha)),
     };
   }
 
   /** The latest deployment of each environment, with what the running SHA lacks of the branch. */
-  private deployments(repositoryId: number, name: string, tips: Map<string, StoredTip>): Record<string, DeploymentFact> {
+  private deployments(repositoryId: number, latest: DeploymentRecord[], tips: Map<string, StoredTip>): Record<string, DeploymentFact> {
     const result: Record<string, DeploymentFact> = {};
-    for (const deployment of this.latestDeployments(name)) {
+    for (const deployment of latest) {
       const tip = tips.get(deployment.environment)?.sha ?? null;
       let notRunning: string[] | null = null;
       if (tip !== null && graphNode(this.prepare, repositoryId, deployment.sha)) {

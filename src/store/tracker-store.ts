@@ -22,7 +22,10 @@ export class TrackerStore {
     this.prepare = statementCache(this.db);
   }
 
-  /** Writes what a tracker said about some tickets, in one transaction. */
+  /**
+   * Writes what a tracker said about some tickets, in one transaction. Their rejections and manual
+   * steps are the ledger's (Ledger.addTrackerRecords), written first by the tracker sync.
+   */
   saveTickets(source: string, tickets: TrackerTicketRecord[], fetchedAt: string): void {
     const upsert = this.prepare(
       `INSERT INTO tickets (key, summary, status, type, assignee, fix_versions, url, source, updated_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -31,18 +34,11 @@ export class TrackerStore {
     );
     const clearLinks = this.prepare("DELETE FROM ticket_dependencies WHERE ticket = ? AND kind = 'tracker'");
     const addLink = this.prepare("INSERT OR IGNORE INTO ticket_dependencies (ticket, depends_on, kind, commit_id, source) VALUES (?, ?, 'tracker', NULL, ?)");
-    const addRejection = this.prepare(
-      `INSERT INTO rejections (ticket, stage, rejected_at, reason, rejected_by, source, external_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (external_id) DO NOTHING`,
-    );
-    const addStep = this.prepare("INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at, source) VALUES (?, ?, ?, NULL, ?, ?, 'tracker') ON CONFLICT (id) DO NOTHING");
     this.db.transaction(() => {
       for (const ticket of tickets) {
         upsert.run(ticket.key, ticket.summary, ticket.status, ticket.type, ticket.assignee, JSON.stringify(ticket.fixVersions), ticket.url, source, ticket.updatedAt, fetchedAt);
         clearLinks.run(ticket.key);
         for (const need of ticket.needs) addLink.run(ticket.key, need.ticket, source);
-        for (const rejection of ticket.rejections) addRejection.run(ticket.key, rejection.stage, rejection.at, rejection.reason, rejection.by, source, rejection.externalId, fetchedAt);
-        for (const step of ticket.manualSteps) addStep.run(step.id, ticket.key, step.summary, source, fetchedAt);
       }
     })();
   }

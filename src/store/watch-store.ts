@@ -11,7 +11,7 @@ export class WatchStore implements Watches {
   }
 
   /** Adds a watch with the state it starts from (told as seq 0); false when the same watch exists. */
-  add(watch: Omit<WatchRecord, 'id'>, state: string, at: string): boolean {
+  async add(watch: Omit<WatchRecord, 'id'>, state: string, at: string): Promise<boolean> {
     return this.db.transaction(() => {
       const inserted = this
         .prepare(
@@ -26,7 +26,7 @@ export class WatchStore implements Watches {
   }
 
   /** Ends a watch; false when there was none. */
-  remove(watch: Omit<WatchRecord, 'id' | 'createdBy'>, by: string, at: string): boolean {
+  async remove(watch: Omit<WatchRecord, 'id' | 'createdBy'>, by: string, at: string): Promise<boolean> {
     return (
       this
         .prepare(`UPDATE watches SET removed_at = ?, removed_by = ? WHERE platform = ? AND subject_kind = ? AND subject = ? AND destination = ? AND removed_at IS NULL`)
@@ -34,7 +34,7 @@ export class WatchStore implements Watches {
     );
   }
 
-  active(): WatchRecord[] {
+  async active(): Promise<WatchRecord[]> {
     return this
       .prepare<[], { id: number; platform: 'slack' | 'teams'; subject_kind: 'ticket' | 'release'; subject: string; destination: string; created_by: string }>(
         'SELECT id, platform, subject_kind, subject, destination, created_by FROM watches WHERE removed_at IS NULL ORDER BY id',
@@ -44,7 +44,7 @@ export class WatchStore implements Watches {
   }
 
   /** The newest state claimed for a watch, posted or not. */
-  latest(watchId: number): { seq: number; state: string; posted: boolean; claimedAt: string } | null {
+  async latest(watchId: number): Promise<{ seq: number; state: string; posted: boolean; claimedAt: string } | null> {
     const row = this
       .prepare<[number], { seq: number; state: string; posted_at: string | null; claimed_at: string }>(
         'SELECT seq, state, posted_at, claimed_at FROM watch_announcements WHERE watch_id = ? ORDER BY seq DESC LIMIT 1',
@@ -54,16 +54,16 @@ export class WatchStore implements Watches {
   }
 
   /** Claims announcement `seq` of a watch; false when it was claimed already (by another process). */
-  claim(watchId: number, seq: number, state: string, at: string): boolean {
+  async claim(watchId: number, seq: number, state: string, at: string): Promise<boolean> {
     return this.prepare('INSERT INTO watch_announcements (watch_id, seq, state, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(watchId, seq, state, at).changes > 0;
   }
 
-  posted(watchId: number, seq: number, at: string): void {
+  async posted(watchId: number, seq: number, at: string): Promise<void> {
     this.prepare('UPDATE watch_announcements SET posted_at = ? WHERE watch_id = ? AND seq = ?').run(at, watchId, seq);
   }
 
   /** Gives a claim back after its post failed, so the next run tells it again. */
-  release(watchId: number, seq: number): void {
+  async release(watchId: number, seq: number): Promise<void> {
     this.prepare('DELETE FROM watch_announcements WHERE watch_id = ? AND seq = ? AND posted_at IS NULL').run(watchId, seq);
   }
 }

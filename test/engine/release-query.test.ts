@@ -44,10 +44,12 @@ function contextWith(saved: SavedReleaseRecord[] = []): { context: CommandContex
   const writes: string[] = [];
   const releases = new Map(saved.map((record) => [record.id, record]));
   const approvals: ApprovalRecord[] = [];
-  const reads: Partial<Ledger> = { release: (id) => releases.get(id) ?? null, approvals: (id) => approvals.filter((approval) => approval.releaseId === id) };
+  const reads: Partial<Ledger> = {
+    records: async () => ({ tickets: new Map(), deployments: new Map() }),
+    release: async (id) => releases.get(id) ?? null, approvals: async (id) => approvals.filter((approval) => approval.releaseId === id) };
   const writers: Partial<Ledger> = {
-    saveRelease: (record) => void releases.set(record.id, record),
-    addApproval: (approval) => approvals.push(approval) > 0,
+    saveRelease: async (record) => void releases.set(record.id, record),
+    addApproval: async (approval) => approvals.push(approval) > 0,
   };
   const ledger = new Proxy({} as Ledger, {
     get: (_, name: string) => {
@@ -64,33 +66,33 @@ function contextWith(saved: SavedReleaseRecord[] = []): { context: CommandContex
 }
 
 describe('a release as a query and a write', () => {
-  it('builds a new release without writing, and saves it only when asked', () => {
+  it('builds a new release without writing, and saves it only when asked', async () => {
     const { context, writes } = contextWith();
-    const release = buildRelease(context, { id: 'R-Q', from: 'qa', to: 'uat', tickets: ['PAY-7', 'PAY-9'] });
+    const release = await buildRelease(context, { id: 'R-Q', from: 'qa', to: 'uat', tickets: ['PAY-7', 'PAY-9'] });
     expect(writes).toEqual([]);
     expect(release).toMatchObject({ created: true, drift: [], changes: [], approvals: { approved: false, required: 1 } });
     expect(release.toSave).toMatchObject({ id: 'R-Q', source: 'qa', target: 'uat', tickets: ['PAY-7', 'PAY-9'], hash: release.manifest.hash });
 
-    expect(saveRelease(context, release)).toBe(true);
+    expect(await saveRelease(context, release)).toBe(true);
     expect(writes).toEqual(['saveRelease']);
   });
 
-  it('re-evaluates a saved release with nothing to save, and runRelease then writes nothing either', () => {
+  it('re-evaluates a saved release with nothing to save, and runRelease then writes nothing either', async () => {
     const { context, writes } = contextWith();
-    runRelease(context, { id: 'R-Q', from: 'qa', to: 'uat', tickets: ['PAY-7'] });
+    await runRelease(context, { id: 'R-Q', from: 'qa', to: 'uat', tickets: ['PAY-7'] });
     writes.length = 0;
-    const again = buildRelease(context, { id: 'R-Q' });
+    const again = await buildRelease(context, { id: 'R-Q' });
     expect(again).toMatchObject({ created: false, toSave: null, drift: [] });
-    expect(saveRelease(context, again)).toBe(false);
-    runRelease(context, { id: 'R-Q' });
+    expect(await saveRelease(context, again)).toBe(false);
+    await runRelease(context, { id: 'R-Q' });
     expect(writes).toEqual([]);
   });
 
-  it('decides on the release as built, writing the decision only', () => {
+  it('decides on the release as built, writing the decision only', async () => {
     const { context, writes } = contextWith();
-    const { manifest } = runRelease(context, { id: 'R-Q', from: 'qa', to: 'uat', tickets: ['PAY-9'] });
+    const { manifest } = await runRelease(context, { id: 'R-Q', from: 'qa', to: 'uat', tickets: ['PAY-9'] });
     writes.length = 0;
-    const answer = decideRelease(context, { releaseId: 'R-Q', hash: manifest.hash, decision: 'approve', actor: { platform: 'slack', id: 'U0BEN' } });
+    const answer = await decideRelease(context, { releaseId: 'R-Q', hash: manifest.hash, decision: 'approve', actor: { platform: 'slack', id: 'U0BEN' } });
     expect(answer.outcome).toEqual({ kind: 'recorded', decision: 'approve', by: 'Ben' });
     expect(answer.approvals).toMatchObject({ approved: true, approvedBy: ['Ben'] });
     expect(writes).toEqual(['addApproval']);

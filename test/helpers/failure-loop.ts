@@ -108,9 +108,9 @@ export async function buildFailureLoop(root: string): Promise<FailureLoop> {
   // Opened without the per-test cleanup: the loop is built once per file and closed by its caller.
   const app = openApp({ configFile: ws.configFile, dbFile: ws.dbFile, now: () => new Date('2026-11-20T09:00:00Z') });
   await app.context.sync();
-  runReject(app.context, { ticket: 'PAY-7', stage: 'qa', reason: 'totals off by a cent', at: '2026-11-04T10:00:00Z', by: 'Quinn' });
-  runReject(app.context, { ticket: 'PAY-7', stage: 'client', reason: 'cancelled payments counted', at: '2026-11-08T10:00:00Z', by: 'Client' });
-  runDeployed(app.context, { repository: 'api', environment: 'qa', sha: shas.apiV1qa, at: '2026-11-03T13:00:00Z' });
+  await runReject(app.context, { ticket: 'PAY-7', stage: 'qa', reason: 'totals off by a cent', at: '2026-11-04T10:00:00Z', by: 'Quinn' });
+  await runReject(app.context, { ticket: 'PAY-7', stage: 'client', reason: 'cancelled payments counted', at: '2026-11-08T10:00:00Z', by: 'Client' });
+  await runDeployed(app.context, { repository: 'api', environment: 'qa', sha: shas.apiV1qa, at: '2026-11-03T13:00:00Z' });
   return { workspace: ws, app, repos: { api, batch, db, ui, mendix }, shas };
 }
 

@@ -41,9 +41,9 @@ beforeAll(async () => {
   const app = openApp({ configFile, dbFile });
   try {
     for (const [id, ticket] of [['R-KILL', 'PAY-11'], ['R-KILL-FLAG', 'PAY-12'], ['R-KILL-TEAMS', 'PAY-13']] as const) {
-      releases[id] = runRelease(app.context, { id, from: 'qa', to: 'uat', tickets: [ticket] }).manifest.hash;
+      releases[id] = (await runRelease(app.context, { id, from: 'qa', to: 'uat', tickets: [ticket] })).manifest.hash;
     }
-    const step = runStatus(app.context, 'PAY-10', { to: 'uat' }).evaluation.manualSteps[0]!;
+    const step = (await runStatus(app.context, 'PAY-10', { to: 'uat' })).evaluation.manualSteps[0]!;
     doneValue = JSON.stringify({ ticket: 'PAY-10', step: step.id, to: 'uat' });
   } finally {
     app.close();

@@ -83,7 +83,7 @@ describe('a digest run that dies before the ledger knows it delivered', () => {
     expect(await digestRunUntil(ws, slack, () => slack.calls.some((call) => call.method === 'chat.postMessage!500'))).toBe('SIGKILL');
     const app = openApp({ configFile: ws.configFile, dbFile: ws.dbFile });
     try {
-      expect(app.context.ledger.digestRuns('hourly', 1)[0]).toMatchObject({ status: 'claimed' });
+      expect((await app.context.ledger.digestRuns('hourly', 1))[0]).toMatchObject({ status: 'claimed' });
       const results = await runDueDigests(app.context, senders, fast);
       expect(results.map((result) => result.status)).toEqual(['sent']);
       expect(delivered()).toBe(before + 1);
@@ -106,7 +106,7 @@ describe('a digest run that dies before the ledger knows it delivered', () => {
       expect(results.map((result) => result.status)).toEqual(['sent']);
       expect(delivered()).toBe(before + 1);
       expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
-      expect(app.context.ledger.digestRuns('hourly', 1)[0]).toMatchObject({ status: 'sent', delivered: ['slack:C0REL'] });
+      expect((await app.context.ledger.digestRuns('hourly', 1))[0]).toMatchObject({ status: 'sent', delivered: ['slack:C0REL'] });
       // Running it again by hand is what the caller wanted done: exit 0, nothing posted.
       const rerun = await gig(ws.root, ['--config', ws.configFile, '--db', ws.dbFile, 'digest', 'run', 'hourly'], { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl });
       expect(rerun).toMatchObject({ code: 0, stdout: expect.stringContaining('was sent already') });
@@ -120,8 +120,8 @@ describe('a digest run that dies before the ledger knows it delivered', () => {
     const ws = digestWorkspace();
     const app = await syncedApp(ws);
     const occurrence = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
-    app.context.ledger.claimDigest('hourly', occurrence, 'elsewhere:1', occurrence, false);
-    app.context.ledger.recordDigestAttempt('hourly', occurrence, { delivered: [], error: 'slack:C0REL: Slack is down', done: false }, occurrence);
+    await app.context.ledger.claimDigest('hourly', occurrence, 'elsewhere:1', occurrence, false);
+    await app.context.ledger.recordDigestAttempt('hourly', occurrence, { delivered: [], error: 'slack:C0REL: Slack is down', done: false }, occurrence);
     app.close();
     const later = openApp({ configFile: ws.configFile, dbFile: ws.dbFile, now: () => new Date(Date.parse(occurrence) + 3 * 3_600_000 + 60_000) });
     try {

@@ -272,9 +272,9 @@ describe('end to end: a hostile reason, manual step and subject on a small works
 
   it('renders the status card for Slack and Teams with nothing active and the words intact', async () => {
     const { app } = await hostileWorkspace();
-    runReject(app.context, { ticket: 'ABC-1', stage: 'qa', reason: CHAT_REASON, by: '<@U666> *Eve*', at: nov(3) });
-    runManualAdd(app.context, 'ABC-1', MANUAL_STEP, { owner: '<!subteam^S1>' });
-    const card = statusCard(runStatus(app.context, 'ABC-1').evaluation);
+    await runReject(app.context, { ticket: 'ABC-1', stage: 'qa', reason: CHAT_REASON, by: '<@U666> *Eve*', at: nov(3) });
+    await runManualAdd(app.context, 'ABC-1', MANUAL_STEP, { owner: '<!subteam^S1>' });
+    const card = statusCard((await runStatus(app.context, 'ABC-1')).evaluation);
 
     const slack = renderBlockKit(card);
     const { mrkdwn, plain } = slackTexts(slack);
@@ -311,8 +311,8 @@ describe('end to end: a hostile reason, manual step and subject on a small works
 
   it('prints status with no escape sequence on the terminal, and the exact reason in JSON', async () => {
     const { root, app } = await hostileWorkspace();
-    runReject(app.context, { ticket: 'ABC-1', stage: 'qa', reason: TERMINAL_REASON, by: `Eve${CLEAR}`, at: nov(3) });
-    runManualAdd(app.context, 'ABC-1', `restart ${TITLE}the service ${HIDDEN_LINK}`);
+    await runReject(app.context, { ticket: 'ABC-1', stage: 'qa', reason: TERMINAL_REASON, by: `Eve${CLEAR}`, at: nov(3) });
+    await runManualAdd(app.context, 'ABC-1', `restart ${TITLE}the service ${HIDDEN_LINK}`);
 
     const text = await gig(root, ['status', 'ABC-1']);
     expect(text.code).toBe(0);

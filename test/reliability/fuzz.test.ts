@@ -15,7 +15,7 @@ let bot: SlackBot;
 let releaseValue: string;
 beforeAll(async () => {
   bot = await startSlackBot();
-  releaseValue = JSON.stringify({ release: 'R-FUZZ', hash: runRelease(bot.app.context, { id: 'R-FUZZ', from: 'qa', to: 'uat', tickets: ['PAY-11'] }).manifest.hash });
+  releaseValue = JSON.stringify({ release: 'R-FUZZ', hash: (await runRelease(bot.app.context, { id: 'R-FUZZ', from: 'qa', to: 'uat', tickets: ['PAY-11'] })).manifest.hash });
 });
 afterAll(async () => bot.stop());
 

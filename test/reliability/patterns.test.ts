@@ -70,6 +70,6 @@ describe('crafted commit messages are read in linear time', () => {
     const app = workspace(root, ['api']).open();
     const result = await app.context.sync();
     expect(result.repositories[0]?.ok).toBe(true);
-    expect(runStatus(app.context, 'ABC-1').found).toBe(true);
+    expect((await runStatus(app.context, 'ABC-1')).found).toBe(true);
   }, 20_000);
 });

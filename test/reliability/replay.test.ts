@@ -114,25 +114,25 @@ describe('Teams activities', () => {
 });
 
 describe('the replay store', () => {
-  it('claims keys once, all or none, forgets them after 10 minutes, and keeps them across reopening', () => {
+  it('claims keys once, all or none, forgets them after 10 minutes, and keeps them across reopening', async () => {
     const file = path.join(tempDir('gig-replays-'), 'gig.db');
     let now = 1_000_000;
     const db = openDatabase(file);
     const store = new ReplayStore(db, () => now);
-    expect(store.claim(['a', 'b'])).toBe(true);
-    expect(store.claim(['b'])).toBe(false);
-    expect(store.claim(['c', 'a'])).toBe(false);
-    expect(store.claim(['c'])).toBe(true);
-    store.release(['c']);
-    expect(store.claim(['c'])).toBe(true);
+    expect(await store.claim(['a', 'b'])).toBe(true);
+    expect(await store.claim(['b'])).toBe(false);
+    expect(await store.claim(['c', 'a'])).toBe(false);
+    expect(await store.claim(['c'])).toBe(true);
+    await store.release(['c']);
+    expect(await store.claim(['c'])).toBe(true);
     db.close();
 
     const reopened = openDatabase(file);
     try {
       const again = new ReplayStore(reopened, () => now);
-      expect(again.claim(['a'])).toBe(false);
+      expect(await again.claim(['a'])).toBe(false);
       now += REPLAY_RETENTION_MS + 1;
-      expect(again.claim(['a'])).toBe(true);
+      expect(await again.claim(['a'])).toBe(true);
       expect(reopened.prepare('SELECT key FROM seen_requests ORDER BY key').all()).toEqual([{ key: 'a' }]);
     } finally {
       reopened.close();

@@ -56,8 +56,8 @@ describe('a sync killed at any phase, then a force-push back', () => {
       repo.forceBranch('develop', before);
       const app = ws.open();
       await app.context.sync();
-      expect(runStatus(app.context, 'ABC-2').found).toBe(false);
-      expect(runStatus(app.context, 'ABC-1').found).toBe(true);
+      expect((await runStatus(app.context, 'ABC-2')).found).toBe(false);
+      expect((await runStatus(app.context, 'ABC-1')).found).toBe(true);
       app.close();
       expect(unpublishedCommits(ws.dbFile)).toBe(0);
 
@@ -67,7 +67,7 @@ describe('a sync killed at any phase, then a force-push back', () => {
       await fresh.context.sync();
       const reopened = ws.open();
       const normalised = (json: unknown): string => JSON.stringify(json).replace(/"asOf":"[^"]+"/g, '');
-      expect(normalised(statusJson(runStatus(reopened.context, 'ABC-1').evaluation))).toBe(normalised(statusJson(runStatus(fresh.context, 'ABC-1').evaluation)));
+      expect(normalised(statusJson((await runStatus(reopened.context, 'ABC-1')).evaluation))).toBe(normalised(statusJson((await runStatus(fresh.context, 'ABC-1')).evaluation)));
       fresh.close();
     });
   }
@@ -95,9 +95,9 @@ describe('readers during a long sync', () => {
     const reader = ws.open();
     // ABC-2000 has commits near the end of develop; ABC-10 near the start.
     const observed = new Set<string>();
-    const look = (): void => {
+    const look = async (): Promise<void> => {
       for (const ticket of ['ABC-10', 'ABC-2000']) {
-        const repositories = runStatus(reader.context, ticket).evaluation.status.repositories;
+        const repositories = (await runStatus(reader.context, ticket)).evaluation.status.repositories;
         const commits = repositories.flatMap((repository) => repository.commits);
         // A commit the index knows must be on some branch: "on no branch" is a half-published state.
         expect(commits.filter((commit) => Object.values(commit.presence).every((presence) => presence === 'absent'))).toEqual([]);
@@ -109,11 +109,11 @@ describe('readers during a long sync', () => {
     let running = true;
     void exited.then(() => (running = false));
     while (running) {
-      look();
+      await look();
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
     expect(await exited).toBe(0);
-    look();
+    await look();
     // Each ticket was seen with no commits (before) or all of them (after), nothing in between.
     for (const ticket of ['ABC-10', 'ABC-2000']) {
       const counts = [...observed].filter((entry) => entry.startsWith(`${ticket}:`)).map((entry) => Number(entry.split(':')[1]));

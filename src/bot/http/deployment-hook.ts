@@ -62,7 +62,7 @@ function requireHookSecret(secret: string | undefined): RequestHandler {
 }
 
 function record(app: App, logger: Logger): RequestHandler {
-  return (request, response) => {
+  return async (request, response) => {
     // reportInput: without it zod leaves `input` out of issues, and a wrong type would read as "is required".
     const parsed = deploymentReport.safeParse(request.body, { reportInput: true });
     if (!parsed.success) {
@@ -71,7 +71,7 @@ function record(app: App, logger: Logger): RequestHandler {
     }
     const report = parsed.data;
     try {
-      const result = runDeployed(app.context, {
+      const result = await runDeployed(app.context, {
         repository: report.repository,
         environment: report.environment,
         sha: report.sha,

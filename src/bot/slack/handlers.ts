@@ -121,7 +121,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
   });
 
   // What each button does; `input` is the answer to the action's prompt, when it has one.
-  const decisions: Record<Exclude<ActionId, typeof ACTIONS.showStatus>, (value: string, actor: Actor, input?: string) => ActionReply> = {
+  const decisions: Record<Exclude<ActionId, typeof ACTIONS.showStatus>, (value: string, actor: Actor, input?: string) => Promise<ActionReply>> = {
     [ACTIONS.approve]: (value, actor) => handleReleaseDecision(context, value, 'approve', actor),
     [ACTIONS.flag]: (value, actor, input) => handleReleaseDecision(context, value, 'flag', actor, input ?? ''),
     [ACTIONS.override]: (value, actor, input) => handleReleaseDecision(context, value, 'override', actor, input ?? ''),
@@ -142,7 +142,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
     const prompt = PROMPTS[id];
     if (!prompt) {
       app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, client, respond }) => {
-        const outcome = decide(logger, () => decisions[id](action.value ?? '', slackUser(body.user.id)));
+        const outcome = await decide(logger, () => decisions[id](action.value ?? '', slackUser(body.user.id)));
         await ack();
         await applyOutcome(client, respond, body, outcome, logger);
       });
@@ -166,7 +166,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
         return;
       }
       const card = promptedCard(view.private_metadata);
-      const outcome = decide(logger, () => decisions[id](card.value, slackUser(body.user.id), answer.value));
+      const outcome = await decide(logger, () => decisions[id](card.value, slackUser(body.user.id), answer.value));
       await ack();
       const { channel, ts } = card;
       if (!channel) return;
@@ -189,9 +189,9 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
 
 type Respond = (message: { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean; text: string; blocks?: unknown[] }) => Promise<unknown>;
 
-function decide(logger: Logger, work: () => ActionReply): Outcome {
+async function decide(logger: Logger, work: () => Promise<ActionReply>): Promise<Outcome> {
   try {
-    return { reply: work() };
+    return { reply: await work() };
   } catch (error) {
     const gigError = toGigError(error);
     logger.error({ err: error, code: gigError.code }, 'Slack action failed');

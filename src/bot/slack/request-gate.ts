@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler } from 'express';
 import type { Logger } from '../../log.js';
-import type { ReplayGuard } from '../replay-guard.js';
+import type { RequestClaims } from '../../engine/ports.js';
 import { sendError } from '../http/errors.js';
 import { refusals } from '../../views/http-refusals.js';
 import { readSlackRequest, type SlackRoutes } from './payloads.js';
@@ -14,7 +14,7 @@ export const SLACK_BODY_LIMIT = '1mb';
 export interface SlackGateOptions {
   signingSecret: string;
   routes: SlackRoutes;
-  replays: ReplayGuard;
+  replays: RequestClaims;
   logger: Logger;
 }
 
@@ -44,7 +44,7 @@ const checkHeaders: RequestHandler = (request, response, next) => {
 };
 
 function verifyAndRead(options: SlackGateOptions): RequestHandler {
-  return (request, response, next) => {
+  return async (request, response, next) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     // Signed over the body as text, as Bolt and Slack's SDKs compute it.
     const text = raw.toString('utf8');
@@ -69,7 +69,7 @@ function verifyAndRead(options: SlackGateOptions): RequestHandler {
     // catches a retry Slack re-signed with a new timestamp (x-slack-retry-num): every genuine
     // command or click carries its own trigger_id, so two equal bodies are the same request.
     const keys = [`slack:sig:${signature}`, `slack:body:${createHash('sha256').update(raw).digest('hex')}`];
-    if (!options.replays.claim(keys)) {
+    if (!(await options.replays.claim(keys))) {
       options.logger.warn({ retry: header(request, 'x-slack-retry-num') || null }, 'Slack request seen before: answered without acting');
       response.status(200).end();
       return;
@@ -77,11 +77,7 @@ function verifyAndRead(options: SlackGateOptions): RequestHandler {
     // A request gig failed on before acting may be retried and must then act.
     response.on('finish', () => {
       if (response.statusCode < 500) return;
-      try {
-        options.replays.release(keys);
-      } catch (error) {
-        options.logger.error({ err: error }, 'could not forget a failed Slack request');
-      }
+      options.replays.release(keys).catch((error: unknown) => options.logger.error({ err: error }, 'could not forget a failed Slack request'));
     });
     Object.assign(request, { rawBody: Buffer.from(read.body, 'utf8'), body: undefined });
     request.headers['content-type'] = read.contentType;

@@ -47,7 +47,7 @@ export function createTeamsAdapter(teams: TeamsSettings, env: GigEnvironment): C
 /** Posts a card into a conversation gig has seen (its reference is in the ledger), unprompted. */
 export function teamsProactiveSender(adapter: CloudAdapter, teams: TeamsSettings, context: CommandContext): (conversationId: string, card: Card) => Promise<void> {
   return async (conversationId, card) => {
-    const reference = context.ledger.conversation('teams', conversationId) as Partial<ConversationReference> | null;
+    const reference = (await context.ledger.conversation('teams', conversationId)) as Partial<ConversationReference> | null;
     if (!reference) throw new GigError('NOT_FOUND', `gig has never been in the Teams conversation ${conversationId}.`, { hint: 'Add gig to that team or chat and mention it once.' });
     // Without the activity id the message starts a new post instead of answering an old one.
     const conversation = { ...reference };

@@ -55,24 +55,24 @@ export class GigTeamsBot extends ActivityHandler {
     const answers = options.answers ?? chatAnswers(options.context, () => null, options.logger);
     this.answers = answers;
     this.onMessage(async (turn, next) => {
-      if (!this.rememberAndCheckTenant(turn)) return;
+      if (!(await this.rememberAndCheckTenant(turn))) return;
       const value = turn.activity.value as ({ gigAction?: string; value?: string } & Record<string, unknown>) | undefined;
       if (value?.gigAction) {
         // Action.Submit from clients without Universal Actions: same handlers, then replace the card.
         if (value.gigAction === ACTIONS.showStatus) {
           // A digest's Status, from an older client: to the clicker in a 1:1 chat.
-          const message = MessageFactory.attachment(this.attachment(await this.showStatus(value.value ?? '', turn)));
+          const message = MessageFactory.attachment(await this.attachment(await this.showStatus(value.value ?? '', turn)));
           if (!(await this.sendPrivately(turn, message))) await turn.sendActivity(message);
           return next();
         }
-        const reply = this.act(value.gigAction, value.value ?? '', turn, value);
+        const reply = await this.act(value.gigAction, value.value ?? '', turn, value);
         await this.refreshOriginal(turn, reply);
         if (reply.message) await turn.sendActivity(teamsText(reply.message));
         return next();
       }
       const text = TurnContext.removeRecipientMention(turn.activity) ?? turn.activity.text ?? '';
       const answer = await answers.handle(text.trim(), { platform: 'teams', id: turn.activity.from.id }, { prefix: PREFIX, where: turn.activity.conversation.id });
-      const message = MessageFactory.attachment(this.attachment(answer.card));
+      const message = MessageFactory.attachment(await this.attachment(answer.card));
       // Help, errors and previews are for whoever asked: Teams has no ephemeral messages in a
       // channel, so they go to a 1:1 chat with that person, and to the channel only if that fails.
       if (answer.visibility === 'private' && turn.activity.conversation.conversationType !== 'personal' && (await this.sendPrivately(turn, message))) return next();
@@ -80,13 +80,13 @@ export class GigTeamsBot extends ActivityHandler {
       return next();
     });
     this.onConversationUpdate(async (turn, next) => {
-      this.rememberAndCheckTenant(turn);
+      await this.rememberAndCheckTenant(turn);
       return next();
     });
     this.onInstallationUpdate(async (turn, next) => {
       // Installed for a person: a welcome in their 1:1 chat with what to type.
-      if (this.rememberAndCheckTenant(turn) && turn.activity.action === 'add' && turn.activity.conversation.conversationType === 'personal') {
-        await turn.sendActivity(MessageFactory.attachment(this.attachment(welcomeCard(''))));
+      if ((await this.rememberAndCheckTenant(turn)) && turn.activity.action === 'add' && turn.activity.conversation.conversationType === 'personal') {
+        await turn.sendActivity(MessageFactory.attachment(await this.attachment(welcomeCard(''))));
       }
       return next();
     });
@@ -94,11 +94,11 @@ export class GigTeamsBot extends ActivityHandler {
 
   /** Universal Actions (Action.Execute): the response replaces the card for the one who clicked. */
   protected override async onAdaptiveCardInvoke(turn: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    if (!this.rememberAndCheckTenant(turn)) return this.cardResponse(noticeCard('This Teams tenant may not use gig.'));
+    if (!(await this.rememberAndCheckTenant(turn))) return this.cardResponse(noticeCard('This Teams tenant may not use gig.'));
     const data = (invoke.action.data ?? {}) as { value?: string } & Record<string, unknown>;
     // A digest's Status button: the card answered replaces the digest for the clicker only.
     if (invoke.action.verb === ACTIONS.showStatus) return this.cardResponse(await this.showStatus(data.value ?? '', turn));
-    const reply = this.act(invoke.action.verb, data.value ?? '', turn, data);
+    const reply = await this.act(invoke.action.verb, data.value ?? '', turn, data);
     // Everyone else sees the refreshed card too; a refusal is shown to the one who clicked only.
     if (reply.refresh) await this.refreshOriginal(turn, reply);
     const card = reply.message ? { ...reply.card, blocks: [{ kind: 'text' as const, text: `⚠️ ${reply.message}` }, ...reply.card.blocks] } : reply.card;
@@ -130,26 +130,26 @@ export class GigTeamsBot extends ActivityHandler {
     }
   }
 
-  private attachment(card: Card): Attachment {
+  private async attachment(card: Card): Promise<Attachment> {
     const release = card.attachment?.release;
-    const url = release && this.options.publicUrl ? packetLink(this.options.context, this.options.publicUrl, release) : undefined;
+    const url = release && this.options.publicUrl ? await packetLink(this.options.context, this.options.publicUrl, release) : undefined;
     return CardFactory.adaptiveCard(renderAdaptiveCard(card, url).card);
   }
 
-  private cardResponse(card: Card): AdaptiveCardInvokeResponse {
-    return { statusCode: 200, type: CARD_TYPE, value: this.attachment(card).content as Record<string, unknown> };
+  private async cardResponse(card: Card): Promise<AdaptiveCardInvokeResponse> {
+    return { statusCode: 200, type: CARD_TYPE, value: (await this.attachment(card)).content as Record<string, unknown> };
   }
 
   /** `data`: what the client sent with the action, the answers to its prompt's inputs included. */
-  private act(verb: string, value: string, turn: TurnContext, data: Record<string, unknown>): ActionReply {
+  private async act(verb: string, value: string, turn: TurnContext, data: Record<string, unknown>): Promise<ActionReply> {
     const actor = { platform: 'teams' as const, id: turn.activity.from.id };
     const field = PROMPTS[verb as ActionId]?.field;
     const input = field !== undefined && typeof data[field] === 'string' ? data[field] : undefined;
     try {
-      if (verb === ACTIONS.approve) return handleReleaseDecision(this.options.context, value, 'approve', actor);
-      if (verb === ACTIONS.flag) return handleReleaseDecision(this.options.context, value, 'flag', actor, input ?? '');
-      if (verb === ACTIONS.override) return handleReleaseDecision(this.options.context, value, 'override', actor, input ?? '');
-      if (verb === ACTIONS.manualDone) return handleManualDone(this.options.context, value, actor);
+      if (verb === ACTIONS.approve) return await handleReleaseDecision(this.options.context, value, 'approve', actor);
+      if (verb === ACTIONS.flag) return await handleReleaseDecision(this.options.context, value, 'flag', actor, input ?? '');
+      if (verb === ACTIONS.override) return await handleReleaseDecision(this.options.context, value, 'override', actor, input ?? '');
+      if (verb === ACTIONS.manualDone) return await handleManualDone(this.options.context, value, actor);
       return { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
     } catch (error) {
       const gigError = toGigError(error);
@@ -162,14 +162,14 @@ export class GigTeamsBot extends ActivityHandler {
     const id = turn.activity.replyToId;
     if (!id || !reply.refresh) return;
     try {
-      await turn.updateActivity({ id, type: 'message', conversation: turn.activity.conversation, attachments: [this.attachment(reply.card)] });
+      await turn.updateActivity({ id, type: 'message', conversation: turn.activity.conversation, attachments: [await this.attachment(reply.card)] });
     } catch (error) {
       this.options.logger.error({ err: error }, 'Teams updateActivity failed');
     }
   }
 
   /** Stores the conversation reference; false when the tenant is not allowed. */
-  private rememberAndCheckTenant(turn: TurnContext): boolean {
+  private async rememberAndCheckTenant(turn: TurnContext): Promise<boolean> {
     const activity = turn.activity;
     const tenant = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     if (this.options.tenants.length > 0 && (!tenant || !this.options.tenants.includes(tenant))) {
@@ -177,7 +177,7 @@ export class GigTeamsBot extends ActivityHandler {
       return false;
     }
     if (activity.conversation?.id) {
-      this.options.context.ledger.saveConversation('teams', activity.conversation.id, TurnContext.getConversationReference(activity), this.options.context.now().toISOString());
+      await this.options.context.ledger.saveConversation('teams', activity.conversation.id, TurnContext.getConversationReference(activity), this.options.context.now().toISOString());
     }
     return true;
   }

@@ -3,7 +3,7 @@ import express, { type RequestHandler, type Response } from 'express';
 import { sendError } from '../http/errors.js';
 import { refusals, TEAMS_REPLAY_TEXT } from '../../views/http-refusals.js';
 import type { Logger } from '../../log.js';
-import type { ReplayGuard } from '../replay-guard.js';
+import type { RequestClaims } from '../../engine/ports.js';
 import { checkActivity } from './activity.js';
 import type { GigTeamsBot } from './bot.js';
 
@@ -18,7 +18,7 @@ export const TEAMS_BODY_LIMIT = '1mb';
  * answer, which follows the whole turn. Whatever botbuilder answers is turned into gig's JSON
  * errors, so a stack or a raw exception message never leaves.
  */
-export function teamsRoute(adapter: CloudAdapter, bot: GigTeamsBot, options: { dev: boolean; replays: ReplayGuard; logger: Logger }): RequestHandler[] {
+export function teamsRoute(adapter: CloudAdapter, bot: GigTeamsBot, options: { dev: boolean; replays: RequestClaims; logger: Logger }): RequestHandler[] {
   const requireToken: RequestHandler = (request, response, next) => {
     if (!options.dev && !/^Bearer\s+\S/i.test(String(request.headers.authorization ?? ''))) {
       sendError(response, 401, refusals.teamsUnauthenticated());
@@ -54,10 +54,10 @@ export function teamsRoute(adapter: CloudAdapter, bot: GigTeamsBot, options: { d
  * Runs a turn once per activity id: a replay or a Bot Connector retry of an activity gig has
  * handled is answered without acting (a card action gets a short note, so Teams shows no error).
  */
-async function once(turn: TurnContext, bot: GigTeamsBot, options: { replays: ReplayGuard; logger: Logger }): Promise<void> {
+async function once(turn: TurnContext, bot: GigTeamsBot, options: { replays: RequestClaims; logger: Logger }): Promise<void> {
   const { id, conversation } = turn.activity;
   const keys = id ? [`teams:${conversation.id}:${id}`] : [];
-  if (!options.replays.claim(keys)) {
+  if (!(await options.replays.claim(keys))) {
     options.logger.warn({ type: turn.activity.type }, 'Teams activity seen before: answered without acting');
     if (turn.activity.type === 'invoke') {
       await turn.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: TEAMS_REPLAY_TEXT } } });
@@ -68,7 +68,7 @@ async function once(turn: TurnContext, bot: GigTeamsBot, options: { replays: Rep
     await bot.run(turn);
   } catch (error) {
     // It failed before acting (or while acting, which is one transaction): let a retry act.
-    options.replays.release(keys);
+    await options.replays.release(keys);
     throw error;
   }
 }

@@ -4,10 +4,13 @@ import { prepareChat, type ChatReply } from '../../commands/chat.js';
 import { buildRelease } from '../../commands/release.js';
 import type { CommandContext } from '../../commands/context.js';
 import { configuredSources, type GigConfig } from '../../config.js';
-import type { ApprovalRecord, DigestRun, Ledger, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
+import type { ApprovalRecord, DigestRun, Ledger, LedgerRecords, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
 import { toGigError } from '../../errors.js';
 import { IndexReadStore } from '../../store/index-reader.js';
 import { LedgerStore } from '../../store/ledger-store.js';
+import { openPool } from '../../store/postgres/connection.js';
+import { PgDatabase } from '../../store/postgres/database.js';
+import { PgLedger } from '../../store/postgres/pg-ledger.js';
 import { TrackerStore } from '../../store/tracker-store.js';
 import { errorCard } from '../../views/cards/simple-cards.js';
 import { renderReleaseMarkdown } from '../../views/release.js';
@@ -22,7 +25,7 @@ import type { ChatJob, DeferredWrite, PacketJob, WorkerMessage } from './protoco
 export interface ReadOnlyStore {
   readonly config: GigConfig;
   answer(job: ChatJob): Promise<WorkerMessage>;
-  packet(job: PacketJob): WorkerMessage;
+  packet(job: PacketJob): Promise<WorkerMessage>;
   close(): void;
 }
 
@@ -33,7 +36,7 @@ class WriteRefused extends Error {
   }
 }
 
-export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlyStore {
+export function openReadOnlyStore(dbFile: string, config: GigConfig, ledgerUrl?: string): ReadOnlyStore {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   // A reader can meet SQLITE_BUSY for a moment (WAL recovery, a checkpoint restarting the log).
   db.pragma('busy_timeout = 5000');
@@ -50,8 +53,10 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlySt
     if (!statement.readonly) refuse(`a statement that writes: ${source.trim().split(/\s+/).slice(0, 3).join(' ')}`);
     return statement;
   }) as typeof db.prepare;
-  const reads = new LedgerStore(db);
-  const index = new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, ledger: reads, trackers: new TrackerStore(db), configured: configuredSources(config) });
+  // The shared ledger, when there is one, over a small pool of this worker's own (reads only).
+  const postgres = ledgerUrl ? new PgDatabase(openPool(ledgerUrl, { max: 2 }), { migrate: false }) : null;
+  const reads = postgres ? new PgLedger(postgres) : new LedgerStore(db);
+  const index = new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, trackers: new TrackerStore(db), configured: configuredSources(config) });
 
   const contextAt = (now: string, writes: DeferredWrite[]): CommandContext => ({
     config,
@@ -87,19 +92,14 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlySt
       if (refused !== null) return { kind: 'main-thread', id: job.id, reason: refused };
       return { kind: 'answer', id: job.id, reply, writes, threadId, ms: performance.now() - started };
     },
-    packet(job) {
+    async packet(job) {
       const started = performance.now();
       refused = null;
       const context = contextAt(job.now, []);
       let markdown: string | null;
       try {
-        db.exec('BEGIN');
-        try {
-          const answer = buildRelease(context, { id: job.release });
-          markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
-        } finally {
-          db.exec('ROLLBACK');
-        }
+        const answer = await snapshot(() => buildRelease(context, { id: job.release }));
+        markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
       } catch {
         // As on the main thread: whatever stops the packet, there is none to show.
         markdown = null;
@@ -107,7 +107,10 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlySt
       if (refused !== null) return { kind: 'main-thread', id: job.id, reason: refused };
       return { kind: 'packet', id: job.id, markdown, threadId, ms: performance.now() - started };
     },
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      postgres?.close().catch(() => undefined);
+    },
   };
 }
 
@@ -117,93 +120,65 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig): ReadOnlySt
  * other write sends the whole command to the main thread.
  */
 class WorkerLedger implements Ledger {
+  readonly kind: Ledger['kind'];
+
   constructor(
-    private readonly reads: LedgerStore,
+    private readonly reads: Ledger,
     private readonly writes: DeferredWrite[],
     private readonly refuse: (what: string) => never,
-  ) {}
+  ) {
+    this.kind = reads.kind;
+  }
 
-  saveRelease(release: SavedReleaseRecord): void {
+  async saveRelease(release: SavedReleaseRecord): Promise<void> {
     this.writes.push({ kind: 'saveRelease', release });
   }
 
-  recentReleases(limit: number): string[] {
+  records(tickets: readonly string[], repositories: readonly string[]): Promise<LedgerRecords> {
+    return this.reads.records(tickets, repositories);
+  }
+
+  recentReleases(limit: number): Promise<string[]> {
     return this.reads.recentReleases(limit);
   }
 
-  release(id: string): SavedReleaseRecord | null {
+  release(id: string): Promise<SavedReleaseRecord | null> {
     return this.reads.release(id);
   }
 
-  approvals(releaseId: string): ApprovalRecord[] {
+  approvals(releaseId: string): Promise<ApprovalRecord[]> {
     return this.reads.approvals(releaseId);
   }
 
-  conversation(platform: string, conversationId: string): unknown {
+  conversation(platform: string, conversationId: string): Promise<unknown> {
     return this.reads.conversation(platform, conversationId);
   }
 
-  lastDigestOccurrence(digest: string): string | null {
+  lastDigestOccurrence(digest: string): Promise<string | null> {
     return this.reads.lastDigestOccurrence(digest);
   }
 
-  abandonedDigests(digest: string, at: string): DigestRun[] {
+  abandonedDigests(digest: string, at: string): Promise<DigestRun[]> {
     return this.reads.abandonedDigests(digest, at);
   }
 
-  digestRuns(digest: string, limit: number): DigestRun[] {
+  digestRuns(digest: string, limit: number): Promise<DigestRun[]> {
     return this.reads.digestRuns(digest, limit);
   }
 
-  addRejection(): number {
-    return this.refuse('addRejection');
-  }
-
-  addDeployment(): void {
-    this.refuse('addDeployment');
-  }
-
-  addManualStep(): void {
-    this.refuse('addManualStep');
-  }
-
-  setManualStepState(): void {
-    this.refuse('setManualStepState');
-  }
-
-  addApproval(): boolean {
-    return this.refuse('addApproval');
-  }
-
-  saveConversation(): void {
-    this.refuse('saveConversation');
-  }
-
-  claimDigest(): boolean {
-    return this.refuse('claimDigest');
-  }
-
-  reclaimDigest(): void {
-    this.refuse('reclaimDigest');
-  }
-
-  takeOverDigest(): never {
-    return this.refuse('takeOverDigest');
-  }
-
-  markDigestMissed(): void {
-    this.refuse('markDigestMissed');
-  }
-
-  recordDigestAttempt(): void {
-    this.refuse('recordDigestAttempt');
-  }
-
-  skipDigest(): void {
-    this.refuse('skipDigest');
-  }
-
-  setting(): string {
-    return this.refuse('setting');
-  }
+  // Every write below refuses: the command is answered on the main thread instead.
+  addRejection = (): never => this.refuse('addRejection');
+  addDeployment = (): never => this.refuse('addDeployment');
+  addManualStep = (): never => this.refuse('addManualStep');
+  addTrackerRecords = (): never => this.refuse('addTrackerRecords');
+  setManualStepState = (): never => this.refuse('setManualStepState');
+  addApproval = (): never => this.refuse('addApproval');
+  saveConversation = (): never => this.refuse('saveConversation');
+  claimDigest = (): never => this.refuse('claimDigest');
+  reclaimDigest = (): never => this.refuse('reclaimDigest');
+  takeOverDigest = (): never => this.refuse('takeOverDigest');
+  markDigestMissed = (): never => this.refuse('markDigestMissed');
+  recordDigestAttempt = (): never => this.refuse('recordDigestAttempt');
+  skipDigest = (): never => this.refuse('skipDigest');
+  setting = (): never => this.refuse('setting');
 }

@@ -13,7 +13,7 @@ if (!parentPort) throw new Error('evaluation-worker.ts runs as a worker thread o
 const port = parentPort;
 const setup = workerData as WorkerSetup;
 yieldToMainThread();
-const store = openReadOnlyStore(setup.dbFile, setup.config);
+const store = openReadOnlyStore(setup.dbFile, setup.config, setup.ledgerUrl);
 
 port.on('message', (message: MainMessage) => {
   const { job } = message;
@@ -24,7 +24,7 @@ port.on('message', (message: MainMessage) => {
     });
     return;
   }
-  void (job.kind === 'chat' ? store.answer(job) : Promise.resolve(store.packet(job))).then((answer) => port.postMessage(answer satisfies WorkerMessage));
+  void (job.kind === 'chat' ? store.answer(job) : store.packet(job)).then((answer) => port.postMessage(answer satisfies WorkerMessage));
 });
 port.postMessage({ kind: 'ready', threadId } satisfies WorkerMessage);
 

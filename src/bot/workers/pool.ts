@@ -21,6 +21,8 @@ import { locateWorkerEntry, type WorkerEntry } from './worker-entry.js';
 
 export interface PoolOptions {
   dbFile: string;
+  /** The shared ledger (GIG_DATABASE_URL), read by each worker over its own small pool. */
+  ledgerUrl?: string | undefined;
   config: GigConfig;
   size: number;
   logger: Logger;
@@ -104,7 +106,7 @@ export class EvaluationPool {
 
   constructor(private readonly options: PoolOptions) {
     this.slots = Array.from({ length: Math.max(1, options.size) }, () => null);
-    this.setup = { dbFile: options.dbFile, config: options.config, crashOnText: options.crashOnText };
+    this.setup = { dbFile: options.dbFile, ledgerUrl: options.ledgerUrl, config: options.config, crashOnText: options.crashOnText };
     let entry: WorkerEntry | null = null;
     try {
       entry = options.entry ?? locateWorkerEntry();

@@ -12,6 +12,8 @@ import type { SavedReleaseRecord } from '../../engine/ports.js';
 export interface WorkerSetup {
   /** The SQLite file the main thread writes; the worker opens it read-only. */
   dbFile: string;
+  /** The shared ledger's PostgreSQL URL (GIG_DATABASE_URL), when the ledger is not in the SQLite file. */
+  ledgerUrl?: string | undefined;
   /** The configuration the main thread parsed: the worker answers with exactly the same one. */
   config: GigConfig;
   /**

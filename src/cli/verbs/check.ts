@@ -20,8 +20,8 @@ export function registerCheck(program: Command, out: RunOutput): void {
         import('../../views/check-text.js'),
         import('../../views/status-json.js'),
       ]);
-      await withApp(command, out.io, (app) => {
-        const evaluation = runCheck(app.context, ticket, options.from, options.to);
+      await withApp(command, out.io, async (app) => {
+        const evaluation = await runCheck(app.context, ticket, options.from, options.to);
         if (out.json) out.printJson(checkJson(evaluation));
         else out.print(renderCheckText(evaluation, out.layout));
         out.exitCode = evaluation.status.repositories.length === 0 ? 3 : verdictExitCode(evaluation.verdict, options.failOn);

@@ -28,12 +28,12 @@ export function registerDemo(program: Command, out: RunOutput): void {
       try {
         const display = syncProgressDisplay(out.rawIo);
         const result = await runSync(app.context, display.onProgress).finally(() => display.stop());
-        recordDemoHistory(app.context);
+        await recordDemoHistory(app.context);
         out.print(`Built a demo workspace in ${path.relative(io.cwd, dir) || '.'}: ${app.config.repositories.length} repositories on ${app.config.environments.map((env) => env.name).join(' → ')}.`);
         out.print(renderSyncSummary(result));
         for (const ticket of DEMO_TICKETS) {
           out.print(`\n$ gig status ${ticket}`);
-          out.print(renderStatusText(runStatus(app.context, ticket).evaluation, out.layout));
+          out.print(renderStatusText((await runStatus(app.context, ticket)).evaluation, out.layout));
         }
         const exports = [`GIG_CONFIG=${path.relative(io.cwd, configFile)}`, ...(globals.db ? [] : [`GIG_DB=${path.relative(io.cwd, dbFile)}`])];
         out.print(

@@ -17,8 +17,8 @@ export function registerDeployed(program: Command, out: RunOutput): void {
     .action(async (repository: string, env: string, sha: string, options: { at?: string; by?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
       out.json = Boolean(options.json);
       const [{ runDeployed }, { renderDeployed }] = await Promise.all([import('../../commands/record.js'), import('../../views/record-text.js')]);
-      await withApp(command, out.io, (app) => {
-        const result = runDeployed(app.context, { repository, environment: env, sha, ...options }, { dryRun: Boolean(options.dryRun) });
+      await withApp(command, out.io, async (app) => {
+        const result = await runDeployed(app.context, { repository, environment: env, sha, ...options }, { dryRun: Boolean(options.dryRun) });
         if (out.json) out.printJson(result);
         else out.print(renderDeployed(result));
       });

@@ -13,8 +13,8 @@ export function registerDigest(program: Command, out: RunOutput): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       out.json = Boolean(options.json);
       const [{ listDigests }, { renderDigestList }] = await Promise.all([import('../../commands/digest.js'), import('../../views/digest-text.js')]);
-      await withApp(command, out.io, (app) => {
-        const overview = listDigests(app.context);
+      await withApp(command, out.io, async (app) => {
+        const overview = await listDigests(app.context);
         if (out.json) out.printJson(overview);
         else out.print(renderDigestList(overview));
       });
@@ -42,7 +42,7 @@ export function registerDigest(program: Command, out: RunOutput): void {
         const at = options.at === undefined ? app.context.now() : new Date(parseTime(options.at, app.context, 'The time'));
         const occurrence = occurrenceAt(config, at);
         if (options.dryRun) {
-          const content = digestContent(app.context, config, occurrence, false);
+          const content = await digestContent(app.context, config, occurrence, false);
           if (out.json) out.printJson(content);
           else out.print(renderCardText(digestCard(content, 'gig ')));
           return;

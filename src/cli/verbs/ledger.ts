@@ -11,9 +11,15 @@ export function registerLedger(program: Command, out: RunOutput): void {
     .option('--out <file>', 'write to a file instead of the terminal')
     .addHelpText('after', '\nExamples:\n  gig ledger export --out ledger.jsonl\n  gig --db new.db ledger import ledger.jsonl')
     .action(async (options: { out?: string }, command: Command) => {
-      const [{ exportLedger }, { writeUserFile }, { terminalJson }] = await Promise.all([import('../../store/ledger-transfer.js'), import('../files.js'), import('../../views/escape/terminal.js')]);
-      await withApp(command, out.io, (app) => {
-        const [header, ...rows] = [...exportLedger(app.db, app.context.now().toISOString())];
+      const [{ exportLedger }, { exportPgLedger }, { writeUserFile }, { terminalJson }] = await Promise.all([
+        import('../../store/ledger-transfer.js'),
+        import('../../store/postgres/pg-ledger-transfer.js'),
+        import('../files.js'),
+        import('../../views/escape/terminal.js'),
+      ]);
+      await withApp(command, out.io, async (app) => {
+        const at = app.context.now().toISOString();
+        const { header, rows } = app.stores.postgres ? await exportPgLedger(app.stores.postgres, at) : exportLedger(app.db, at);
         // terminalJson writes DEL, C1 and bidi controls as \u escapes: the same data, safe on a terminal.
         const text = `${[header, ...rows].map((line) => terminalJson(line, 0)).join('\n')}\n`;
         if (options.out) {
@@ -28,12 +34,17 @@ export function registerLedger(program: Command, out: RunOutput): void {
     .argument('<file>', 'a file written by gig ledger export')
     .addHelpText('after', '\nExample:\n  gig --db new.db ledger import ledger.jsonl')
     .action(async (file: string, _options: unknown, command: Command) => {
-      const [{ importLedger }, { readUserFile }] = await Promise.all([import('../../store/ledger-transfer.js'), import('../files.js')]);
+      const [{ importLedger, parseLedgerExport }, { importPgLedger }, { readUserFile }] = await Promise.all([
+        import('../../store/ledger-transfer.js'),
+        import('../../store/postgres/pg-ledger-transfer.js'),
+        import('../files.js'),
+      ]);
       await withApp(
         command,
         out.io,
-        (app) => {
-          const written = importLedger(app.db, readUserFile(path.resolve(out.io.cwd, file), '<file>').split('\n'));
+        async (app) => {
+          const ledger = parseLedgerExport(readUserFile(path.resolve(out.io.cwd, file), '<file>').split('\n'));
+          const written = app.stores.postgres ? await importPgLedger(app.stores.postgres, ledger) : importLedger(app.db, ledger);
           out.print(`imported ${Object.values(written).reduce((sum, count) => sum + count, 0)} ledger rows from ${file}`);
         },
         'always',

@@ -25,21 +25,21 @@ export function registerManual(program: Command, out: RunOutput): void {
         import('../../views/record-text.js'),
         import('../../views/status-json.js'),
       ]);
-      await withApp(command, out.io, (app) => {
+      await withApp(command, out.io, async (app) => {
         const dryRun = Boolean(options.dryRun);
         if (action === undefined) {
-          const { evaluation } = runStatus(app.context, ticket, options.to === undefined ? {} : { to: options.to });
+          const { evaluation } = await runStatus(app.context, ticket, options.to === undefined ? {} : { to: options.to });
           if (out.json) out.printJson({ ticket: evaluation.ticket, target: evaluation.target, manualSteps: evaluation.manualSteps.map(manualStepJson) });
           else out.print(evaluation.manualSteps.length === 0 ? `${evaluation.ticket} has no manual steps towards ${evaluation.target ?? 'any environment'}.` : renderManualSteps(evaluation).join('\n'));
           return;
         }
         if (value === undefined) throw new GigError('USAGE', `manual ${action} needs ${action === 'add' ? 'the text of the step' : 'a step id'}.`, { hint: 'gig manual --help shows examples.' });
         if (action === 'add') {
-          const result = runManualAdd(app.context, ticket, value, { dryRun, ...(options.owner ? { owner: options.owner } : {}), ...(options.by ? { by: options.by } : {}) });
+          const result = await runManualAdd(app.context, ticket, value, { dryRun, ...(options.owner ? { owner: options.owner } : {}), ...(options.by ? { by: options.by } : {}) });
           if (out.json) out.printJson(result);
           else out.print(renderManualAdded(result));
         } else if (action === 'done' || action === 'reopen') {
-          const result = runManualSetState(app.context, ticket, value, action === 'done' ? 'done' : 'open', { dryRun, ...(options.by ? { by: options.by } : {}), ...(options.to ? { to: options.to } : {}) });
+          const result = await runManualSetState(app.context, ticket, value, action === 'done' ? 'done' : 'open', { dryRun, ...(options.by ? { by: options.by } : {}), ...(options.to ? { to: options.to } : {}) });
           if (out.json) out.printJson(result);
           else out.print(renderManualState(result));
         } else {

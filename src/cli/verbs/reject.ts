@@ -17,8 +17,8 @@ export function registerReject(program: Command, out: RunOutput): void {
     .action(async (ticket: string, options: { stage: string; reason?: string; at?: string; by?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
       out.json = Boolean(options.json);
       const [{ runReject }, { renderRejected }] = await Promise.all([import('../../commands/record.js'), import('../../views/record-text.js')]);
-      await withApp(command, out.io, (app) => {
-        const result = runReject(app.context, { ticket, ...options }, { dryRun: Boolean(options.dryRun) });
+      await withApp(command, out.io, async (app) => {
+        const result = await runReject(app.context, { ticket, ...options }, { dryRun: Boolean(options.dryRun) });
         if (out.json) out.printJson(result);
         else out.print(renderRejected(result));
       });

@@ -32,7 +32,7 @@ export function registerRelease(program: Command, out: RunOutput): void {
         import('../../views/evaluation-text.js'),
         import('../../views/release.js'),
       ]);
-      await withApp(command, out.io, (app) => {
+      await withApp(command, out.io, async (app) => {
         let tickets: string[] | undefined;
         if (options.tickets !== undefined) tickets = options.tickets.split(/[,\s]+/).filter(Boolean);
         if (options.ticketsFile !== undefined) {
@@ -40,7 +40,7 @@ export function registerRelease(program: Command, out: RunOutput): void {
           if (!existsSync(file)) throw new GigError('USAGE', `No tickets file at ${file}.`);
           tickets = [...(tickets ?? []), ...parseTicketList(app.context, readUserFile(file, '--tickets-file'))];
         }
-        const answer = runRelease(
+        const answer = await runRelease(
           app.context,
           { id, ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(tickets ? { tickets } : {}), ...(options.fixVersion ? { fixVersion: options.fixVersion } : {}) },
           { dryRun: Boolean(options.dryRun) },

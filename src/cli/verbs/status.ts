@@ -19,8 +19,8 @@ export function registerStatus(program: Command, out: RunOutput): void {
         import('../../views/status-text.js'),
         import('../../views/status-json.js'),
       ]);
-      await withApp(command, out.io, (app) => {
-        const answer = runStatus(app.context, ticket, options.to === undefined ? {} : { to: options.to });
+      await withApp(command, out.io, async (app) => {
+        const answer = await runStatus(app.context, ticket, options.to === undefined ? {} : { to: options.to });
         const status = answer.evaluation.status;
         if (out.json) out.printJson(statusJson(answer.evaluation));
         else out.print(answer.found ? renderStatusText(answer.evaluation, out.layout) : renderNotFound(status, app.config.repositories.length));

@@ -1,0 +1,64 @@
+import { connect, migrate, unavailable, type PgClient, type PgPool } from './connection.js';
+
+/**
+ * One process's access to the PostgreSQL ledger: its pool, the migrations applied once before the
+ * first statement (so opening gig stays synchronous and cheap), statements and transactions with
+ * connection failures reported as gig's STORE_UNAVAILABLE.
+ */
+export class PgDatabase {
+  private ready: Promise<unknown> | null;
+
+  constructor(
+    readonly pool: PgPool,
+    options: { migrate: boolean },
+  ) {
+    this.ready = options.migrate ? null : Promise.resolve();
+  }
+
+  migrated(): Promise<unknown> {
+    this.ready ??= migrate(this.pool).catch((error: unknown) => {
+      // A failed migration is tried again by the next statement, not remembered for good.
+      this.ready = null;
+      throw isConnectionError(error) ? unavailable(this.pool, error) : error;
+    });
+    return this.ready;
+  }
+
+  async query<R extends object = Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<{ rows: R[]; rowCount: number }> {
+    await this.migrated();
+    try {
+      const result = await this.pool.query<R>(sql, values);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      throw isConnectionError(error) ? unavailable(this.pool, error) : error;
+    }
+  }
+
+  /** Runs `work` in one transaction on one connection; rolled back if it throws. */
+  async transaction<T>(work: (client: PgClient) => Promise<T>, mode = 'ISOLATION LEVEL READ COMMITTED'): Promise<T> {
+    await this.migrated();
+    const client = await connect(this.pool);
+    try {
+      await client.query(`BEGIN ${mode}`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw isConnectionError(error) ? unavailable(this.pool, error) : error;
+    } finally {
+      client.release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** Errors of the connection (refused, reset, timed out, the server shutting down), not of a statement. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '28P01', '3D000'].includes(code);
+}

@@ -1,0 +1,243 @@
+import type { AddedManualStep, ManualStepState, RejectionFact } from '../../engine/model.js';
+import type { ApprovalRecord, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../../engine/ports.js';
+import { abandoned, digestRun, type DigestRunRow } from '../digest-runs.js';
+import type { PgDatabase } from './database.js';
+
+/**
+ * The ledger on PostgreSQL, shared by every replica. Every claim is the database's: a unique row
+ * (`ON CONFLICT DO NOTHING`) decides which replica sends a digest occurrence or records a decision,
+ * and a row lock (`FOR UPDATE`) which one takes over an abandoned one. The SQL mirrors
+ * store/ledger-store.ts statement for statement; the contract suite (test/ledger-contract.test.ts)
+ * holds both to the same behaviour.
+ */
+export class PgLedger implements Ledger {
+  readonly kind = 'postgres';
+
+  constructor(private readonly db: PgDatabase) {}
+
+  async records(tickets: readonly string[], repositories: readonly string[]): Promise<LedgerRecords> {
+    const keys = [...new Set(tickets)];
+    // One snapshot: every ticket's records are of the same moment, as on SQLite.
+    return this.db.transaction(async (client) => {
+      const rejections = await client.query<RejectionFact & { ticket: string }>(
+        `SELECT ticket, stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections WHERE ticket = ANY($1) ORDER BY ticket, rejected_at, id`,
+        [keys],
+      );
+      const approvals = await client.query<{ ticket: string; release: string; at: string; by: string }>(
+        `SELECT DISTINCT ON (t.ticket) t.ticket, a.release_id AS release, a.at, a.by
+         FROM approvals a JOIN releases r ON r.id = a.release_id CROSS JOIN LATERAL jsonb_array_elements_text(r.tickets::jsonb) AS t(ticket)
+         WHERE a.decision = 'approve' AND t.ticket = ANY($1) ORDER BY t.ticket, a.at DESC, a.id DESC`,
+        [keys],
+      );
+      const steps = await client.query<AddedManualStep & { ticket: string }>(
+        `SELECT ticket, id, source, summary, owner, created_by AS "createdBy", created_at AS "createdAt" FROM manual_steps WHERE ticket = ANY($1) ORDER BY ticket, created_at, id`,
+        [keys],
+      );
+      const events = await client.query<{ ticket: string; step_id: string; status: 'open' | 'done'; by: string | null; at: string }>(
+        'SELECT ticket, step_id, status, by, at FROM manual_step_events WHERE ticket = ANY($1) ORDER BY id',
+        [keys],
+      );
+      const deployments = await client.query<DeploymentRecord & { repository: string }>(
+        `SELECT DISTINCT ON (repository, environment) repository, environment, sha, deployed_at AS at, source FROM deployments
+         WHERE repository = ANY($1) ORDER BY repository, environment, deployed_at DESC, id DESC`,
+        [[...new Set(repositories)]],
+      );
+      const byTicket = new Map<string, TicketRecords>(keys.map((ticket) => [ticket, { rejections: [], lastApproval: null, manualSteps: { added: [], states: {} } }]));
+      for (const { ticket, ...rejection } of rejections.rows) byTicket.get(ticket)!.rejections.push(rejection);
+      for (const { ticket, ...approval } of approvals.rows) byTicket.get(ticket)!.lastApproval = approval;
+      for (const { ticket, ...step } of steps.rows) byTicket.get(ticket)!.manualSteps.added.push(step);
+      for (const event of events.rows) {
+        const states: Record<string, ManualStepState> = byTicket.get(event.ticket)!.manualSteps.states;
+        states[event.step_id] = { status: event.status, by: event.by, at: event.at };
+      }
+      const byRepository = new Map<string, DeploymentRecord[]>(repositories.map((repository) => [repository, []]));
+      for (const { repository, ...deployment } of deployments.rows) byRepository.get(repository)!.push(deployment);
+      return { tickets: byTicket, deployments: byRepository };
+    }, 'ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async addRejection(rejection: NewRejection, recordedAt: string): Promise<boolean> {
+    const result = await this.db.query(INSERT_REJECTION, rejectionValues(rejection, recordedAt));
+    return result.rowCount === 1;
+  }
+
+  async addTrackerRecords(ticket: string, records: { rejections: NewRejection[]; steps: AddedManualStep[] }, recordedAt: string): Promise<void> {
+    await this.db.transaction(async (client) => {
+      for (const rejection of records.rejections) await client.query(INSERT_REJECTION, rejectionValues(rejection, recordedAt));
+      for (const step of records.steps) {
+        await client.query(
+          'INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at, source) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING',
+          [step.id, ticket, step.summary, step.owner, step.createdBy, step.createdAt, step.source ?? 'tracker'],
+        );
+      }
+    });
+  }
+
+  async addDeployment(deployment: NewDeployment, recordedAt: string): Promise<void> {
+    await this.db.query('INSERT INTO deployments (repository, environment, sha, deployed_at, source, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      deployment.repository,
+      deployment.environment,
+      deployment.sha,
+      deployment.at,
+      deployment.source,
+      deployment.recordedBy,
+      recordedAt,
+    ]);
+  }
+
+  async addManualStep(ticket: string, step: AddedManualStep): Promise<void> {
+    await this.db.query('INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      step.id,
+      ticket,
+      step.summary,
+      step.owner,
+      step.createdBy,
+      step.createdAt,
+    ]);
+  }
+
+  async setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): Promise<void> {
+    await this.db.query('INSERT INTO manual_step_events (step_id, ticket, status, by, at) VALUES ($1, $2, $3, $4, $5)', [stepId, ticket, status, by, at]);
+  }
+
+  async saveRelease(release: SavedReleaseRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO releases (id, source_env, target_env, tickets, manifest_hash, manifest, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (id) DO UPDATE SET source_env = excluded.source_env, target_env = excluded.target_env, tickets = excluded.tickets,
+         manifest_hash = excluded.manifest_hash, manifest = excluded.manifest, updated_at = excluded.updated_at`,
+      [release.id, release.source, release.target, JSON.stringify(release.tickets), release.hash, JSON.stringify(release.manifest), release.createdAt, release.updatedAt],
+    );
+  }
+
+  async recentReleases(limit: number): Promise<string[]> {
+    return (await this.db.query<{ id: string }>('SELECT id FROM releases ORDER BY updated_at DESC, id LIMIT $1', [limit])).rows.map((row) => row.id);
+  }
+
+  async release(id: string): Promise<SavedReleaseRecord | null> {
+    const row = (
+      await this.db.query<{ id: string; source_env: string; target_env: string; tickets: string; manifest_hash: string; manifest: string; created_at: string; updated_at: string }>(
+        'SELECT * FROM releases WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      source: row.source_env,
+      target: row.target_env,
+      tickets: JSON.parse(row.tickets) as string[],
+      hash: row.manifest_hash,
+      manifest: JSON.parse(row.manifest) as unknown,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async addApproval(approval: ApprovalRecord, idempotencyKey: string): Promise<boolean> {
+    const result = await this.db.query(
+      `INSERT INTO approvals (release_id, manifest_hash, decision, by, at, reason, platform, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
+      [approval.releaseId, approval.hash, approval.decision, approval.by, approval.at, approval.reason, approval.platform, idempotencyKey],
+    );
+    return result.rowCount === 1;
+  }
+
+  async approvals(releaseId: string): Promise<ApprovalRecord[]> {
+    return (
+      await this.db.query<ApprovalRecord>(
+        `SELECT release_id AS "releaseId", manifest_hash AS hash, decision, by, at, reason, platform FROM approvals WHERE release_id = $1 ORDER BY id`,
+        [releaseId],
+      )
+    ).rows;
+  }
+
+  async saveConversation(platform: string, conversationId: string, reference: unknown, at: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO conversation_refs (platform, conversation_id, reference, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (platform, conversation_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
+      [platform, conversationId, JSON.stringify(reference), at],
+    );
+  }
+
+  async conversation(platform: string, conversationId: string): Promise<unknown> {
+    const row = (await this.db.query<{ reference: string }>('SELECT reference FROM conversation_refs WHERE platform = $1 AND conversation_id = $2', [platform, conversationId])).rows[0];
+    return row ? (JSON.parse(row.reference) as unknown) : null;
+  }
+
+  async setting(key: string, create: () => string): Promise<string> {
+    // The first writer wins, on whichever replica: every later reader gets its value.
+    await this.db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, create()]);
+    return (await this.db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0]!.value;
+  }
+
+  async lastDigestOccurrence(digest: string): Promise<string | null> {
+    return (await this.db.query<{ last: string | null }>('SELECT max(occurrence_at) AS last FROM digest_runs WHERE digest = $1', [digest])).rows[0]?.last ?? null;
+  }
+
+  async claimDigest(digest: string, occurrence: string, owner: string, at: string, late: boolean): Promise<boolean> {
+    // The primary key (digest, occurrence) decides: of all the replicas' schedulers, one inserts.
+    const result = await this.db.query(
+      "INSERT INTO digest_runs (digest, occurrence_at, status, claimed_by, claimed_at, late) VALUES ($1, $2, 'claimed', $3, $4, $5) ON CONFLICT DO NOTHING",
+      [digest, occurrence, owner, at, late ? 1 : 0],
+    );
+    return result.rowCount === 1;
+  }
+
+  async reclaimDigest(digest: string, occurrence: string, owner: string, at: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO digest_runs (digest, occurrence_at, status, claimed_by, claimed_at) VALUES ($1, $2, 'claimed', $3, $4)
+       ON CONFLICT (digest, occurrence_at) DO UPDATE SET status = 'claimed', claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at, delivered = '[]'`,
+      [digest, occurrence, owner, at],
+    );
+  }
+
+  async takeOverDigest(digest: string, occurrence: string, owner: string, at: string): Promise<{ outcome: 'taken'; delivered: string[]; late: boolean } | { outcome: 'sent' | 'busy' }> {
+    return this.db.transaction(async (client) => {
+      // The row lock: two replicas finding the same abandoned occurrence take turns, and the second sees it taken.
+      const row = (await client.query<DigestRunRow>('SELECT * FROM digest_runs WHERE digest = $1 AND occurrence_at = $2 FOR UPDATE', [digest, occurrence])).rows[0];
+      if (!row) return { outcome: 'busy' as const };
+      const run = digestRun(row);
+      if (run.status === 'sent') return { outcome: 'sent' as const };
+      if (!abandoned(run, at)) return { outcome: 'busy' as const };
+      await client.query("UPDATE digest_runs SET status = 'claimed', claimed_by = $1, claimed_at = $2 WHERE digest = $3 AND occurrence_at = $4", [owner, at, digest, occurrence]);
+      return { outcome: 'taken' as const, delivered: run.delivered, late: run.late };
+    });
+  }
+
+  async abandonedDigests(digest: string, at: string): Promise<DigestRun[]> {
+    const rows = await this.db.query<DigestRunRow>("SELECT * FROM digest_runs WHERE digest = $1 AND status IN ('claimed', 'failed') ORDER BY occurrence_at", [digest]);
+    return rows.rows.map(digestRun).filter((run) => abandoned(run, at));
+  }
+
+  async markDigestMissed(digest: string, occurrence: string, at: string): Promise<void> {
+    await this.db.query(
+      "UPDATE digest_runs SET status = 'missed', last_error = coalesce(last_error, 'never delivered') || ' (missed at ' || $1 || ')' WHERE digest = $2 AND occurrence_at = $3 AND status IN ('claimed', 'failed')",
+      [at, digest, occurrence],
+    );
+  }
+
+  async recordDigestAttempt(digest: string, occurrence: string, outcome: { delivered: string[]; error: string | null; done: boolean }, at: string): Promise<void> {
+    await this.db.query(
+      `UPDATE digest_runs SET attempts = attempts + 1, delivered = $1, last_error = $2,
+         status = CASE WHEN $3 THEN 'sent' WHEN $4 THEN 'failed' ELSE status END,
+         sent_at = CASE WHEN $3 THEN $5 ELSE sent_at END
+       WHERE digest = $6 AND occurrence_at = $7`,
+      [JSON.stringify(outcome.delivered), outcome.error, outcome.done, outcome.error !== null, at, digest, occurrence],
+    );
+  }
+
+  async skipDigest(digest: string, occurrence: string, at: string): Promise<void> {
+    await this.db.query("INSERT INTO digest_runs (digest, occurrence_at, status, claimed_at) VALUES ($1, $2, 'skipped', $3) ON CONFLICT DO NOTHING", [digest, occurrence, at]);
+  }
+
+  async digestRuns(digest: string, limit: number): Promise<DigestRun[]> {
+    return (await this.db.query<DigestRunRow>('SELECT * FROM digest_runs WHERE digest = $1 ORDER BY occurrence_at DESC LIMIT $2', [digest, limit])).rows.map(digestRun);
+  }
+}
+
+const INSERT_REJECTION = `INSERT INTO rejections (ticket, stage, rejected_at, reason, rejected_by, source, external_id, recorded_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (external_id) DO NOTHING`;
+
+function rejectionValues(rejection: NewRejection, recordedAt: string): unknown[] {
+  return [rejection.ticket, rejection.stage, rejection.at, rejection.reason, rejection.by, rejection.source, rejection.externalId ?? null, recordedAt];
+}
