@@ -19,6 +19,25 @@ export function doctorProbes(app: App, variables?: NodeJS.ProcessEnv): DoctorPro
     }
   };
   return [
+    async () => [
+      app.stores.postgres
+        ? await guard('ledger', async () => {
+            const { postgresHealth } = await import('../store/postgres/health.js');
+            const health = await postgresHealth(app.stores.postgres!);
+            const current = health.schema === health.expected;
+            return {
+              area: 'ledger',
+              ok: current && health.missing.length === 0,
+              detail: `PostgreSQL ${health.server} at ${health.where}, schema ${health.schema} of ${health.expected}${health.missing.length > 0 ? `; the role may not: ${health.missing.join(', ')}` : ''}`,
+              ...(!current
+                ? { fix: 'Every replica must run the same gig version.' }
+                : health.missing.length > 0
+                  ? { fix: 'GRANT the privileges listed to the role in GIG_DATABASE_URL (docs/replicas.md).' }
+                  : {}),
+            };
+          })
+        : { area: 'ledger', ok: true, detail: `in the SQLite file ${app.db.name}` },
+    ],
     async () =>
       Promise.all(
         app.config.repositories

@@ -65,8 +65,9 @@ export async function migrate(pool: PgPool): Promise<number> {
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      await client.query('CREATE TABLE IF NOT EXISTS gig_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
       const current = await schemaVersion(client);
+      // Only a migration needs CREATE: a role that may only read and write the tables starts too.
+      if (current < POSTGRES_SCHEMA_VERSION) await client.query('CREATE TABLE IF NOT EXISTS gig_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
       if (current > POSTGRES_SCHEMA_VERSION) {
         throw new GigError('STORE_NEWER', `The PostgreSQL ledger is at schema ${current}; this gig knows up to ${POSTGRES_SCHEMA_VERSION}.`, {
           hint: 'Run the newer gig that migrated it (every replica runs the same version).',
@@ -92,7 +93,7 @@ export async function migrate(pool: PgPool): Promise<number> {
   }
 }
 
-export async function schemaVersion(client: Pick<PgClient, 'query'>): Promise<number> {
+export async function schemaVersion(client: { query<R extends object>(sql: string): Promise<{ rows: R[] }> }): Promise<number> {
   const exists = await client.query<{ present: boolean }>("SELECT to_regclass('gig_schema') IS NOT NULL AS present");
   if (!exists.rows[0]?.present) return 0;
   const row = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM gig_schema');
@@ -106,6 +107,13 @@ export async function connect(pool: PgPool): Promise<PgClient> {
   } catch (error) {
     throw unavailable(pool, error);
   }
+}
+
+/** A statement the role may not run (SQLSTATE 42501): gig's error, with the grant that fixes it. */
+export function notPermitted(error: unknown): GigError {
+  return new GigError('STORE_UNAVAILABLE', `The PostgreSQL role in GIG_DATABASE_URL may not do what gig needs: ${(error as Error).message}.`, {
+    hint: 'GRANT it the privileges docs/replicas.md lists (gig doctor names what is missing).',
+  });
 }
 
 export function unavailable(pool: PgPool, error: unknown): GigError {

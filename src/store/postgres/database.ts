@@ -1,4 +1,4 @@
-import { connect, migrate, unavailable, type PgClient, type PgPool } from './connection.js';
+import { connect, migrate, notPermitted, unavailable, type PgClient, type PgPool } from './connection.js';
 
 /**
  * One process's access to the PostgreSQL ledger: its pool, the migrations applied once before the
@@ -19,7 +19,7 @@ export class PgDatabase {
     this.ready ??= migrate(this.pool).catch((error: unknown) => {
       // A failed migration is tried again by the next statement, not remembered for good.
       this.ready = null;
-      throw isConnectionError(error) ? unavailable(this.pool, error) : error;
+      throw this.translated(error);
     });
     return this.ready;
   }
@@ -30,7 +30,7 @@ export class PgDatabase {
       const result = await this.pool.query<R>(sql, values);
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     } catch (error) {
-      throw isConnectionError(error) ? unavailable(this.pool, error) : error;
+      throw this.translated(error);
     }
   }
 
@@ -45,10 +45,16 @@ export class PgDatabase {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw isConnectionError(error) ? unavailable(this.pool, error) : error;
+      throw this.translated(error);
     } finally {
       client.release();
     }
+  }
+
+  /** A failure of the connection or of the role's privileges as gig's error; any other as it is. */
+  private translated(error: unknown): unknown {
+    if (isConnectionError(error)) return unavailable(this.pool, error);
+    return (error as { code?: unknown } | null)?.code === '42501' ? notPermitted(error) : error;
   }
 
   close(): Promise<void> {
