@@ -45,7 +45,9 @@ function sqlite(): Store {
     raw: async (sql) => db.prepare(sql).run(),
     export: async () => exportLedger(db, 'now'),
     import: async (ledger) => importLedger(db, ledger),
-    close: async () => db.close(),
+    close: async () => {
+      db.close();
+    },
   };
 }
 
