@@ -154,8 +154,26 @@ describe('three replicas of gig serve on one PostgreSQL ledger', () => {
     const recorded = new Set((await ledger.query<{ reason: string }>("SELECT reason FROM rejections WHERE ticket = 'PAY-12' AND reason LIKE 'killed-%'")).rows.map((row) => row.reason));
     expect(acknowledged.filter((reason) => !recorded.has(reason))).toEqual([]);
     expect(sent).toBeGreaterThan(acknowledged.length);
-    // The two replicas left go on answering from the same ledger.
+    // The two replicas left go on answering from the same ledger, and say they are healthy.
     const status = await postSigned(replicas[0]!.url, sign(slashCommand('status PAY-12', respondUrl(), 'U0BEN')), { contentType: FORM });
     expect(status.status).toBe(200);
+    const health = await fetch(`${replicas[1]!.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+});
+
+describe('a replica whose ledger cannot be reached', () => {
+  it('does not start serving: one line saying which server, and exit 6', async () => {
+    const dbFile = path.join(root, 'unreachable', 'gig.db');
+    mkdirSync(path.dirname(dbFile), { recursive: true });
+    copyFileSync(path.join(root, 'seed', 'gig.db'), dbFile);
+    const started = startServeChild({ configFile: path.join(root, 'replicas.config.yaml'), dbFile, slackApiUrl: slack.apiUrl, env: { GIG_DATABASE_URL: 'postgres://gig:hunter2@127.0.0.1:1/gig' } });
+    const failure = await started.then(
+      (replica) => replica.kill().then(() => 'it served'),
+      (error: Error) => error.message,
+    );
+    expect(failure).toMatch(/exited with 6 before serving/);
+    expect(failure).toMatch(/The PostgreSQL ledger at postgres:\/\/gig:\*\*\*@127\.0\.0\.1:1\/gig cannot be reached/);
+    expect(failure).not.toMatch(/hunter2|\n\s+at /);
   });
 });

@@ -85,6 +85,12 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const { app, env, logger } = options;
   const { slack, teams } = platformSettings(env);
+  // The shared ledger answers and is at this gig's schema (migrated now if it was behind) before
+  // anything is served: a replica that cannot reach it stops here, with gig's one-line error.
+  if (app.stores.postgres) {
+    await app.stores.postgres.migrated();
+    logger.info({ ledger: 'postgres' }, 'the ledger is shared in PostgreSQL');
+  }
   if (!teams) logger.warn('Teams is off: MICROSOFT_APP_ID is not set (GIG_TEAMS_DEV=1 serves /api/messages without authentication, for the emulator and tests only)');
   else if (teams.dev) logger.warn('Teams runs WITHOUT authentication (GIG_TEAMS_DEV=1): never expose this server');
   // A token Slack refuses stops the start here, before the port is taken, with one clear line.
