@@ -3,7 +3,7 @@
  * yardstick measured in the same run, so the ratios hold on a shared, noisy machine.
  *
  *   npm run bench                                  # everything below
- *   npm run bench -- --only synthetic|real|cli|slack
+ *   npm run bench -- --only synthetic|real|cli|ledger|slack
  *   npm run bench -- --repos 20 --commits 50000    # the synthetic workspace (generated once, cached)
  *   npm run bench -- --real scripts/accuracy/configs/cxf.yaml   # a real history (docs/accuracy.md)
  *
@@ -226,6 +226,11 @@ if (wanted('real')) {
   } else {
     console.log(`skipped the real history: ${repositories.map((repository) => repository.dir).join(', ')} missing (docs/accuracy.md says how to fetch it)`);
   }
+}
+
+if (wanted('ledger')) {
+  const { benchLedger } = await import('./bench-ledger.js');
+  rows.push(...(await benchLedger()));
 }
 
 console.table(rows);

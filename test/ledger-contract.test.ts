@@ -96,7 +96,7 @@ describe.each([
     await ledger.addDeployment({ repository: 'api', environment: 'uat', sha: 'a0', at: '2026-11-01T13:00:00Z', source: 'cli', recordedBy: null }, 'now');
     await ledger.addDeployment({ repository: 'ui', environment: 'qa', sha: 'u1', at: '2026-11-05T13:00:00Z', source: 'cli', recordedBy: null }, 'now');
 
-    const records = await ledger.records(['PAY-7', 'PAY-8', 'PAY-9', 'PAY-404'], ['api', 'db']);
+    const records = await ledger.records(['PAY-7', 'PAY-8', 'PAY-9', 'PAY-404'], { repositories: ['api', 'db'], environments: ['dev', 'qa', 'uat'] });
     expect(records.tickets.get('PAY-7')).toEqual({
       rejections: [
         { stage: 'qa', at: '2026-11-04T10:00:00Z', reason: 'totals off', by: 'Quinn', source: 'cli' },
@@ -151,7 +151,7 @@ describe.each([
     };
     await Promise.all([ledger.addTrackerRecords('PAY-7', read, 'now'), ledger.addTrackerRecords('PAY-7', read, 'now'), ledger.addTrackerRecords('PAY-7', read, 'now')]);
     expect(await ledger.addRejection(read.rejections[0]!, 'now')).toBe(false);
-    const records = (await ledger.records(['PAY-7'], [])).tickets.get('PAY-7')!;
+    const records = (await ledger.records(['PAY-7'], { repositories: [], environments: [] })).tickets.get('PAY-7')!;
     expect(records.rejections).toHaveLength(1);
     expect(records.manualSteps.added).toEqual([read.steps[0]]);
     await store.close();

@@ -95,13 +95,13 @@ describe('the index: written by the indexer, read by the engine', () => {
     await ledger.addRejection({ ticket: 'ABC-1', stage: 'qa', at: '2026-11-03T10:00:00Z', reason: 'off by one', by: 'Ben', source: 'cli' }, '2026-11-03T10:00:00Z');
     trackers.sourceFailed('jira', 'Jira is down', '2026-11-03T11:00:00Z');
 
-    const before = reader.ticketFacts('ABC-1', ['dev'], ['orders'], await ledger.records(['ABC-1'], ['orders']));
+    const before = reader.ticketFacts('ABC-1', ['dev'], ['orders'], await ledger.records(['ABC-1'], { repositories: ['orders'], environments: ['dev'] }));
     expect(before.repositories).toEqual([]);
     expect(reader.resolveCommit('orders', sha.slice(0, 8))).toBeNull();
     expect(writer.hasPending(repositoryId)).toBe(true);
 
     writer.publishAll([{ repositoryId, changes: [{ environment: 'dev', branch: 'develop', ref: 'refs/heads/develop', sha, reset: true, add: [ids.get(sha)!], remove: [], files: new Map([[`${sha}.txt`, `blob-${sha}`]]) }], mergeRefs: [] }], '2026-11-03T12:00:00Z');
-    const after = reader.ticketFacts('ABC-1', ['dev'], ['orders'], await ledger.records(['ABC-1'], ['orders']));
+    const after = reader.ticketFacts('ABC-1', ['dev'], ['orders'], await ledger.records(['ABC-1'], { repositories: ['orders'], environments: ['dev'] }));
     expect(after.asOf).toBe('2026-11-03T12:00:00Z');
     expect(after.repositories.map((repository) => [repository.name, repository.ticketCommits.map((indexed) => [indexed.sha, indexed.environments])])).toEqual([['orders', [[sha, ['dev']]]]]);
     expect(after.repositories[0]!.trees).toEqual({ dev: { [`${sha}.txt`]: `blob-${sha}` } });

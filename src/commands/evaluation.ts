@@ -44,7 +44,7 @@ export async function readTickets(context: CommandContext, tickets: readonly str
   const { config } = context;
   const environments = config.environments.map((env) => env.name);
   const repositories = config.repositories.map((repo) => repo.name);
-  const records = await context.ledger.records([...reached], repositories);
+  const records = await context.ledger.records([...reached], { repositories, environments });
   const facts = (ticket: string): TicketFacts => ({ ...context.index.ticketFacts(ticket, environments, repositories, records), topology: config.topology });
   const statuses = new Map<string, TicketStatus | null>();
   return {

@@ -34,8 +34,11 @@ export interface IndexReader {
 export interface Ledger {
   /** Which store holds the ledger, for `gig doctor` and logs. */
   readonly kind: 'sqlite' | 'postgres';
-  /** What a set of tickets' facts carry from the ledger, and the newest deployments of some repositories, in one read. */
-  records(tickets: readonly string[], repositories: readonly string[]): Promise<LedgerRecords>;
+  /**
+   * What a set of tickets' facts carry from the ledger, and the newest deployment of each of these
+   * environments of these repositories, in one read.
+   */
+  records(tickets: readonly string[], deployed: DeployedWhere): Promise<LedgerRecords>;
   /** Records a rejection; false when one with the same external id (a tracker's changelog entry) exists. */
   addRejection(rejection: NewRejection, recordedAt: string): Promise<boolean>;
   addDeployment(deployment: NewDeployment, recordedAt: string): Promise<void>;
@@ -80,6 +83,12 @@ export interface TicketRecords {
   rejections: RejectionFact[];
   lastApproval: { release: string; at: string; by: string } | null;
   manualSteps: { added: AddedManualStep[]; states: Record<string, ManualStepState> };
+}
+
+/** Where deployments are asked for: these environments of these repositories. */
+export interface DeployedWhere {
+  repositories: readonly string[];
+  environments: readonly string[];
 }
 
 /** The newest deployment of one environment of a repository. */

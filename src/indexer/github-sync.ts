@@ -76,7 +76,7 @@ async function recordDeployments(repository: RepositoryConfig, target: { owner: 
     const name = options.config.github.environments[env.name] ?? env.name;
     const deployment = await options.github.latestSuccessfulDeployment(target.owner, target.repo, name);
     if (!deployment) continue;
-    const { deployments } = await options.ledger.records([], [repository.name]);
+    const { deployments } = await options.ledger.records([], { repositories: [repository.name], environments: [env.name] });
     const latest = deployments.get(repository.name)?.find((candidate) => candidate.environment === env.name);
     if (latest?.sha === deployment.sha && latest.at === deployment.at) continue;
     await options.ledger.addDeployment({ repository: repository.name, environment: env.name, sha: deployment.sha, at: deployment.at, source: 'github', recordedBy: 'github' }, options.now().toISOString());

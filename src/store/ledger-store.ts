@@ -1,5 +1,5 @@
-import type { AddedManualStep, ManualStepState, RejectionFact } from '../engine/model.js';
-import type { ApprovalRecord, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../engine/ports.js';
+import type { AddedManualStep, RejectionFact } from '../engine/model.js';
+import type { ApprovalRecord, DeployedWhere, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../engine/ports.js';
 import { abandoned, digestRun, type DigestRunRow } from './digest-runs.js';
 import type { Db } from './database.js';
 import { statementCache } from './statements.js';
@@ -42,29 +42,45 @@ export class LedgerStore implements Ledger {
     })();
   }
 
-  async records(tickets: readonly string[], repositories: readonly string[]): Promise<LedgerRecords> {
-    // One read transaction: the records of all tickets are of one moment, as on PostgreSQL.
+  async records(tickets: readonly string[], deployed: DeployedWhere): Promise<LedgerRecords> {
+    const keys = [...new Set(tickets)];
+    const wanted = JSON.stringify(keys);
+    // One read transaction, a statement per kind for all tickets at once: the records are of one
+    // moment, as on PostgreSQL, and a 100-ticket release costs five statements, not five hundred.
     return this.db.transaction(() => {
-      const byTicket = new Map<string, TicketRecords>();
-      for (const ticket of new Set(tickets)) {
-        byTicket.set(ticket, {
-          rejections: this.rejections(ticket),
-          lastApproval: this.lastApprovalOf(ticket),
-          manualSteps: { added: this.addedManualSteps(ticket), states: this.manualStepStates(ticket) },
-        });
-      }
+      const byTicket = new Map<string, TicketRecords>(keys.map((ticket) => [ticket, { rejections: [], lastApproval: null, manualSteps: { added: [], states: {} } }]));
+      const rejections = this.prepare<[string], RejectionFact & { ticket: string }>(
+        `SELECT ticket, stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections
+         WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY ticket, rejected_at, id`,
+      ).all(wanted);
+      for (const { ticket, ...rejection } of rejections) byTicket.get(ticket)!.rejections.push(rejection);
+      const approvals = this.prepare<[string], { ticket: string; release: string; at: string; by: string }>(
+        `SELECT ticket, release, at, by FROM (
+           SELECT t.value AS ticket, a.release_id AS release, a.at, a.by, row_number() OVER (PARTITION BY t.value ORDER BY a.at DESC, a.id DESC) AS n
+           FROM releases r, json_each(r.tickets) t JOIN approvals a ON a.release_id = r.id AND a.decision = 'approve'
+           WHERE t.value IN (SELECT value FROM json_each(?)))
+         WHERE n = 1`,
+      ).all(wanted);
+      for (const { ticket, ...approval } of approvals) byTicket.get(ticket)!.lastApproval = approval;
+      const steps = this.prepare<[string], AddedManualStep & { ticket: string }>(
+        `SELECT ticket, id, source, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps
+         WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY ticket, created_at, id`,
+      ).all(wanted);
+      for (const { ticket, ...step } of steps) byTicket.get(ticket)!.manualSteps.added.push(step);
+      const events = this.prepare<[string], { ticket: string; step_id: string; status: 'open' | 'done'; by: string | null; at: string }>(
+        'SELECT ticket, step_id, status, by, at FROM manual_step_events WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY id',
+      ).all(wanted);
+      for (const event of events) byTicket.get(event.ticket)!.manualSteps.states[event.step_id] = { status: event.status, by: event.by, at: event.at };
+      // The newest of each place, read from the end of its index: deployments pile up, this stays flat.
+      const latest = this.prepare<[string, string], DeploymentRecord>(
+        'SELECT environment, sha, deployed_at AS at, source FROM deployments WHERE repository = ? AND environment = ? ORDER BY deployed_at DESC, id DESC LIMIT 1',
+      );
       const deployments = new Map<string, DeploymentRecord[]>();
-      for (const repository of new Set(repositories)) deployments.set(repository, this.latestDeployments(repository));
+      for (const repository of new Set(deployed.repositories)) {
+        deployments.set(repository, [...new Set(deployed.environments)].flatMap((environment) => latest.all(repository, environment)));
+      }
       return { tickets: byTicket, deployments };
     })();
-  }
-
-  private rejections(ticket: string): RejectionFact[] {
-    return this
-      .prepare<[string], RejectionFact>(
-        `SELECT stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections WHERE ticket = ? ORDER BY rejected_at, id`,
-      )
-      .all(ticket);
   }
 
   async addDeployment(deployment: NewDeployment, recordedAt: string): Promise<void> {
@@ -74,43 +90,14 @@ export class LedgerStore implements Ledger {
   }
 
   /** The newest deployment of each environment of a repository. */
-  private latestDeployments(repository: string): DeploymentRecord[] {
-    return this
-      .prepare<[string], DeploymentRecord>(
-        `SELECT environment, sha, deployed_at AS at, source FROM deployments d
-         WHERE repository = ? AND id = (SELECT id FROM deployments x WHERE x.repository = d.repository AND x.environment = d.environment
-                                        ORDER BY deployed_at DESC, id DESC LIMIT 1)`,
-      )
-      .all(repository);
-  }
-
   async addManualStep(ticket: string, step: AddedManualStep): Promise<void> {
     this
       .prepare('INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(step.id, ticket, step.summary, step.owner, step.createdBy, step.createdAt);
   }
 
-  private addedManualSteps(ticket: string): AddedManualStep[] {
-    return this
-      .prepare<[string], AddedManualStep>(
-        'SELECT id, source, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps WHERE ticket = ? ORDER BY created_at, id',
-      )
-      .all(ticket);
-  }
-
   async setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): Promise<void> {
     this.prepare('INSERT INTO manual_step_events (step_id, ticket, status, by, at) VALUES (?, ?, ?, ?, ?)').run(stepId, ticket, status, by, at);
-  }
-
-  private manualStepStates(ticket: string): Record<string, ManualStepState> {
-    const rows = this
-      .prepare<[string], { step_id: string; status: 'open' | 'done'; by: string | null; at: string }>(
-        'SELECT step_id, status, by, at FROM manual_step_events WHERE ticket = ? ORDER BY id',
-      )
-      .all(ticket);
-    const states: Record<string, ManualStepState> = {};
-    for (const row of rows) states[row.step_id] = { status: row.status, by: row.by, at: row.at };
-    return states;
   }
 
   async saveRelease(release: SavedReleaseRecord): Promise<void> {
@@ -251,17 +238,5 @@ export class LedgerStore implements Ledger {
 
   async digestRuns(digest: string, limit: number): Promise<DigestRun[]> {
     return this.prepare<[string, number], DigestRunRow>('SELECT * FROM digest_runs WHERE digest = ? ORDER BY occurrence_at DESC LIMIT ?').all(digest, limit).map(digestRun);
-  }
-
-  private lastApprovalOf(ticket: string): { release: string; at: string; by: string } | null {
-    return (
-      this
-        .prepare<[string], { release: string; at: string; by: string }>(
-          `SELECT a.release_id AS release, a.at, a.by FROM approvals a JOIN releases r ON r.id = a.release_id
-           WHERE a.decision = 'approve' AND EXISTS (SELECT 1 FROM json_each(r.tickets) t WHERE t.value = ?)
-           ORDER BY a.at DESC, a.id DESC LIMIT 1`,
-        )
-        .get(ticket) ?? null
-    );
   }
 }

@@ -4,7 +4,7 @@ import { prepareChat, type ChatReply } from '../../commands/chat.js';
 import { buildRelease } from '../../commands/release.js';
 import type { CommandContext } from '../../commands/context.js';
 import { configuredSources, type GigConfig } from '../../config.js';
-import type { ApprovalRecord, DigestRun, Ledger, LedgerRecords, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
+import type { ApprovalRecord, DeployedWhere, DigestRun, Ledger, LedgerRecords, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
 import { toGigError } from '../../errors.js';
 import { IndexReadStore } from '../../store/index-reader.js';
 import { LedgerStore } from '../../store/ledger-store.js';
@@ -134,8 +134,8 @@ class WorkerLedger implements Ledger {
     this.writes.push({ kind: 'saveRelease', release });
   }
 
-  records(tickets: readonly string[], repositories: readonly string[]): Promise<LedgerRecords> {
-    return this.reads.records(tickets, repositories);
+  records(tickets: readonly string[], deployed: DeployedWhere): Promise<LedgerRecords> {
+    return this.reads.records(tickets, deployed);
   }
 
   recentReleases(limit: number): Promise<string[]> {

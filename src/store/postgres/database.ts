@@ -24,10 +24,11 @@ export class PgDatabase {
     return this.ready;
   }
 
-  async query<R extends object = Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<{ rows: R[]; rowCount: number }> {
+  /** `name`: prepared once per connection and planned once, for a statement on every answer's path. */
+  async query<R extends object = Record<string, unknown>>(sql: string, values: unknown[] = [], name?: string): Promise<{ rows: R[]; rowCount: number }> {
     await this.migrated();
     try {
-      const result = await this.pool.query<R>(sql, values);
+      const result = await this.pool.query<R>(name ? { name, text: sql, values } : { text: sql, values });
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw this.translated(error);

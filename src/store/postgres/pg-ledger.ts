@@ -1,5 +1,5 @@
-import type { AddedManualStep, ManualStepState, RejectionFact } from '../../engine/model.js';
-import type { ApprovalRecord, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../../engine/ports.js';
+import type { AddedManualStep, RejectionFact } from '../../engine/model.js';
+import type { ApprovalRecord, DeployedWhere, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../../engine/ports.js';
 import { abandoned, digestRun, type DigestRunRow } from '../digest-runs.js';
 import type { PgDatabase } from './database.js';
 
@@ -15,45 +15,46 @@ export class PgLedger implements Ledger {
 
   constructor(private readonly db: PgDatabase) {}
 
-  async records(tickets: readonly string[], repositories: readonly string[]): Promise<LedgerRecords> {
+  async records(tickets: readonly string[], deployed: DeployedWhere): Promise<LedgerRecords> {
     const keys = [...new Set(tickets)];
-    // One snapshot: every ticket's records are of the same moment, as on SQLite.
-    return this.db.transaction(async (client) => {
-      const rejections = await client.query<RejectionFact & { ticket: string }>(
-        `SELECT ticket, stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections WHERE ticket = ANY($1) ORDER BY ticket, rejected_at, id`,
-        [keys],
-      );
-      const approvals = await client.query<{ ticket: string; release: string; at: string; by: string }>(
-        `SELECT DISTINCT ON (t.ticket) t.ticket, a.release_id AS release, a.at, a.by
-         FROM approvals a JOIN releases r ON r.id = a.release_id CROSS JOIN LATERAL jsonb_array_elements_text(r.tickets::jsonb) AS t(ticket)
-         WHERE a.decision = 'approve' AND t.ticket = ANY($1) ORDER BY t.ticket, a.at DESC, a.id DESC`,
-        [keys],
-      );
-      const steps = await client.query<AddedManualStep & { ticket: string }>(
-        `SELECT ticket, id, source, summary, owner, created_by AS "createdBy", created_at AS "createdAt" FROM manual_steps WHERE ticket = ANY($1) ORDER BY ticket, created_at, id`,
-        [keys],
-      );
-      const events = await client.query<{ ticket: string; step_id: string; status: 'open' | 'done'; by: string | null; at: string }>(
-        'SELECT ticket, step_id, status, by, at FROM manual_step_events WHERE ticket = ANY($1) ORDER BY id',
-        [keys],
-      );
-      const deployments = await client.query<DeploymentRecord & { repository: string }>(
-        `SELECT DISTINCT ON (repository, environment) repository, environment, sha, deployed_at AS at, source FROM deployments
-         WHERE repository = ANY($1) ORDER BY repository, environment, deployed_at DESC, id DESC`,
-        [[...new Set(repositories)]],
-      );
-      const byTicket = new Map<string, TicketRecords>(keys.map((ticket) => [ticket, { rejections: [], lastApproval: null, manualSteps: { added: [], states: {} } }]));
-      for (const { ticket, ...rejection } of rejections.rows) byTicket.get(ticket)!.rejections.push(rejection);
-      for (const { ticket, ...approval } of approvals.rows) byTicket.get(ticket)!.lastApproval = approval;
-      for (const { ticket, ...step } of steps.rows) byTicket.get(ticket)!.manualSteps.added.push(step);
-      for (const event of events.rows) {
-        const states: Record<string, ManualStepState> = byTicket.get(event.ticket)!.manualSteps.states;
-        states[event.step_id] = { status: event.status, by: event.by, at: event.at };
-      }
-      const byRepository = new Map<string, DeploymentRecord[]>(repositories.map((repository) => [repository, []]));
-      for (const { repository, ...deployment } of deployments.rows) byRepository.get(repository)!.push(deployment);
-      return { tickets: byTicket, deployments: byRepository };
-    }, 'ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // One statement, one round trip, and one snapshot: every ticket's records are of the same moment.
+    const row = (
+      await this.db.query<{
+        rejections: Array<RejectionFact & { ticket: string }>;
+        approvals: Array<{ ticket: string; release: string; at: string; by: string }>;
+        steps: Array<AddedManualStep & { ticket: string }>;
+        events: Array<{ ticket: string; step_id: string; status: 'open' | 'done'; by: string | null; at: string }>;
+        deployments: Array<DeploymentRecord & { repository: string }>;
+      }>(
+        `SELECT
+           (SELECT coalesce(json_agg(x ORDER BY x.ticket, x.at, x.id), '[]') FROM
+              (SELECT id, ticket, stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections WHERE ticket = ANY($1)) x) AS rejections,
+           (SELECT coalesce(json_agg(x), '[]') FROM
+              (SELECT DISTINCT ON (t.ticket) t.ticket, a.release_id AS release, a.at, a.by
+               FROM releases r CROSS JOIN LATERAL jsonb_array_elements_text(r.tickets::jsonb) AS t(ticket)
+               JOIN approvals a ON a.release_id = r.id AND a.decision = 'approve'
+               WHERE r.tickets::jsonb ?| $1 AND t.ticket = ANY($1) ORDER BY t.ticket, a.at DESC, a.id DESC) x) AS approvals,
+           (SELECT coalesce(json_agg(x ORDER BY x.ticket, x."createdAt", x.id), '[]') FROM
+              (SELECT ticket, id, source, summary, owner, created_by AS "createdBy", created_at AS "createdAt" FROM manual_steps WHERE ticket = ANY($1)) x) AS steps,
+           (SELECT coalesce(json_agg(x ORDER BY x.id), '[]') FROM
+              (SELECT id, ticket, step_id, status, by, at FROM manual_step_events WHERE ticket = ANY($1)) x) AS events,
+           (SELECT coalesce(json_agg(x), '[]') FROM
+              -- The newest of each place, read from the end of its index: deployments pile up, this stays flat.
+              (SELECT d.* FROM unnest($2::text[]) AS place(repository) CROSS JOIN unnest($3::text[]) AS env(environment)
+               CROSS JOIN LATERAL (SELECT repository, environment, sha, deployed_at AS at, source FROM deployments
+                                   WHERE repository = place.repository AND environment = env.environment ORDER BY deployed_at DESC, id DESC LIMIT 1) d) x) AS deployments`,
+        [keys, [...new Set(deployed.repositories)], [...new Set(deployed.environments)]],
+        'gig-ledger-records',
+      )
+    ).rows[0]!;
+    const byTicket = new Map<string, TicketRecords>(keys.map((ticket) => [ticket, { rejections: [], lastApproval: null, manualSteps: { added: [], states: {} } }]));
+    for (const { ticket, stage, at, reason, by, source } of row.rejections) byTicket.get(ticket)!.rejections.push({ stage, at, reason, by, source });
+    for (const { ticket, ...approval } of row.approvals) byTicket.get(ticket)!.lastApproval = approval;
+    for (const { ticket, ...step } of row.steps) byTicket.get(ticket)!.manualSteps.added.push(step);
+    for (const event of row.events) byTicket.get(event.ticket)!.manualSteps.states[event.step_id] = { status: event.status, by: event.by, at: event.at };
+    const byRepository = new Map<string, DeploymentRecord[]>(deployed.repositories.map((repository) => [repository, []]));
+    for (const { repository, ...deployment } of row.deployments) byRepository.get(repository)!.push(deployment);
+    return { tickets: byTicket, deployments: byRepository };
   }
 
   async addRejection(rejection: NewRejection, recordedAt: string): Promise<boolean> {
