@@ -21,6 +21,8 @@ const LEDGER: readonly string[] = LEDGER_TABLES;
 const INDEX = [
   'repositories',
   'branch_tips',
+  // Where the replicas' syncs saw each branch: derived from the sources, rebuilt by the next sync.
+  'branch_heads',
   'commits',
   'commit_files',
   'ticket_refs',

@@ -4,8 +4,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRelease } from '../src/commands/release.js';
+import { runStatus } from '../src/commands/status.js';
 import { CHAIN_YAML } from '../src/demo/workspace.js';
 import { openApp } from '../src/main.js';
+import { renderStatusText } from '../src/views/status-text.js';
 import { buildFailureLoop, type FailureLoop } from './helpers/failure-loop.js';
 import { startSlackStandIn, type SlackStandIn } from './helpers/slack-standin.js';
 import { buttonClick, FORM, postSigned, sign, slashCommand } from './reliability/support/http.js';
@@ -131,6 +133,23 @@ describe('three replicas of gig serve on one PostgreSQL ledger', () => {
       { seq: 0, posted: true },
       { seq: 1, posted: true },
     ]);
+  });
+
+  it('says "behind" from a cache older than what another replica has seen, and not once it has synced', async () => {
+    // The seed cache was synced before the follow-up commit the replicas have since seen on api's develop.
+    const stale = path.join(root, 'stale', 'gig.db');
+    mkdirSync(path.dirname(stale), { recursive: true });
+    copyFileSync(path.join(root, 'seed', 'gig.db'), stale);
+    const app = openApp({ configFile: path.join(root, 'replicas.config.yaml'), dbFile: stale, env: { GIG_DATABASE_URL: url } });
+    try {
+      const before = await runStatus(app.context, 'PAY-8');
+      expect(before.evaluation.status.behind).toMatchObject({ branches: ['api/dev'] });
+      expect(renderStatusText(before.evaluation)).toMatch(/index as of .* · ⚠️ behind: another gig replica saw api\/dev move at .*; this answer may miss those commits/);
+      await app.context.sync();
+      expect((await runStatus(app.context, 'PAY-8')).evaluation.status.behind).toBeNull();
+    } finally {
+      app.close();
+    }
   });
 
   it('loses none of the decisions a replica acknowledged before it was killed with SIGKILL', async () => {

@@ -32,8 +32,10 @@ const approvals = (release: string): Array<{ by: string; decision: string }> =>
   bot.app.db.prepare('SELECT by, decision FROM approvals WHERE release_id = ? ORDER BY id').all(release) as never;
 
 /** The release card gig shows now for a saved release, as Block Kit renders it. */
-const currentCard = async (release: string): Promise<ReturnType<typeof renderBlockKit>> =>
-  renderBlockKit(await currentReleaseCard(bot.app.context, (await buildRelease(bot.app.context, { id: release })).manifest));
+const currentCard = async (release: string): Promise<ReturnType<typeof renderBlockKit>> => {
+  const { manifest, freshness } = await buildRelease(bot.app.context, { id: release });
+  return renderBlockKit(await currentReleaseCard(bot.app.context, manifest, [], freshness));
+};
 
 /** Defines a release in chat; the card's Approve / Flag value and gig's answer. */
 async function postRelease(id: string, tickets: string): Promise<{ value: string; answer: SlackCall }> {

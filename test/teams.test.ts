@@ -91,7 +91,10 @@ async function click(verb: string, data: Record<string, unknown>, user: string, 
 }
 
 /** The release card gig shows now for a saved release, as the Adaptive Card renderer draws it. */
-const currentCard = async (release: string): Promise<unknown> => renderAdaptiveCard(await currentReleaseCard(app.context, (await buildRelease(app.context, { id: release })).manifest)).card;
+const currentCard = async (release: string): Promise<unknown> => {
+  const { manifest, freshness } = await buildRelease(app.context, { id: release });
+  return renderAdaptiveCard(await currentReleaseCard(app.context, manifest, [], freshness)).card;
+};
 
 describe('Teams messages', () => {
   it('answers an @mention in a channel with the status card, in the thread', async () => {

@@ -145,7 +145,7 @@ describe('release packets', () => {
       const response = await fetch(await packetLink(app.context, bot.server.url, 'R-PACKET'));
       expect(response.status).toBe(200);
       const answer = await buildRelease(app.context, { id: 'R-PACKET' });
-      expect(await response.text()).toBe(renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals }));
+      expect(await response.text()).toBe(renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals, freshness: answer.freshness }));
       expect(bot.events.map((event) => [event.verb, event.threadId === mainThreadId])).toEqual([['packet', false]]);
       expect((await fetch(await packetLink(app.context, bot.server.url, 'R-NOT-SAVED'))).status).toBe(404);
     } finally {

@@ -324,7 +324,7 @@ async function packet(app: App, pool: () => EvaluationPool | null, logger: Logge
 async function packetOnMainThread(app: App, release: string): Promise<string | null> {
   try {
     const answer = await buildRelease(app.context, { id: release });
-    return renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
+    return renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals, freshness: answer.freshness });
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 import type { Person } from '../config.js';
 import type { ApprovalState, DecisionOutcome } from '../engine/approvals.js';
+import type { Freshness } from '../engine/freshness.js';
 import type { Manifest } from '../engine/manifest.js';
 import type { CommandContext } from './context.js';
 import { buildRelease, releaseApprovals } from './release.js';
@@ -18,6 +19,7 @@ export interface DecisionAnswer {
   /** The release as it is now, for refreshing the card whatever the outcome. */
   manifest: Manifest;
   approvals: ApprovalState;
+  freshness: Freshness;
 }
 
 export function personFor(context: CommandContext, actor: Actor): Person | null {
@@ -38,11 +40,12 @@ export async function decideRelease(
   context: CommandContext,
   request: { releaseId: string; hash: string; decision: 'approve' | 'flag'; actor: Actor; reason?: string; override?: boolean },
 ): Promise<DecisionAnswer> {
-  const { manifest } = await buildRelease(context, { id: request.releaseId });
-  const answer = async (outcome: DecisionOutcome): Promise<DecisionAnswer> => ({ outcome, manifest, approvals: await releaseApprovals(context, manifest) });
+  const { manifest, freshness } = await buildRelease(context, { id: request.releaseId });
+  const answer = async (outcome: DecisionOutcome): Promise<DecisionAnswer> => ({ outcome, manifest, freshness, approvals: await releaseApprovals(context, manifest) });
   const person = personFor(context, request.actor);
   if (!person?.captain) return answer({ kind: 'not-captain' });
-  if (request.hash !== manifest.hash) return answer({ kind: 'stale' });
+  // A card made by a replica whose index is newer than this one's reads as stale here too: say so.
+  if (request.hash !== manifest.hash) return answer(freshness.behind ? { kind: 'stale', behind: freshness.behind } : { kind: 'stale' });
   const reason = request.reason?.trim() ?? '';
   if (request.decision === 'flag' && reason === '') return answer({ kind: 'reason-required' });
   // A BLOCKED release is approved only as an override: allowed by the policy, asked for as one,

@@ -1,4 +1,5 @@
 import { GigError, toGigError } from '../errors.js';
+import type { Freshness } from '../engine/freshness.js';
 import type { Manifest } from '../engine/manifest.js';
 import type { Card, ManualDoneValue, ReleaseActionValue, StatusValue } from '../views/cards/model.js';
 import { releaseCard } from '../views/cards/release-card.js';
@@ -88,13 +89,13 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
     case 'deps':
       return channel(depsCard((await runStatus(context, request.ticket)).evaluation));
     case 'release': {
-      const { manifest, drift } = await runRelease(context, {
+      const { manifest, drift, freshness } = await runRelease(context, {
         id: request.id,
         ...(request.from ? { from: request.from } : {}),
         ...(request.to ? { to: request.to } : {}),
         ...(request.tickets ? { tickets: request.tickets } : {}),
       });
-      return channel(await currentReleaseCard(context, manifest, drift));
+      return channel(await currentReleaseCard(context, manifest, drift, freshness));
     }
     case 'manual': {
       if (request.action === 'add') {
@@ -130,8 +131,12 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
   }
 }
 
-export async function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = []): Promise<Card> {
-  return releaseCard(manifest, await releaseApprovals(context, manifest), drift, { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context) });
+export async function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = [], freshness?: Freshness): Promise<Card> {
+  return releaseCard(manifest, await releaseApprovals(context, manifest), drift, {
+    overridable: context.config.approvals.allowBlockedOverride,
+    links: cardLinks(context),
+    ...(freshness ? { freshness } : {}),
+  });
 }
 
 export interface ActionReply {
@@ -157,9 +162,10 @@ export async function handleReleaseDecision(context: CommandContext, rawValue: s
     actor,
     ...(reason === undefined ? {} : { reason }),
   });
-  const card = releaseCard(answer.manifest, answer.approvals, [], { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context) });
+  const card = releaseCard(answer.manifest, answer.approvals, [], { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context), freshness: answer.freshness });
   const duplicate = answer.outcome.kind === 'duplicate' ? duplicateText(answer.outcome.decision) : null;
-  const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind);
+  // A replica behind the one that made the card must not put its older manifest in place of it.
+  const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind) && !(answer.outcome.kind === 'stale' && answer.outcome.behind);
   const history = answer.outcome.kind === 'recorded' ? decisionHistoryText(answer.outcome, answer.manifest.hash, reason ?? null, decision === 'override') : undefined;
   return { card, message: refusalText(answer.outcome) ?? duplicate, refresh, outcome: answer.outcome, ...(history ? { history } : {}) };
 }
@@ -180,8 +186,8 @@ export async function handleManualDone(context: CommandContext, rawValue: string
   const by = personFor(context, actor)?.name ?? actor.id;
   const result = await runManualSetState(context, value.ticket, value.step, 'done', { by, ...(value.to ? { to: value.to } : {}) });
   if (value.release) {
-    const { manifest } = await buildRelease(context, { id: value.release });
-    return { card: await currentReleaseCard(context, manifest), message: result.recorded ? null : `That step was already done.`, refresh: true };
+    const { manifest, freshness } = await buildRelease(context, { id: value.release });
+    return { card: await currentReleaseCard(context, manifest, [], freshness), message: result.recorded ? null : `That step was already done.`, refresh: true };
   }
   const { evaluation } = await runStatus(context, value.ticket, value.to ? { to: value.to } : {});
   return { card: statusCard(evaluation, cardLinks(context)), message: result.recorded ? null : `That step was already done.`, refresh: true };

@@ -1,6 +1,7 @@
 import { GigError } from '../errors.js';
 import type { DependencyGraph } from '../engine/dependencies.js';
 import type { GigConfig } from '../config.js';
+import { indexLag, type Freshness } from '../engine/freshness.js';
 import { evaluateTicket, type EvaluationSettings, type TicketEvaluation } from '../engine/evaluate.js';
 import type { DependencyEdge, TicketFacts, TicketStatus } from '../engine/model.js';
 import { computeTicketStatus } from '../engine/status.js';
@@ -17,7 +18,10 @@ import type { CommandContext } from './context.js';
 export interface TicketReading {
   facts(ticket: string): TicketFacts;
   graph: DependencyGraph;
+  /** How fresh the index is: when it was synced, and whether another replica has seen newer branches. */
+  freshness: Freshness;
 }
+
 
 /**
  * Reads the ledger's records of `tickets` and of every ticket their evaluation may reach through
@@ -45,10 +49,12 @@ export async function readTickets(context: CommandContext, tickets: readonly str
   const environments = config.environments.map((env) => env.name);
   const repositories = config.repositories.map((repo) => repo.name);
   const records = await context.ledger.records([...reached], { repositories, environments });
-  const facts = (ticket: string): TicketFacts => ({ ...context.index.ticketFacts(ticket, environments, repositories, records), topology: config.topology });
+  const behind = indexLag(context.index.indexedBranches(repositories), records.heads);
+  const facts = (ticket: string): TicketFacts => ({ ...context.index.ticketFacts(ticket, environments, repositories, records), behind, topology: config.topology });
   const statuses = new Map<string, TicketStatus | null>();
   return {
     facts,
+    freshness: { asOf: context.index.asOf(repositories), behind },
     graph: {
       edgesOf,
       statusOf(ticket) {

@@ -3,6 +3,7 @@ import { GigError, NotFoundError } from '../errors.js';
 import { approvalState, type ApprovalState } from '../engine/approvals.js';
 import { manifestDrift, type Drift } from '../engine/drift.js';
 import { buildManifest, type Manifest } from '../engine/manifest.js';
+import type { Freshness } from '../engine/freshness.js';
 import type { SavedReleaseRecord } from '../engine/ports.js';
 import { createTicketMatcher } from '../engine/tickets.js';
 import { driftText, WORDING } from '../views/reasons.js';
@@ -28,6 +29,8 @@ export interface ReleaseAnswer {
   changes: Drift[];
   savedAt: string;
   created: boolean;
+  /** How fresh the index the release was evaluated on is. */
+  freshness: Freshness;
 }
 
 /** A release as it stands now, and what saving it would write: null when the saved release stands as it is. */
@@ -87,6 +90,7 @@ export async function buildRelease(context: CommandContext, request: ReleaseRequ
     changes,
     savedAt: saved && !redefined ? saved.updatedAt : now,
     created: !saved,
+    freshness: reading.freshness,
     toSave: !saved || redefined ? { id, source: from, target: to, tickets, hash: manifest.hash, manifest, createdAt: saved?.createdAt ?? now, updatedAt: now } : null,
   };
 }

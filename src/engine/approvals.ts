@@ -1,3 +1,4 @@
+import type { IndexLag } from './freshness.js';
 import type { ApprovalRecord } from './ports.js';
 
 /** Where a release stands with its captains, for the manifest it has now (DESIGN §4.7). */
@@ -28,7 +29,7 @@ export type DecisionOutcome =
   /** The captain wrote these commits of the release. */
   | { kind: 'self-approval'; commits: string[] }
   /** The manifest changed since the card was shown. */
-  | { kind: 'stale' }
+  | { kind: 'stale'; behind?: IndexLag }
   | { kind: 'reason-required' }
   | { kind: 'override-reason-required' }
   /** Approve on a BLOCKED release: refused; `overridable` when the policy lets a captain override it with a reason. */

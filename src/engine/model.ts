@@ -1,3 +1,4 @@
+import type { IndexLag } from './freshness.js';
 import type { Topology } from './topology.js';
 
 /** The engine's vocabulary (DESIGN §2). Plain data: no I/O, no SDK types. */
@@ -143,6 +144,8 @@ export interface RepositoryFacts {
 export interface TicketFacts {
   ticket: string;
   asOf: string | null;
+  /** When another replica's sync has seen branches move since this index synced them (engine/freshness.ts). */
+  behind?: IndexLag | null;
   environments: string[];
   /** How the environments feed each other; the plain chain when absent. */
   topology?: Topology;
@@ -215,6 +218,7 @@ export interface RepositoryStatus {
 export interface TicketStatus {
   ticket: string;
   asOf: string | null;
+  behind: IndexLag | null;
   environments: string[];
   topology: Topology;
   repositories: RepositoryStatus[];

@@ -22,6 +22,24 @@ export interface IndexReader {
   dependencyEdges(ticket: string): DependencyEdge[];
   /** The full SHA of an indexed commit of a repository, from a full or abbreviated one. */
   resolveCommit(repository: string, sha: string): string | null;
+  /** Where this index last saw each environment branch of these repositories, and when it synced them. */
+  indexedBranches(repositories: readonly string[]): IndexedBranches[];
+}
+
+/** One repository's environment branches as an index last saw them. */
+export interface IndexedBranches {
+  repository: string;
+  syncedAt: string | null;
+  /** Environment → the branch's tip (null: the branch does not exist). */
+  tips: Record<string, string | null>;
+}
+
+/** The newest tip any replica's sync saw of one environment branch, and when (Ledger.recordHeads). */
+export interface BranchHead {
+  repository: string;
+  environment: string;
+  sha: string | null;
+  seenAt: string;
 }
 
 /**
@@ -43,6 +61,11 @@ export interface Ledger {
   addRejection(rejection: NewRejection, recordedAt: string): Promise<boolean>;
   addDeployment(deployment: NewDeployment, recordedAt: string): Promise<void>;
   addManualStep(ticket: string, step: AddedManualStep): Promise<void>;
+  /**
+   * Tells the other replicas where this one's sync found each environment branch: a replica whose
+   * index is older, and saw another tip, knows it is behind (engine/freshness.ts).
+   */
+  recordHeads(branches: IndexedBranches[], replica: string): Promise<void>;
   /** What a tracker says: its rejections and steps, each added once however often it is read. */
   addTrackerRecords(ticket: string, records: { rejections: NewRejection[]; steps: AddedManualStep[] }, recordedAt: string): Promise<void>;
   setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): Promise<void>;
@@ -104,6 +127,8 @@ export interface LedgerRecords {
   tickets: ReadonlyMap<string, TicketRecords>;
   /** Per repository, the newest deployment of each environment. */
   deployments: ReadonlyMap<string, DeploymentRecord[]>;
+  /** The newest tips the replicas' syncs saw of the same repositories' environment branches. */
+  heads: BranchHead[];
 }
 
 /**

@@ -30,6 +30,7 @@ export function computeTicketStatus(facts: TicketFacts): TicketStatus {
   return {
     ticket: facts.ticket,
     asOf: facts.asOf,
+    behind: facts.behind ?? null,
     environments: facts.environments,
     topology,
     repositories: facts.repositories

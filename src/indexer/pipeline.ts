@@ -5,6 +5,7 @@ import type { GitHubSource } from '../sources/github/github-source.js';
 import type { GitRunner } from '../sources/git/runner.js';
 import type { JiraSource } from '../sources/jira/jira-source.js';
 import type { IndexWriteStore } from '../store/index-writer.js';
+import { thisHolder } from '../store/holder.js';
 import type { SyncRuns } from '../store/sync-runs.js';
 import type { TrackerStore } from '../store/tracker-store.js';
 import { syncAll } from './sync.js';
@@ -85,6 +86,10 @@ async function syncSources(pipeline: SyncPipeline, onProgress: (event: SyncProgr
       ...(await syncGitHub({ config, github, store: pipeline.index, ledger: pipeline.ledger, trackers, git: pipeline.git, apiUrl: pipeline.env.GITHUB_API_URL, now })),
     );
   }
+  // Where this sync found the environment branches, for the other replicas to tell whether they are
+  // behind. Advisory: a ledger that cannot take it now fails nothing of the sync itself.
+  const synced = result.repositories.filter((repository) => repository.ok).map((repository) => repository.repository);
+  await pipeline.ledger.recordHeads(pipeline.index.indexedBranches(synced), thisHolder()).catch(() => undefined);
   // What this sync did not read is no longer configured (a repository removed, Jira or GitHub no
   // longer in use): its health would warn in every answer for good, so it is forgotten.
   trackers.forgetSourcesOtherThan([...result.repositories.map((repository) => `git:${repository.repository}`), ...sources.map((source) => source.source)]);

@@ -1,6 +1,7 @@
 import type { Mention, TicketFacts, TrackerFact } from '../engine/model.js';
 import { SOURCES_OF_PLACE } from '../engine/ownership.js';
-import type { IndexReader, LedgerRecords, SourceHealth } from '../engine/ports.js';
+import type { IndexedBranches, IndexReader, LedgerRecords, SourceHealth } from '../engine/ports.js';
+import { indexedBranches } from './index-graph.js';
 import type { Db } from './database.js';
 import { RepositoryFactsReader } from './repository-facts.js';
 import { statementCache, type Prepare } from './statements.js';
@@ -44,6 +45,10 @@ export class IndexReadStore implements IndexReader {
     this.configured = options.configured;
     this.owning = JSON.stringify(options.ownedBy.map((place) => SOURCES_OF_PLACE[place]));
     this.repositories = new RepositoryFactsReader(this.prepare, this.owning);
+  }
+
+  indexedBranches(repositories: readonly string[]): IndexedBranches[] {
+    return indexedBranches(this.prepare, repositories);
   }
 
   /** The moment the configured repositories were all last synced: the oldest of their sync times. */

@@ -1,7 +1,8 @@
 import type { CommitHeader } from '../engine/model.js';
 import type { TicketRef } from '../engine/ownership.js';
+import type { IndexedBranches } from '../engine/ports.js';
 import type { Db } from './database.js';
-import { graphNode, storedTips, type StoredTip } from './index-graph.js';
+import { indexedBranches, graphNode, storedTips, type StoredTip } from './index-graph.js';
 import { statementCache, type Prepare } from './statements.js';
 
 export type { StoredTip } from './index-graph.js';
@@ -80,6 +81,11 @@ export class IndexWriteStore {
 
   tips(repositoryId: number): Map<string, StoredTip> {
     return storedTips(this.prepare, repositoryId);
+  }
+
+  /** What a sync published, for the other replicas (Ledger.recordHeads). */
+  indexedBranches(repositories: readonly string[]): IndexedBranches[] {
+    return indexedBranches(this.prepare, repositories);
   }
 
   commitIds(repositoryId: number): Map<string, number> {

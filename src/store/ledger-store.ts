@@ -1,5 +1,5 @@
 import type { AddedManualStep, RejectionFact } from '../engine/model.js';
-import type { ApprovalRecord, DeployedWhere, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../engine/ports.js';
+import type { ApprovalRecord, BranchHead, DeployedWhere, IndexedBranches, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../engine/ports.js';
 import { abandoned, digestRun, type DigestRunRow } from './digest-runs.js';
 import type { Db } from './database.js';
 import { statementCache } from './statements.js';
@@ -79,7 +79,24 @@ export class LedgerStore implements Ledger {
       for (const repository of new Set(deployed.repositories)) {
         deployments.set(repository, [...new Set(deployed.environments)].flatMap((environment) => latest.all(repository, environment)));
       }
-      return { tickets: byTicket, deployments };
+      const heads = this.prepare<[string], BranchHead>(
+        'SELECT repository, environment, sha, seen_at AS seenAt FROM branch_heads WHERE repository IN (SELECT value FROM json_each(?)) ORDER BY repository, environment',
+      ).all(JSON.stringify(deployed.repositories));
+      return { tickets: byTicket, deployments, heads };
+    })();
+  }
+
+  async recordHeads(branches: IndexedBranches[], replica: string): Promise<void> {
+    const record = this.prepare(
+      `INSERT INTO branch_heads (repository, environment, sha, seen_at, seen_by) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (repository, environment) DO UPDATE SET sha = excluded.sha, seen_at = excluded.seen_at, seen_by = excluded.seen_by
+       WHERE excluded.seen_at >= branch_heads.seen_at`,
+    );
+    this.db.transaction(() => {
+      for (const branch of branches) {
+        if (branch.syncedAt === null) continue;
+        for (const [environment, sha] of Object.entries(branch.tips)) record.run(branch.repository, environment, sha, branch.syncedAt, replica);
+      }
     })();
   }
 

@@ -9,6 +9,9 @@ export function refusalText(outcome: DecisionOutcome): string | null {
     case 'self-approval':
       return `You wrote ${outcome.commits.length === 1 ? 'a commit' : `${outcome.commits.length} commits`} of this release (${outcome.commits.map(shortSha).join(', ')}), so another captain has to approve it.`;
     case 'stale':
+      if (outcome.behind) {
+        return `This gig replica's index is behind another's (${outcome.behind.branches.slice(0, 3).join(', ')} moved), so it does not see the manifest you decided on yet. Nothing was recorded: decide again in a minute, after its next sync.`;
+      }
       return 'The manifest changed since you opened it: the card now shows the current one. Review it and decide again.';
     case 'reason-required':
       return 'A flag needs a reason, so the team knows what to fix.';

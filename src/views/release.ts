@@ -6,15 +6,19 @@ import { VERDICT_LABEL } from './evaluation-text.js';
 import { PLAIN_LAYOUT, styledVerdict, type TextLayout } from './style.js';
 import { day, humanTime, pad, plural, promotedChange, shortSha, subjectWithTickets, truncate } from './format.js';
 import { manualStepJson, riskJson } from './status-json.js';
+import { behindText, freshnessText } from './freshness-text.js';
+import type { Freshness } from '../engine/freshness.js';
 
 export interface ReleaseView {
   manifest: Manifest;
   drift: string[];
   approvals?: ApprovalState;
+  /** How fresh the index the release was evaluated on is; absent where not known. */
+  freshness?: Freshness;
 }
 
 /** `gig release --json`: the manifest contract of docs/json.md. */
-export function releaseJson({ manifest, drift, approvals }: ReleaseView): unknown {
+export function releaseJson({ manifest, drift, approvals, freshness }: ReleaseView): unknown {
   return {
     release: manifest.release,
     from: manifest.from,
@@ -42,13 +46,16 @@ export function releaseJson({ manifest, drift, approvals }: ReleaseView): unknow
       stale: approval.stale,
     })),
     approved: approvals?.approved ?? false,
+    asOf: freshness?.asOf ?? null,
+    behind: freshness?.behind ?? null,
   };
 }
 
 /** The terminal view of a release. */
-export function renderReleaseText({ manifest, drift }: ReleaseView, { style }: TextLayout = PLAIN_LAYOUT): string {
+export function renderReleaseText({ manifest, drift, freshness }: ReleaseView, { style }: TextLayout = PLAIN_LAYOUT): string {
   const verdict = (of: Verdict): string => styledVerdict(style, of, VERDICT_LABEL[of]);
   const lines = [`${style.strong(`Release ${manifest.release}: ${manifest.from} → ${manifest.to}`)} · ${verdict(manifest.verdict)} · manifest ${manifest.hash.slice(0, 12)}`];
+  if (freshness?.behind) lines.push(style.warn(`! ${behindText(freshness.behind, humanTime)}`));
   if (drift.length > 0) lines.push('', style.warn('Changed since it was saved'), ...drift.map((item) => style.warn(`  ! ${item}`)));
   lines.push('', 'Tickets');
   for (const ticket of manifest.tickets) {
@@ -87,11 +94,11 @@ export function renderReleaseText({ manifest, drift }: ReleaseView, { style }: T
  * The Markdown packet: one section for each audience. QA reads what changed and since when, the
  * client reviewer reads the tickets in plain words, the release manager reads what to run.
  */
-export function renderReleaseMarkdown({ manifest, drift }: ReleaseView): string {
+export function renderReleaseMarkdown({ manifest, drift, freshness }: ReleaseView): string {
   const md: string[] = [];
   const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
   md.push(`# Release ${manifest.release}: ${manifest.from} → ${manifest.to}`, '');
-  md.push(`**Verdict: ${VERDICT_LABEL[manifest.verdict]}** · manifest \`${manifest.hash}\``, '');
+  md.push(`**Verdict: ${VERDICT_LABEL[manifest.verdict]}** · manifest \`${manifest.hash}\`${freshness ? ` · ${freshnessText(freshness.asOf, freshness.behind, humanTime)}` : ''}`, '');
   if (drift.length > 0) md.push('> **Changed since the release was saved:**', ...drift.map((item) => `> - ${item}`), '');
   md.push('| Ticket | Verdict | Why |', '|---|---|---|');
   for (const ticket of manifest.tickets) md.push(`| ${ticket.ticket} | ${VERDICT_LABEL[ticket.verdict]} | ${cell(ticket.reasons.join('; ') || '—')} |`);

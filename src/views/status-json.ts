@@ -12,6 +12,8 @@ export function statusJson(evaluation: TicketEvaluation): unknown {
   return {
     ticket: status.ticket,
     asOf: status.asOf,
+    // Null, or the branches another replica has seen move since this index synced them.
+    behind: status.behind,
     environments: status.environments,
     feeders: status.topology.feeder,
     target: evaluation.target,

@@ -1,3 +1,4 @@
+import { freshnessText } from './freshness-text.js';
 import type { TicketEvaluation } from '../engine/evaluate.js';
 import type { CommitStatus, EnvironmentState, Mention, Presence, TicketStatus } from '../engine/model.js';
 import { PRESENT } from '../engine/status.js';
@@ -74,8 +75,7 @@ export function renderStatusText(evaluation: TicketEvaluation, layout: TextLayou
 }
 
 function renderHeader(status: TicketStatus): string {
-  const asOf = status.asOf === null ? 'index never synced' : `index as of ${humanTime(status.asOf)}`;
-  return `${status.ticket} · ${plural(status.repositories.length, 'repository', 'repositories')} · ${asOf}`;
+  return `${status.ticket} · ${plural(status.repositories.length, 'repository', 'repositories')} · ${freshnessText(status.asOf, status.behind, humanTime)}`;
 }
 
 function cellOf(commit: CommitStatus, env: string): Cell {

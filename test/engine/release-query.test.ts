@@ -45,7 +45,7 @@ function contextWith(saved: SavedReleaseRecord[] = []): { context: CommandContex
   const releases = new Map(saved.map((record) => [record.id, record]));
   const approvals: ApprovalRecord[] = [];
   const reads: Partial<Ledger> = {
-    records: async () => ({ tickets: new Map(), deployments: new Map() }),
+    records: async () => ({ tickets: new Map(), deployments: new Map(), heads: [] }),
     release: async (id) => releases.get(id) ?? null, approvals: async (id) => approvals.filter((approval) => approval.releaseId === id) };
   const writers: Partial<Ledger> = {
     saveRelease: async (record) => void releases.set(record.id, record),
@@ -61,6 +61,8 @@ function contextWith(saved: SavedReleaseRecord[] = []): { context: CommandContex
   const index = {
     ticketFacts: (key: string) => FACTS[key] ?? ticket(key, []),
     dependencyEdges: () => [],
+    indexedBranches: () => [],
+    asOf: () => '2026-11-21T08:00:00.000Z',
   } as unknown as IndexReader;
   return { context: { config, index, ledger, sync: () => Promise.reject(new Error('no sync here')), now: () => new Date('2026-11-21T09:00:00.000Z') }, writes };
 }

@@ -99,7 +99,7 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig, ledgerUrl?:
       let markdown: string | null;
       try {
         const answer = await snapshot(() => buildRelease(context, { id: job.release }));
-        markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals });
+        markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals, freshness: answer.freshness });
       } catch {
         // As on the main thread: whatever stops the packet, there is none to show.
         markdown = null;
@@ -171,6 +171,7 @@ class WorkerLedger implements Ledger {
   addDeployment = (): never => this.refuse('addDeployment');
   addManualStep = (): never => this.refuse('addManualStep');
   addTrackerRecords = (): never => this.refuse('addTrackerRecords');
+  recordHeads = (): never => this.refuse('recordHeads');
   setManualStepState = (): never => this.refuse('setManualStepState');
   addApproval = (): never => this.refuse('addApproval');
   saveConversation = (): never => this.refuse('saveConversation');

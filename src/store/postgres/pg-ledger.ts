@@ -1,5 +1,5 @@
 import type { AddedManualStep, RejectionFact } from '../../engine/model.js';
-import type { ApprovalRecord, DeployedWhere, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../../engine/ports.js';
+import type { ApprovalRecord, BranchHead, DeployedWhere, IndexedBranches, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../../engine/ports.js';
 import { abandoned, digestRun, type DigestRunRow } from '../digest-runs.js';
 import type { PgDatabase } from './database.js';
 
@@ -25,6 +25,7 @@ export class PgLedger implements Ledger {
         steps: Array<AddedManualStep & { ticket: string }>;
         events: Array<{ ticket: string; step_id: string; status: 'open' | 'done'; by: string | null; at: string }>;
         deployments: Array<DeploymentRecord & { repository: string }>;
+        heads: BranchHead[];
       }>(
         `SELECT
            (SELECT coalesce(json_agg(x ORDER BY x.ticket, x.at, x.id), '[]') FROM
@@ -42,7 +43,9 @@ export class PgLedger implements Ledger {
               -- The newest of each place, read from the end of its index: deployments pile up, this stays flat.
               (SELECT d.* FROM unnest($2::text[]) AS place(repository) CROSS JOIN unnest($3::text[]) AS env(environment)
                CROSS JOIN LATERAL (SELECT repository, environment, sha, deployed_at AS at, source FROM deployments
-                                   WHERE repository = place.repository AND environment = env.environment ORDER BY deployed_at DESC, id DESC LIMIT 1) d) x) AS deployments`,
+                                   WHERE repository = place.repository AND environment = env.environment ORDER BY deployed_at DESC, id DESC LIMIT 1) d) x) AS deployments,
+           (SELECT coalesce(json_agg(x ORDER BY x.repository, x.environment), '[]') FROM
+              (SELECT repository, environment, sha, seen_at AS "seenAt" FROM branch_heads WHERE repository = ANY($2)) x) AS heads`,
         [keys, [...new Set(deployed.repositories)], [...new Set(deployed.environments)]],
         'gig-ledger-records',
       )
@@ -54,7 +57,20 @@ export class PgLedger implements Ledger {
     for (const event of row.events) byTicket.get(event.ticket)!.manualSteps.states[event.step_id] = { status: event.status, by: event.by, at: event.at };
     const byRepository = new Map<string, DeploymentRecord[]>(deployed.repositories.map((repository) => [repository, []]));
     for (const { repository, ...deployment } of row.deployments) byRepository.get(repository)!.push(deployment);
-    return { tickets: byTicket, deployments: byRepository };
+    return { tickets: byTicket, deployments: byRepository, heads: row.heads };
+  }
+
+  async recordHeads(branches: IndexedBranches[], replica: string): Promise<void> {
+    const rows = branches.flatMap((branch) => (branch.syncedAt === null ? [] : Object.entries(branch.tips).map(([environment, sha]) => ({ repository: branch.repository, environment, sha, seenAt: branch.syncedAt }))));
+    if (rows.length === 0) return;
+    // The newest sighting wins, whichever replica's write lands last.
+    await this.db.query(
+      `INSERT INTO branch_heads (repository, environment, sha, seen_at, seen_by)
+       SELECT repository, environment, sha, "seenAt", $2 FROM json_to_recordset($1::json) AS x(repository text, environment text, sha text, "seenAt" text)
+       ON CONFLICT (repository, environment) DO UPDATE SET sha = excluded.sha, seen_at = excluded.seen_at, seen_by = excluded.seen_by
+       WHERE excluded.seen_at >= branch_heads.seen_at`,
+      [JSON.stringify(rows), replica],
+    );
   }
 
   async addRejection(rejection: NewRejection, recordedAt: string): Promise<boolean> {

@@ -1,3 +1,5 @@
+import type { Freshness } from '../../engine/freshness.js';
+import { freshnessText } from '../freshness-text.js';
 import type { ApprovalState } from '../../engine/approvals.js';
 import type { Manifest } from '../../engine/manifest.js';
 import { VERDICT_LABEL } from '../evaluation-text.js';
@@ -14,7 +16,7 @@ import { VERDICT_BADGE } from './status-card.js';
  * buttons, approvals, and Approve / Flag bound to the manifest hash the captain is looking at.
  * Card text is markup (model.ts): every value from commits, people or the configuration goes in through `lit()`.
  */
-export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift: string[] = [], options: { overridable?: boolean; links?: CardLinks } = {}): Card {
+export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift: string[] = [], options: { overridable?: boolean; links?: CardLinks; freshness?: Freshness } = {}): Card {
   const links = options.links ?? NO_LINKS;
   const [release, from, to] = [manifest.release, manifest.from, manifest.to].map(lit);
   const blocks: CardBlock[] = [{ kind: 'header', text: `Release ${release}: ${from} → ${to} · ${VERDICT_BADGE[manifest.verdict]}` }];
@@ -78,7 +80,8 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
       blocks.push({ kind: 'actions', actions: [flag] });
     }
   }
-  blocks.push({ kind: 'context', text: `manifest \`${lit(manifest.hash.slice(0, 12))}\` · ${plural(manifest.tickets.length, 'ticket')} · approvals bind to this manifest` });
+  const freshness = options.freshness ? ` · ${freshnessText(options.freshness.asOf, options.freshness.behind, when)}` : '';
+  blocks.push({ kind: 'context', text: `manifest \`${lit(manifest.hash.slice(0, 12))}\` · ${plural(manifest.tickets.length, 'ticket')} · approvals bind to this manifest${freshness}` });
   return {
     summary: `Release ${release} (${from} → ${to}): ${VERDICT_LABEL[manifest.verdict]}${approvals.approved ? ', approved' : ''}`,
     blocks,

@@ -1,3 +1,4 @@
+import { freshnessText } from '../freshness-text.js';
 import type { TicketEvaluation } from '../../engine/evaluate.js';
 import type { EnvironmentState } from '../../engine/model.js';
 import { promotedSubject, VERDICT_LABEL, whereInstead } from '../evaluation-text.js';
@@ -48,7 +49,7 @@ export function statusCard(evaluation: TicketEvaluation, links: CardLinks = NO_L
       ),
     });
   }
-  blocks.push({ kind: 'context', text: status.asOf ? `index as of ${when(status.asOf)}` : 'index never synced' });
+  blocks.push({ kind: 'context', text: freshnessText(status.asOf, status.behind, when) });
   return { summary: `${lit(status.ticket)}: ${VERDICT_LABEL[evaluation.verdict]}${towards}`, blocks };
 }
 
