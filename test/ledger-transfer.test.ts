@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gig } from './helpers/cli.js';
 import { sharedFailureLoop } from './helpers/failure-loop.js';
 import { tempDir } from './helpers/workspace.js';
+import { testDatabase } from './support/postgres.js';
 
 // The failure loop: a ledger with rejections, deployments, manual steps and a saved release.
 const shared = sharedFailureLoop('gig-ledger-transfer-');
@@ -37,6 +38,26 @@ describe('gig ledger export and import', () => {
     expect(again.code, again.stderr).toBe(0);
     const rowsOf = (text: string): string[] => text.split('\n').slice(1).filter(Boolean);
     expect(rowsOf(readFileSync(path.join(path.dirname(file), 'again.jsonl'), 'utf8'))).toEqual(rowsOf(exported.stdout));
+  });
+
+  it('moves a ledger into PostgreSQL and back out of it, row for row, with GIG_DATABASE_URL', async () => {
+    const file = path.join(tempDir(), 'ledger.jsonl');
+    const exported = await gig(root, ['ledger', 'export', '--out', file]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const shared = { GIG_DATABASE_URL: await testDatabase('transfer') };
+    const imported = await gig(root, ['ledger', 'import', file], shared);
+    expect(imported.code, imported.stderr).toBe(0);
+    const fromPostgres = await gig(root, ['ledger', 'export'], shared);
+    expect(fromPostgres.code, fromPostgres.stderr).toBe(0);
+    const rowsOf = (text: string): string[] => text.split('\n').slice(1).filter(Boolean);
+    expect(rowsOf(fromPostgres.stdout)).toEqual(rowsOf(readFileSync(file, 'utf8')));
+    // Commands now read the shared ledger: the release saved before the move is there.
+    const status = await gig(root, ['release', 'R-MOVE', '--json'], shared);
+    expect(status.code, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as { release: string }).release).toBe('R-MOVE');
+    const twice = await gig(root, ['ledger', 'import', file], shared);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('already holds rows');
   });
 
   it('refuses to import into a ledger that holds rows, and a file that is not an export', async () => {

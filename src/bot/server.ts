@@ -6,7 +6,7 @@ import type { GigEnvironment } from '../config.js';
 import type { DigestSenders } from '../commands/digest.js';
 import { verifyPacketLink } from '../commands/packet-links.js';
 import { buildRelease } from '../commands/release.js';
-import { ConfigError } from '../errors.js';
+import { toGigError, ConfigError } from '../errors.js';
 import type { Card } from '../views/cards/model.js';
 import { renderReleaseMarkdown } from '../views/release.js';
 import { checkAtStart, type StartupCheck } from './startup-check.js';
@@ -87,10 +87,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { slack, teams } = platformSettings(env);
   // The shared ledger answers and is at this gig's schema (migrated now if it was behind) before
   // anything is served: a replica that cannot reach it stops here, with gig's one-line error.
-  if (app.stores.postgres) {
-    await app.stores.postgres.migrated();
-    logger.info({ ledger: 'postgres' }, 'the ledger is shared in PostgreSQL');
-  }
+  await app.context.ledger.ready();
+  if (app.context.ledger.kind === 'postgres') logger.info({ ledger: 'postgres' }, 'the ledger is shared in PostgreSQL');
   if (!teams) logger.warn('Teams is off: MICROSOFT_APP_ID is not set (GIG_TEAMS_DEV=1 serves /api/messages without authentication, for the emulator and tests only)');
   else if (teams.dev) logger.warn('Teams runs WITHOUT authentication (GIG_TEAMS_DEV=1): never expose this server');
   // A token Slack refuses stops the start here, before the port is taken, with one clear line.
@@ -275,8 +273,10 @@ function startPool(app: App, options: ServeOptions, size: number, logger: Logger
 function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: GigEnvironment, logger: Logger, replays: RequestClaims, answers: ChatAnswers): (conversationId: string, card: Card) => Promise<void> {
   const adapter = createTeamsAdapter(teams, env);
   adapter.onTurnError = async (turn, error) => {
-    logger.error({ err: error }, 'Teams turn failed');
-    await turn.sendActivity('gig hit a problem answering this; the details are in its log.').catch(() => undefined);
+    const gigError = toGigError(error);
+    logger.error({ err: error, code: gigError.code }, 'Teams turn failed');
+    const said = gigError.code === 'STORE_UNAVAILABLE' ? refusals.storeDown() : null;
+    await turn.sendActivity(said ? `${said.message} ${said.hint ?? ''}`.trim() : 'gig hit a problem answering this; the details are in its log.').catch(() => undefined);
   };
   const bot = new GigTeamsBot({ context: app.context, logger, tenants: app.config.teams.tenants, publicUrl: env.GIG_PUBLIC_URL, answers, appId: teams.appId });
   http.post('/api/messages', ...teamsRoute(adapter, bot, { dev: teams.dev, replays, logger }));

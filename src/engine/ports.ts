@@ -52,6 +52,8 @@ export interface BranchHead {
 export interface Ledger {
   /** Which store holds the ledger, for `gig doctor` and logs. */
   readonly kind: 'sqlite' | 'postgres';
+  /** Resolves once the ledger answers and holds this gig's schema (migrating it if it was behind). */
+  ready(): Promise<void>;
   /**
    * What a set of tickets' facts carry from the ledger, and the newest deployment of each of these
    * environments of these repositories, in one read.

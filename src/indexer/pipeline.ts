@@ -46,6 +46,9 @@ export interface SyncPipeline {
  * which one is stale; a failing source never fails the others.
  */
 export async function runSyncPipeline(pipeline: SyncPipeline, onProgress?: (event: SyncProgress) => void, extra: { fixVersions?: string[] } = {}): Promise<SyncResult> {
+  // A sync writes to the ledger too (tracker records, deployments, branch heads): one that cannot be
+  // reached fails the sync at once (exit 6), and a sync is how an operator migrates a new one.
+  await pipeline.ledger.ready();
   const lease = pipeline.syncRuns.begin();
   let renewedAt = Date.now();
   const progress = (event: SyncProgress): void => {

@@ -12,6 +12,9 @@ import { statementCache } from './statements.js';
  */
 export class LedgerStore implements Ledger {
   readonly kind = 'sqlite';
+
+  /** The file was opened and migrated with the index (store/database.ts). */
+  async ready(): Promise<void> {}
   /** Statements prepared once per connection (statements.ts). */
   private readonly prepare: ReturnType<typeof statementCache>;
 

@@ -21,8 +21,13 @@ export const refusals = {
       hint: 'Try again; if it persists, run `gig doctor` and read the log of gig serve.',
     }),
   unhealthy: (): GigError =>
-    new GigError('INTERNAL', 'gig cannot read its database.', {
-      hint: 'Read the log of gig serve and run `gig doctor`; restart gig serve once the database is readable.',
+    new GigError('STORE_UNAVAILABLE', 'gig cannot read its database.', {
+      hint: 'Run `gig doctor` and read the log of gig serve. A shared PostgreSQL ledger is reconnected by itself once it answers; a damaged SQLite file needs gig serve restarted once it is readable.',
+    }),
+  /** Said in chat when the ledger cannot be reached: nothing was done, so trying again is safe. */
+  storeDown: (): GigError =>
+    new GigError('STORE_UNAVAILABLE', 'gig cannot reach its database right now, so it did nothing with this.', {
+      hint: 'Try again in a minute. If it persists, tell whoever runs gig: `gig doctor` says what is wrong.',
     }),
   hookOff: (): GigError =>
     new GigError('NOT_FOUND', 'The deployment hook is off.', { hint: 'Set GIG_DEPLOY_HOOK_SECRET (16 characters or more) to turn it on.' }),

@@ -181,7 +181,7 @@ describe('health', () => {
     try {
       app.close();
       const response = await fetch(`${server.url}/healthz`);
-      expect(await expectJsonError(response, 503)).toBe('INTERNAL');
+      expect(await expectJsonError(response, 503)).toBe('STORE_UNAVAILABLE');
     } finally {
       await server.close();
     }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
@@ -74,6 +74,40 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(entry[2]), gid: Number(entry[3]) };
 }
 
+/**
+ * The binaries where the server's user can run them. Run as `nobody`, a server cannot start from a
+ * project that lives under a folder only root may enter (a clean clone in `mktemp -d`, mode 0700):
+ * then the binaries' tree (bin, lib, share) is copied once to a world-readable folder of the system's
+ * temporary directory, named after where it came from, and reused by later runs.
+ */
+function reachable(binaries: PostgresBinaries, user: { uid: number; gid: number } | undefined): PostgresBinaries {
+  if (!user) return binaries;
+  const bin = path.dirname(binaries.initdb);
+  const ancestors: string[] = [];
+  for (let dir = bin; ; dir = path.dirname(dir)) {
+    ancestors.push(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  if (ancestors.every((dir) => (statSync(dir).mode & 0o001) !== 0)) return binaries;
+  const tree = path.dirname(bin);
+  const copy = path.join(os.tmpdir(), `gig-postgres-binaries-${createHash('sha256').update(tree).digest('hex').slice(0, 12)}`);
+  if (!existsSync(path.join(copy, '.complete'))) {
+    // Copied aside and renamed into place, so two runs starting together never see half a copy.
+    const staging = `${copy}.${process.pid}`;
+    rmSync(staging, { recursive: true, force: true });
+    cpSync(tree, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    writeFileSync(path.join(staging, '.complete'), '');
+    try {
+      renameSync(staging, copy);
+    } catch {
+      // Another run put its copy in place first.
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return { initdb: path.join(copy, 'bin', path.basename(binaries.initdb)), postgres: path.join(copy, 'bin', path.basename(binaries.postgres)) };
+}
+
 /** A port free on 127.0.0.1 right now (another process may take it before the server does: startPostgres retries). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -120,8 +154,8 @@ function run(file: string, args: string[], options: SpawnOptions): Promise<{ cod
 
 /** Starts a PostgreSQL server on 127.0.0.1 with settings for tests: fast, not durable. */
 export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
-  const binaries = postgresBinaries();
   const user = serverUser();
+  const binaries = reachable(postgresBinaries(), user);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gig-postgres-'));
   const data = path.join(dir, 'data');
   const password = randomBytes(12).toString('hex');

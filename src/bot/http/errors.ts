@@ -31,6 +31,9 @@ export function statusOf(error: GigError): number {
     case 'STORE_NEWER':
     case 'STORE_CORRUPT':
       return 500;
+    // The ledger cannot be reached: not the caller's fault, and worth retrying (CI hooks do).
+    case 'STORE_UNAVAILABLE':
+      return 503;
     default:
       return 400;
   }
@@ -41,7 +44,8 @@ export function sendGigError(response: Response, error: GigError, logger: Logger
   const status = statusOf(error);
   if (status >= 500) {
     logger.error({ err: error, code: error.code }, 'request failed');
-    sendError(response, 500, refusals.internal());
+    // Fixed words either way: the message may name the database's host, a path or SQL.
+    sendError(response, status, status === 503 ? refusals.unhealthy() : refusals.internal());
     return;
   }
   sendError(response, status, error);

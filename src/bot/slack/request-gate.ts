@@ -1,3 +1,4 @@
+import { toGigError } from '../../errors.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler } from 'express';
 import type { Logger } from '../../log.js';
@@ -69,7 +70,19 @@ function verifyAndRead(options: SlackGateOptions): RequestHandler {
     // catches a retry Slack re-signed with a new timestamp (x-slack-retry-num): every genuine
     // command or click carries its own trigger_id, so two equal bodies are the same request.
     const keys = [`slack:sig:${signature}`, `slack:body:${createHash('sha256').update(raw).digest('hex')}`];
-    if (!(await options.replays.claim(keys))) {
+    let first: boolean;
+    try {
+      first = await options.replays.claim(keys);
+    } catch (error) {
+      // The ledger cannot be reached: nothing is acted on. A slash command shows the reason to the
+      // one who typed it (Slack shows a 200's text); a click gets a 503, which Slack marks as failed.
+      options.logger.error({ err: error, code: toGigError(error).code }, 'Slack request refused: the ledger cannot be reached');
+      const refusal = refusals.storeDown();
+      if (/(^|&)command=/.test(text)) response.status(200).json({ response_type: 'ephemeral', text: `${refusal.message} ${refusal.hint ?? ''}`.trim() });
+      else sendError(response, 503, refusal);
+      return;
+    }
+    if (!first) {
       options.logger.warn({ retry: header(request, 'x-slack-retry-num') || null }, 'Slack request seen before: answered without acting');
       response.status(200).end();
       return;

@@ -134,6 +134,10 @@ class WorkerLedger implements Ledger {
     this.writes.push({ kind: 'saveRelease', release });
   }
 
+  ready(): Promise<void> {
+    return this.reads.ready();
+  }
+
   records(tickets: readonly string[], deployed: DeployedWhere): Promise<LedgerRecords> {
     return this.reads.records(tickets, deployed);
   }

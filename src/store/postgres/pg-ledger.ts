@@ -15,6 +15,10 @@ export class PgLedger implements Ledger {
 
   constructor(private readonly db: PgDatabase) {}
 
+  async ready(): Promise<void> {
+    await this.db.migrated();
+  }
+
   async records(tickets: readonly string[], deployed: DeployedWhere): Promise<LedgerRecords> {
     const keys = [...new Set(tickets)];
     // One statement, one round trip, and one snapshot: every ticket's records are of the same moment.
