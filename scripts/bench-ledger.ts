@@ -15,7 +15,8 @@ import { PgDatabase } from '../src/store/postgres/database.js';
 import { PgLedger } from '../src/store/postgres/pg-ledger.js';
 import { startPostgres } from '../test/support/postgres.js';
 
-export interface LedgerRow {
+/** One row of the benchmark's table (scripts/bench.ts prints them together). */
+export interface BenchRow {
   figure: string;
   measured: string;
   yardstick: string;
@@ -62,14 +63,14 @@ async function fill(ledger: Ledger): Promise<void> {
   }
 }
 
-async function figures(label: string, ledger: Ledger, floor: () => Promise<unknown>, times: number): Promise<LedgerRow[]> {
+async function figures(label: string, ledger: Ledger, floor: () => Promise<unknown>, times: number): Promise<BenchRow[]> {
   await fill(ledger);
   const bare = await latencies(times, floor);
   const write = await latencies(times, (index) => ledger.addRejection({ ticket: `PAY-${index % TICKETS}`, stage: 'uat', at: 'now', reason: 'bench', by: null, source: 'chat' }, 'now'));
   const approve = await latencies(times, (index) => ledger.addApproval({ releaseId: 'R-0', hash: 'h0', decision: 'approve', by: `captain-${index}`, at: 'now', reason: null, platform: 'slack' }, `bench:${index}`));
   const status = await latencies(times, (index) => ledger.records([`PAY-${index % TICKETS}`], { repositories: REPOSITORIES, environments: ENVIRONMENTS }));
   const release = await latencies(Math.max(10, times / 10), (index) => ledger.records(Array.from({ length: 100 }, (_, offset) => `PAY-${(index + offset) % TICKETS}`), { repositories: REPOSITORIES, environments: ENVIRONMENTS }));
-  const row = (figure: string, measured: { p50: number; p99: number }, target: number): LedgerRow => ({
+  const row = (figure: string, measured: { p50: number; p99: number }, target: number): BenchRow => ({
     figure: `ledger ${label}: ${figure}`,
     measured: `p50 ${measured.p50.toFixed(2)} ms, p99 ${measured.p99.toFixed(2)} ms`,
     yardstick: `bare statement p50 ${bare.p50.toFixed(2)} ms`,
@@ -85,7 +86,7 @@ async function figures(label: string, ledger: Ledger, floor: () => Promise<unkno
   ];
 }
 
-export async function benchLedger(times = 500): Promise<LedgerRow[]> {
+export async function benchLedger(times = 500): Promise<BenchRow[]> {
   const folder = mkdtempSync(path.join(tmpdir(), 'gig-bench-ledger-'));
   const server = await startPostgres();
   try {

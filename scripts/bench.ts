@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { generateSyntheticRepository } from '../src/demo/synthetic.js';
 import { CHAIN_YAML } from '../src/demo/workspace.js';
+import type { BenchRow } from './bench-ledger.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -36,14 +37,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const wanted = (section: string): boolean => values.only === undefined || values.only === section;
 
-interface Row {
-  figure: string;
-  measured: string;
-  yardstick: string;
-  ratio: string;
-  target: string;
-  ok: string;
-}
+type Row = BenchRow;
 const rows: Row[] = [];
 const verdict = (ok: boolean): string => (ok ? 'yes' : 'NO');
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;

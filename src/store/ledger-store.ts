@@ -1,6 +1,6 @@
 import type { AddedManualStep, RejectionFact } from '../engine/model.js';
 import type { ApprovalRecord, BranchHead, DeployedWhere, IndexedBranches, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../engine/ports.js';
-import { abandoned, digestRun, type DigestRunRow } from './digest-runs.js';
+import { abandoned, digestRun, releaseRecord, type DigestRunRow, type ReleaseRow } from './ledger-rows.js';
 import type { Db } from './database.js';
 import { statementCache } from './statements.js';
 
@@ -136,21 +136,11 @@ export class LedgerStore implements Ledger {
 
   async release(id: string): Promise<SavedReleaseRecord | null> {
     const row = this
-      .prepare<[string], { id: string; source_env: string; target_env: string; tickets: string; manifest_hash: string; manifest: string; created_at: string; updated_at: string }>(
+      .prepare<[string], ReleaseRow>(
         'SELECT * FROM releases WHERE id = ?',
       )
       .get(id);
-    if (!row) return null;
-    return {
-      id: row.id,
-      source: row.source_env,
-      target: row.target_env,
-      tickets: JSON.parse(row.tickets) as string[],
-      hash: row.manifest_hash,
-      manifest: JSON.parse(row.manifest) as unknown,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return row ? releaseRecord(row) : null;
   }
 
   async addApproval(approval: ApprovalRecord, idempotencyKey: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { AddedManualStep, RejectionFact } from '../../engine/model.js';
 import type { ApprovalRecord, BranchHead, DeployedWhere, IndexedBranches, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../../engine/ports.js';
-import { abandoned, digestRun, type DigestRunRow } from '../digest-runs.js';
+import { abandoned, digestRun, releaseRecord, type DigestRunRow, type ReleaseRow } from '../ledger-rows.js';
 import type { PgDatabase } from './database.js';
 
 /**
@@ -136,22 +136,12 @@ export class PgLedger implements Ledger {
 
   async release(id: string): Promise<SavedReleaseRecord | null> {
     const row = (
-      await this.db.query<{ id: string; source_env: string; target_env: string; tickets: string; manifest_hash: string; manifest: string; created_at: string; updated_at: string }>(
+      await this.db.query<ReleaseRow>(
         'SELECT * FROM releases WHERE id = $1',
         [id],
       )
     ).rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      source: row.source_env,
-      target: row.target_env,
-      tickets: JSON.parse(row.tickets) as string[],
-      hash: row.manifest_hash,
-      manifest: JSON.parse(row.manifest) as unknown,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return row ? releaseRecord(row) : null;
   }
 
   async addApproval(approval: ApprovalRecord, idempotencyKey: string): Promise<boolean> {

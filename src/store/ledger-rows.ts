@@ -1,7 +1,33 @@
-import type { DigestRun } from '../engine/ports.js';
+import type { DigestRun, SavedReleaseRecord } from '../engine/ports.js';
 import { holderAlive } from './holder.js';
 
-/** Digest occurrences as both ledgers store them (digest_runs), and when one is abandoned. */
+/** Ledger rows as both stores (SQLite and PostgreSQL) keep them, read into the engine's records. */
+
+export interface ReleaseRow {
+  id: string;
+  source_env: string;
+  target_env: string;
+  tickets: string;
+  manifest_hash: string;
+  manifest: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export function releaseRecord(row: ReleaseRow): SavedReleaseRecord {
+  return {
+    id: row.id,
+    source: row.source_env,
+    target: row.target_env,
+    tickets: JSON.parse(row.tickets) as string[],
+    hash: row.manifest_hash,
+    manifest: JSON.parse(row.manifest) as unknown,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/* Digest occurrences (digest_runs), and when one is abandoned. */
 
 /** A claim not renewed for this long is abandoned wherever its holder ran: a delivery takes minutes at most. */
 const CLAIM_STALE_MS = 15 * 60 * 1000;
