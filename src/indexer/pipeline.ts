@@ -89,10 +89,12 @@ async function syncSources(pipeline: SyncPipeline, onProgress: (event: SyncProgr
       ...(await syncGitHub({ config, github, store: pipeline.index, ledger: pipeline.ledger, trackers, git: pipeline.git, apiUrl: pipeline.env.GITHUB_API_URL, now })),
     );
   }
-  // Where this sync found the environment branches, for the other replicas to tell whether they are
-  // behind. Advisory: a ledger that cannot take it now fails nothing of the sync itself.
-  const synced = result.repositories.filter((repository) => repository.ok).map((repository) => repository.repository);
-  await pipeline.ledger.recordHeads(pipeline.index.indexedBranches(synced), thisHolder()).catch(() => undefined);
+  // Where this index holds the environment branches (git and GitHub API repositories alike), each
+  // as of its own last sync, for the other replicas to tell whether they are behind; the ledger
+  // keeps the newest sighting, so an older one recorded again changes nothing. Advisory: a ledger
+  // that cannot take it now fails nothing of the sync itself.
+  const configured = config.repositories.map((repository) => repository.name);
+  await pipeline.ledger.recordHeads(pipeline.index.indexedBranches(configured), thisHolder()).catch(() => undefined);
   // What this sync did not read is no longer configured (a repository removed, Jira or GitHub no
   // longer in use): its health would warn in every answer for good, so it is forgotten.
   trackers.forgetSourcesOtherThan([...result.repositories.map((repository) => `git:${repository.repository}`), ...sources.map((source) => source.source)]);
