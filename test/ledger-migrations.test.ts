@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { GIG_APPLICATION_ID, loadMigrations, openDatabase, SCHEMA_VERSION, type Db } from '../src/store/database.js';
+import { postgresMigrations } from '../src/store/postgres/connection.js';
 import { tempDir } from './helpers/workspace.js';
 
 /**
@@ -208,6 +209,22 @@ describe('the ledger is guarded: migrations are additive for ledger tables', () 
       for (const [trigger, table] of triggersCreatedIn(migration.sql)) triggers.set(trigger, table);
     }
     expect(offences).toEqual([]);
+  });
+
+  it('holds the PostgreSQL ledger to the same rule, and it creates every ledger table the SQLite file has', () => {
+    const createdIn = new Map<string, number>();
+    const triggers = new Map<string, string>();
+    const offences: string[] = [];
+    for (const migration of postgresMigrations()) {
+      for (const loss of lossesIn(migration.sql, triggers)) {
+        const since = createdIn.get(loss.table);
+        if (LEDGER.includes(loss.table) && since !== undefined && since < migration.version) offences.push(`${migration.name} ${loss.what} (ledger table ${loss.table})`);
+      }
+      for (const table of tablesCreatedIn(migration.sql)) if (!createdIn.has(table)) createdIn.set(table, migration.version);
+      for (const [trigger, table] of triggersCreatedIn(migration.sql)) triggers.set(trigger, table);
+    }
+    expect(offences).toEqual([]);
+    expect([...createdIn.keys()].filter((table) => LEDGER.includes(table)).sort()).toEqual([...LEDGER].sort());
   });
 
   it('keeps every ledger table and column, with its type and nullability, across every migration', () => {
