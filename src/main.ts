@@ -9,17 +9,9 @@ import { createGitRunner, type GitRunner } from './sources/git/runner.js';
 import { openDatabase, type Db, type IntegrityCheck } from './store/database.js';
 import { IndexReadStore } from './store/index-reader.js';
 import { IndexWriteStore } from './store/index-writer.js';
-import type { Ledger, RequestClaims, Watches } from './engine/ports.js';
-import { LedgerStore } from './store/ledger-store.js';
-import { openPool } from './store/postgres/connection.js';
-import { PgDatabase } from './store/postgres/database.js';
-import { PgLedger } from './store/postgres/pg-ledger.js';
-import { PgRequestClaims } from './store/postgres/pg-request-claims.js';
-import { PgWatches } from './store/postgres/pg-watches.js';
-import { ReplayStore } from './store/replay-store.js';
+import { openLedgerStores, type LedgerStores } from './store/ledger-stores.js';
 import { SyncRuns } from './store/sync-runs.js';
 import { TrackerStore } from './store/tracker-store.js';
-import { WatchStore } from './store/watch-store.js';
 
 /**
  * The composition root: configuration and environment (loaded once) → store → sources → command
@@ -49,18 +41,12 @@ export interface App {
   close(): void;
 }
 
-export interface AppStores {
+/** The ledger's stores are in the SQLite file, or shared in PostgreSQL (GIG_DATABASE_URL). */
+export interface AppStores extends Omit<LedgerStores, 'close'> {
   /** The read side of the index (the engine's IndexReader). */
   index: IndexReadStore;
   /** The write side of the index (the indexer's). */
   writer: IndexWriteStore;
-  /** The ledger: in the SQLite file, or shared in PostgreSQL (GIG_DATABASE_URL). */
-  ledger: Ledger;
-  watches: Watches;
-  /** Keys of signed chat requests already acted on, kept with the ledger so every replica sees them. */
-  requests: RequestClaims;
-  /** The PostgreSQL ledger's connection, when the ledger is there. */
-  postgres: PgDatabase | null;
   trackers: TrackerStore;
 }
 
@@ -85,16 +71,21 @@ export function openApp(options: AppOptions): App {
   const now = options.now ?? (() => new Date());
   const db = openDatabase(options.dbFile, { integrityCheck: options.integrityCheck ?? 'skip', now });
   const env = loadEnvironment(options.env ?? {});
-  const postgres = env.GIG_DATABASE_URL ? new PgDatabase(openPool(env.GIG_DATABASE_URL), { migrate: true }) : null;
-  const ledger = postgres ? new PgLedger(postgres) : new LedgerStore(db);
+  const ledgerStores = openLedgerStores(db, env.GIG_DATABASE_URL, { migrate: true });
+  const { ledger } = ledgerStores;
   const trackers = new TrackerStore(db);
   const stores: AppStores = {
     index: new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, trackers, configured: configuredSources(config) }),
     writer: new IndexWriteStore(db),
     ledger,
-    watches: postgres ? new PgWatches(postgres) : new WatchStore(db),
-    requests: postgres ? new PgRequestClaims(postgres) : new ReplayStore(db),
-    postgres,
+    // Made when first asked for: most commands never use them.
+    get watches() {
+      return ledgerStores.watches;
+    },
+    get requests() {
+      return ledgerStores.requests;
+    },
+    postgres: ledgerStores.postgres,
     trackers,
   };
   const git = createGitRunner();
@@ -138,8 +129,7 @@ export function openApp(options: AppOptions): App {
     context,
     close: () => {
       db.close();
-      // Idle connections let the process exit (allowExitOnIdle); ending the pool is for tidiness.
-      postgres?.close().catch(() => undefined);
+      ledgerStores.close();
     },
   };
 }

@@ -147,13 +147,13 @@ describe.each([
     const { ledger } = store;
     const read = {
       rejections: [{ ticket: 'PAY-7', stage: 'qa', at: '2026-11-04T10:00:00Z', reason: 'QA failed', by: 'Quinn', source: 'jira', externalId: 'jira:1001' }],
-      steps: [{ id: 'tracker-1', source: 'tracker' as const, summary: 'restart the cache', owner: null, createdBy: 'jira', createdAt: '2026-11-04T10:00:00Z' }],
+      steps: [{ ticket: 'PAY-7', id: 'tracker-1', source: 'tracker' as const, summary: 'restart the cache', owner: null, createdBy: 'jira', createdAt: '2026-11-04T10:00:00Z' }],
     };
-    await Promise.all([ledger.addTrackerRecords('PAY-7', read, 'now'), ledger.addTrackerRecords('PAY-7', read, 'now'), ledger.addTrackerRecords('PAY-7', read, 'now')]);
+    await Promise.all([ledger.addTrackerRecords(read, 'now'), ledger.addTrackerRecords(read, 'now'), ledger.addTrackerRecords(read, 'now')]);
     expect(await ledger.addRejection(read.rejections[0]!, 'now')).toBe(false);
     const records = (await ledger.records(['PAY-7'], { repositories: [], environments: [] })).tickets.get('PAY-7')!;
     expect(records.rejections).toHaveLength(1);
-    expect(records.manualSteps.added).toEqual([read.steps[0]]);
+    expect(records.manualSteps.added).toEqual([{ id: 'tracker-1', source: 'tracker', summary: 'restart the cache', owner: null, createdBy: 'jira', createdAt: '2026-11-04T10:00:00Z' }]);
     await store.close();
   });
 

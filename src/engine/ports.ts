@@ -68,8 +68,8 @@ export interface Ledger {
    * index is older, and saw another tip, knows it is behind (engine/freshness.ts).
    */
   recordHeads(branches: IndexedBranches[], replica: string): Promise<void>;
-  /** What a tracker says: its rejections and steps, each added once however often it is read. */
-  addTrackerRecords(ticket: string, records: { rejections: NewRejection[]; steps: AddedManualStep[] }, recordedAt: string): Promise<void>;
+  /** What a tracker said in one sync: its rejections and steps, each added once however often it is read. */
+  addTrackerRecords(records: TrackerRecords, recordedAt: string): Promise<void>;
   setManualStepState(ticket: string, stepId: string, status: 'open' | 'done', by: string | null, at: string): Promise<void>;
   saveRelease(release: SavedReleaseRecord): Promise<void>;
   release(id: string): Promise<SavedReleaseRecord | null>;
@@ -101,6 +101,12 @@ export interface Ledger {
   digestRuns(digest: string, limit: number): Promise<DigestRun[]>;
   /** A value gig keeps for itself, created with `create` the first time it is asked for (the first writer wins). */
   setting(key: string, create: () => string): Promise<string>;
+}
+
+/** A tracker's rejections and manual steps of some tickets, as one sync read them. */
+export interface TrackerRecords {
+  rejections: NewRejection[];
+  steps: Array<AddedManualStep & { ticket: string }>;
 }
 
 /** What the ledger holds of one ticket that its facts carry. */

@@ -72,11 +72,13 @@ async function githubTarget(repository: RepositoryConfig, options: GitHubSyncOpt
 /** The newest successful deployment of each environment becomes deployment evidence, once. */
 async function recordDeployments(repository: RepositoryConfig, target: { owner: string; repo: string }, options: GitHubSyncOptions): Promise<number> {
   let recorded = 0;
+  const environments = options.config.environments.map((env) => env.name);
+  // What the ledger holds already, read once: adding one environment's deployment changes no other's newest.
+  const { deployments } = await options.ledger.records([], { repositories: [repository.name], environments });
   for (const env of options.config.environments) {
     const name = options.config.github.environments[env.name] ?? env.name;
     const deployment = await options.github.latestSuccessfulDeployment(target.owner, target.repo, name);
     if (!deployment) continue;
-    const { deployments } = await options.ledger.records([], { repositories: [repository.name], environments: [env.name] });
     const latest = deployments.get(repository.name)?.find((candidate) => candidate.environment === env.name);
     if (latest?.sha === deployment.sha && latest.at === deployment.at) continue;
     await options.ledger.addDeployment({ repository: repository.name, environment: env.name, sha: deployment.sha, at: deployment.at, source: 'github', recordedBy: 'github' }, options.now().toISOString());

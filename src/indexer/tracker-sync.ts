@@ -1,7 +1,7 @@
 import type { GigConfig } from '../config.js';
 import { toGigError } from '../errors.js';
 import { stepId } from '../engine/manual-steps.js';
-import type { Ledger, SourceSyncResult } from '../engine/ports.js';
+import type { Ledger, SourceSyncResult, TrackerRecords } from '../engine/ports.js';
 import type { TrackerTicket } from '../engine/model.js';
 import type { JiraSource } from '../sources/jira/jira-source.js';
 import type { TrackerStore, TrackerTicketRecord } from '../store/tracker-store.js';
@@ -36,7 +36,7 @@ export async function syncJira(jira: JiraSource, store: TrackerStore, ledger: Le
     const tickets = [...whole.tickets, ...incremental.tickets].map(toRecord);
     // The ledger first: should it fail, the cursor below stays where it was and the next sync reads
     // these tickets again (each rejection and step is added once, by its external id).
-    for (const ticket of tickets) await ledger.addTrackerRecords(ticket.key, trackerRecords(source, ticket, now.toISOString()), now.toISOString());
+    await ledger.addTrackerRecords(trackerRecords(source, tickets, now.toISOString()), now.toISOString());
     store.saveTickets(source, tickets, now.toISOString());
     store.markUnknown(source, [...whole.unknownKeys, ...incremental.unknownKeys], now.toISOString());
     store.markFixVersionsRead(source, newVersions, now.toISOString());
@@ -49,10 +49,12 @@ export async function syncJira(jira: JiraSource, store: TrackerStore, ledger: Le
   }
 }
 
-function trackerRecords(source: string, ticket: TrackerTicketRecord, fetchedAt: string): Parameters<Ledger['addTrackerRecords']>[1] {
+function trackerRecords(source: string, tickets: TrackerTicketRecord[], fetchedAt: string): TrackerRecords {
   return {
-    rejections: ticket.rejections.map((rejection) => ({ ticket: ticket.key, stage: rejection.stage, at: rejection.at, reason: rejection.reason, by: rejection.by, source, externalId: rejection.externalId })),
-    steps: ticket.manualSteps.map((step) => ({ id: step.id, source: 'tracker' as const, summary: step.summary, owner: null, createdBy: source, createdAt: fetchedAt })),
+    rejections: tickets.flatMap((ticket) =>
+      ticket.rejections.map((rejection) => ({ ticket: ticket.key, stage: rejection.stage, at: rejection.at, reason: rejection.reason, by: rejection.by, source, externalId: rejection.externalId })),
+    ),
+    steps: tickets.flatMap((ticket) => ticket.manualSteps.map((step) => ({ ticket: ticket.key, id: step.id, source: 'tracker' as const, summary: step.summary, owner: null, createdBy: source, createdAt: fetchedAt }))),
   };
 }
 

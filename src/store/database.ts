@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
 import { GigError } from '../errors.js';
+import { latestVersion, migrationsAfter, type Migration } from './migration-files.js';
 import { holderAlive } from './holder.js';
 
 export type Db = BetterSqlite3.Database;
@@ -14,28 +15,12 @@ const Database = createRequire(import.meta.url)('better-sqlite3') as typeof Bett
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-/** The migration files, `NNN_name.sql`, in order (names only: their SQL is read when one is pending). */
-function migrationFiles(dir: string): Array<{ version: number; name: string }> {
-  return readdirSync(dir)
-    .filter((file) => /^\d+_.+\.sql$/.test(file))
-    .map((file) => ({ version: Number.parseInt(file, 10), name: file }))
-    .sort((a, b) => a.version - b.version);
-}
-
-/** Migrations are `NNN_name.sql` files applied in order; PRAGMA user_version records the last one. */
+/** The SQLite file's migrations after `after`; PRAGMA user_version records the last one applied. */
 export function loadMigrations(dir = MIGRATIONS_DIR, after = 0): Migration[] {
-  return migrationFiles(dir)
-    .filter((migration) => migration.version > after)
-    .map((migration) => ({ ...migration, sql: readFileSync(path.join(dir, migration.name), 'utf8') }));
+  return migrationsAfter(dir, after);
 }
 
-export const SCHEMA_VERSION = Math.max(...migrationFiles(MIGRATIONS_DIR).map((migration) => migration.version));
+export const SCHEMA_VERSION = latestVersion(MIGRATIONS_DIR);
 
 /** "gig1": marks a file as gig's (PRAGMA application_id), so gig never takes over another program's database. */
 export const GIG_APPLICATION_ID = 0x67696731;

@@ -116,7 +116,13 @@ export class IndexReadStore implements IndexReader {
   }
 
   sourceHealth(): SourceHealth[] {
-    return this.trackers.sourceStates().filter((state) => this.isConfigured(state.source)).map((state) => ({
+    // The GitHub sources of configured repositories, read once rather than once per source.
+    const github = new Set(
+      this.prepare<[string], { location: string }>('SELECT location FROM repositories WHERE name IN (SELECT value FROM json_each(?))')
+        .all(JSON.stringify(this.configured.repositories))
+        .map((row) => `github:${row.location}`),
+    );
+    return this.trackers.sourceStates().filter((state) => this.isConfigured(state.source, github)).map((state) => ({
       source: state.source,
       okAt: state.okAt,
       // A success clears failed_at: a failure on record is newer than the last good data.
@@ -126,14 +132,11 @@ export class IndexReadStore implements IndexReader {
   }
 
   /** Whether a source of source_state is still in the configuration (indexer/pipeline.ts names them). */
-  private isConfigured(source: string): boolean {
+  private isConfigured(source: string, github: ReadonlySet<string>): boolean {
     const { repositories, jira } = this.configured;
     if (source === 'jira') return jira;
     if (source.startsWith('git:')) return repositories.includes(source.slice('git:'.length));
-    if (source.startsWith('github:')) {
-      const names = this.prepare<[string], { name: string }>('SELECT name FROM repositories WHERE location = ?').all(source.slice('github:'.length));
-      return names.some((row) => repositories.includes(row.name));
-    }
+    if (source.startsWith('github:')) return github.has(source);
     return true;
   }
 

@@ -1,4 +1,5 @@
-import type { DigestRun, SavedReleaseRecord } from '../engine/ports.js';
+import type { AddedManualStep, RejectionFact } from '../engine/model.js';
+import type { BranchHead, DigestRun, IndexedBranches, SavedReleaseRecord, TicketRecords, WatchRecord } from '../engine/ports.js';
 import { holderAlive } from './holder.js';
 
 /** Ledger rows as both stores (SQLite and PostgreSQL) keep them, read into the engine's records. */
@@ -25,6 +26,56 @@ export function releaseRecord(row: ReleaseRow): SavedReleaseRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The rows of Ledger.records as both stores read them, each naming its ticket. */
+export interface TicketRows {
+  rejections: Array<RejectionFact & { ticket: string }>;
+  approvals: Array<{ ticket: string; release: string; at: string; by: string }>;
+  steps: Array<AddedManualStep & { ticket: string }>;
+  events: Array<{ ticket: string; step_id: string; status: 'open' | 'done'; by: string | null; at: string }>;
+}
+
+/** Each ticket's records, from its rows (every ticket asked for has an entry, empty or not). */
+export function ticketRecords(tickets: readonly string[], rows: TicketRows): Map<string, TicketRecords> {
+  const byTicket = new Map<string, TicketRecords>(tickets.map((ticket) => [ticket, { rejections: [], lastApproval: null, manualSteps: { added: [], states: {} } }]));
+  for (const { ticket, stage, at, reason, by, source } of rows.rejections) byTicket.get(ticket)!.rejections.push({ stage, at, reason, by, source });
+  for (const { ticket, ...approval } of rows.approvals) byTicket.get(ticket)!.lastApproval = approval;
+  for (const { ticket, ...step } of rows.steps) byTicket.get(ticket)!.manualSteps.added.push(step);
+  for (const event of rows.events) byTicket.get(event.ticket)!.manualSteps.states[event.step_id] = { status: event.status, by: event.by, at: event.at };
+  return byTicket;
+}
+
+/** The branch heads an index's sync saw, a row per environment branch; never-synced repositories have none. */
+export function headRows(branches: IndexedBranches[]): BranchHead[] {
+  return branches.flatMap((branch) =>
+    branch.syncedAt === null ? [] : Object.entries(branch.tips).map(([environment, sha]) => ({ repository: branch.repository, environment, sha, seenAt: branch.syncedAt! })),
+  );
+}
+
+export interface WatchRow {
+  id: number;
+  platform: WatchRecord['platform'];
+  subject_kind: WatchRecord['subjectKind'];
+  subject: string;
+  destination: string;
+  created_by: string;
+}
+
+export function watchRecord(row: WatchRow): WatchRecord {
+  return { id: row.id, platform: row.platform, subjectKind: row.subject_kind, subject: row.subject, destination: row.destination, createdBy: row.created_by };
+}
+
+export interface AnnouncementRow {
+  seq: number;
+  state: string;
+  posted_at: string | null;
+  claimed_at: string;
+}
+
+/** A watch's newest announcement, posted or only claimed. */
+export function announcement(row: AnnouncementRow): { seq: number; state: string; posted: boolean; claimedAt: string } {
+  return { seq: row.seq, state: row.state, posted: row.posted_at !== null, claimedAt: row.claimed_at };
 }
 
 /* Digest occurrences (digest_runs), and when one is abandoned. */

@@ -1,6 +1,6 @@
-import type { AddedManualStep, RejectionFact } from '../engine/model.js';
-import type { ApprovalRecord, BranchHead, DeployedWhere, IndexedBranches, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../engine/ports.js';
-import { abandoned, digestRun, releaseRecord, type DigestRunRow, type ReleaseRow } from './ledger-rows.js';
+import type { AddedManualStep } from '../engine/model.js';
+import type { ApprovalRecord, BranchHead, DeployedWhere, IndexedBranches, TrackerRecords, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord } from '../engine/ports.js';
+import { abandoned, digestRun, headRows, releaseRecord, ticketRecords, type DigestRunRow, type ReleaseRow, type TicketRows } from './ledger-rows.js';
 import type { Db } from './database.js';
 import { statementCache } from './statements.js';
 
@@ -37,11 +37,11 @@ export class LedgerStore implements Ledger {
     );
   }
 
-  async addTrackerRecords(ticket: string, records: { rejections: NewRejection[]; steps: AddedManualStep[] }, recordedAt: string): Promise<void> {
+  async addTrackerRecords(records: TrackerRecords, recordedAt: string): Promise<void> {
     const addStep = this.prepare('INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at, source) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING');
     this.db.transaction(() => {
       for (const rejection of records.rejections) this.insertRejection(rejection, recordedAt);
-      for (const step of records.steps) addStep.run(step.id, ticket, step.summary, step.owner, step.createdBy, step.createdAt, step.source ?? 'tracker');
+      for (const step of records.steps) addStep.run(step.id, step.ticket, step.summary, step.owner, step.createdBy, step.createdAt, step.source ?? 'tracker');
     })();
   }
 
@@ -51,29 +51,26 @@ export class LedgerStore implements Ledger {
     // One read transaction, a statement per kind for all tickets at once: the records are of one
     // moment, as on PostgreSQL, and a 100-ticket release costs five statements, not five hundred.
     return this.db.transaction(() => {
-      const byTicket = new Map<string, TicketRecords>(keys.map((ticket) => [ticket, { rejections: [], lastApproval: null, manualSteps: { added: [], states: {} } }]));
-      const rejections = this.prepare<[string], RejectionFact & { ticket: string }>(
-        `SELECT ticket, stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections
-         WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY ticket, rejected_at, id`,
-      ).all(wanted);
-      for (const { ticket, ...rejection } of rejections) byTicket.get(ticket)!.rejections.push(rejection);
-      const approvals = this.prepare<[string], { ticket: string; release: string; at: string; by: string }>(
-        `SELECT ticket, release, at, by FROM (
-           SELECT t.value AS ticket, a.release_id AS release, a.at, a.by, row_number() OVER (PARTITION BY t.value ORDER BY a.at DESC, a.id DESC) AS n
-           FROM releases r, json_each(r.tickets) t JOIN approvals a ON a.release_id = r.id AND a.decision = 'approve'
-           WHERE t.value IN (SELECT value FROM json_each(?)))
-         WHERE n = 1`,
-      ).all(wanted);
-      for (const { ticket, ...approval } of approvals) byTicket.get(ticket)!.lastApproval = approval;
-      const steps = this.prepare<[string], AddedManualStep & { ticket: string }>(
-        `SELECT ticket, id, source, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps
-         WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY ticket, created_at, id`,
-      ).all(wanted);
-      for (const { ticket, ...step } of steps) byTicket.get(ticket)!.manualSteps.added.push(step);
-      const events = this.prepare<[string], { ticket: string; step_id: string; status: 'open' | 'done'; by: string | null; at: string }>(
-        'SELECT ticket, step_id, status, by, at FROM manual_step_events WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY id',
-      ).all(wanted);
-      for (const event of events) byTicket.get(event.ticket)!.manualSteps.states[event.step_id] = { status: event.status, by: event.by, at: event.at };
+      const rows: TicketRows = {
+        rejections: this.prepare<[string], TicketRows['rejections'][number]>(
+          `SELECT ticket, stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections
+           WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY ticket, rejected_at, id`,
+        ).all(wanted),
+        approvals: this.prepare<[string], TicketRows['approvals'][number]>(
+          `SELECT ticket, release, at, by FROM (
+             SELECT t.value AS ticket, a.release_id AS release, a.at, a.by, row_number() OVER (PARTITION BY t.value ORDER BY a.at DESC, a.id DESC) AS n
+             FROM releases r, json_each(r.tickets) t JOIN approvals a ON a.release_id = r.id AND a.decision = 'approve'
+             WHERE t.value IN (SELECT value FROM json_each(?)))
+           WHERE n = 1`,
+        ).all(wanted),
+        steps: this.prepare<[string], TicketRows['steps'][number]>(
+          `SELECT ticket, id, source, summary, owner, created_by AS createdBy, created_at AS createdAt FROM manual_steps
+           WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY ticket, created_at, id`,
+        ).all(wanted),
+        events: this.prepare<[string], TicketRows['events'][number]>(
+          'SELECT ticket, step_id, status, by, at FROM manual_step_events WHERE ticket IN (SELECT value FROM json_each(?)) ORDER BY id',
+        ).all(wanted),
+      };
       // The newest of each place, read from the end of its index: deployments pile up, this stays flat.
       const latest = this.prepare<[string, string], DeploymentRecord>(
         'SELECT environment, sha, deployed_at AS at, source FROM deployments WHERE repository = ? AND environment = ? ORDER BY deployed_at DESC, id DESC LIMIT 1',
@@ -85,7 +82,7 @@ export class LedgerStore implements Ledger {
       const heads = this.prepare<[string], BranchHead>(
         'SELECT repository, environment, sha, seen_at AS seenAt FROM branch_heads WHERE repository IN (SELECT value FROM json_each(?)) ORDER BY repository, environment',
       ).all(JSON.stringify(deployed.repositories));
-      return { tickets: byTicket, deployments, heads };
+      return { tickets: ticketRecords(keys, rows), deployments, heads };
     })();
   }
 
@@ -96,10 +93,7 @@ export class LedgerStore implements Ledger {
        WHERE excluded.seen_at >= branch_heads.seen_at`,
     );
     this.db.transaction(() => {
-      for (const branch of branches) {
-        if (branch.syncedAt === null) continue;
-        for (const [environment, sha] of Object.entries(branch.tips)) record.run(branch.repository, environment, sha, branch.syncedAt, replica);
-      }
+      for (const head of headRows(branches)) record.run(head.repository, head.environment, head.sha, head.seenAt, replica);
     })();
   }
 
@@ -109,7 +103,6 @@ export class LedgerStore implements Ledger {
       .run(deployment.repository, deployment.environment, deployment.sha, deployment.at, deployment.source, deployment.recordedBy, recordedAt);
   }
 
-  /** The newest deployment of each environment of a repository. */
   async addManualStep(ticket: string, step: AddedManualStep): Promise<void> {
     this
       .prepare('INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
@@ -178,8 +171,12 @@ export class LedgerStore implements Ledger {
   }
 
   async setting(key: string, create: () => string): Promise<string> {
+    const read = (): string | undefined => this.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value;
+    // Read first: once the value exists, asking for it writes nothing.
+    const known = read();
+    if (known !== undefined) return known;
     this.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, create());
-    return this.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)!.value;
+    return read()!;
   }
 
   async lastDigestOccurrence(digest: string): Promise<string | null> {

@@ -1,4 +1,5 @@
 import type { WatchRecord, Watches } from '../engine/ports.js';
+import { announcement, watchRecord, type AnnouncementRow, type WatchRow } from './ledger-rows.js';
 import type { Db } from './database.js';
 import { statementCache, type Prepare } from './statements.js';
 
@@ -36,21 +37,21 @@ export class WatchStore implements Watches {
 
   async active(): Promise<WatchRecord[]> {
     return this
-      .prepare<[], { id: number; platform: 'slack' | 'teams'; subject_kind: 'ticket' | 'release'; subject: string; destination: string; created_by: string }>(
+      .prepare<[], WatchRow>(
         'SELECT id, platform, subject_kind, subject, destination, created_by FROM watches WHERE removed_at IS NULL ORDER BY id',
       )
       .all()
-      .map((row) => ({ id: row.id, platform: row.platform, subjectKind: row.subject_kind, subject: row.subject, destination: row.destination, createdBy: row.created_by }));
+      .map(watchRecord);
   }
 
   /** The newest state claimed for a watch, posted or not. */
   async latest(watchId: number): Promise<{ seq: number; state: string; posted: boolean; claimedAt: string } | null> {
     const row = this
-      .prepare<[number], { seq: number; state: string; posted_at: string | null; claimed_at: string }>(
+      .prepare<[number], AnnouncementRow>(
         'SELECT seq, state, posted_at, claimed_at FROM watch_announcements WHERE watch_id = ? ORDER BY seq DESC LIMIT 1',
       )
       .get(watchId);
-    return row ? { seq: row.seq, state: row.state, posted: row.posted_at !== null, claimedAt: row.claimed_at } : null;
+    return row ? announcement(row) : null;
   }
 
   /** Claims announcement `seq` of a watch; false when it was claimed already (by another process). */

@@ -7,10 +7,7 @@ import { configuredSources, type GigConfig } from '../../config.js';
 import type { ApprovalRecord, DeployedWhere, DigestRun, Ledger, LedgerRecords, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
 import { toGigError } from '../../errors.js';
 import { IndexReadStore } from '../../store/index-reader.js';
-import { LedgerStore } from '../../store/ledger-store.js';
-import { openPool } from '../../store/postgres/connection.js';
-import { PgDatabase } from '../../store/postgres/database.js';
-import { PgLedger } from '../../store/postgres/pg-ledger.js';
+import { openLedgerStores } from '../../store/ledger-stores.js';
 import { TrackerStore } from '../../store/tracker-store.js';
 import { errorCard } from '../../views/cards/simple-cards.js';
 import { renderReleaseMarkdown } from '../../views/release.js';
@@ -54,8 +51,8 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig, ledgerUrl?:
     return statement;
   }) as typeof db.prepare;
   // The shared ledger, when there is one, over a small pool of this worker's own (reads only).
-  const postgres = ledgerUrl ? new PgDatabase(openPool(ledgerUrl, { max: 2 }), { migrate: false }) : null;
-  const reads = postgres ? new PgLedger(postgres) : new LedgerStore(db);
+  const ledger = openLedgerStores(db, ledgerUrl, { migrate: false, max: 2 });
+  const reads = ledger.ledger;
   const index = new IndexReadStore(db, { ownedBy: config.tickets.ownedBy, trackers: new TrackerStore(db), configured: configuredSources(config) });
 
   const contextAt = (now: string, writes: DeferredWrite[]): CommandContext => ({
@@ -109,7 +106,7 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig, ledgerUrl?:
     },
     close: () => {
       db.close();
-      postgres?.close().catch(() => undefined);
+      ledger.close();
     },
   };
 }

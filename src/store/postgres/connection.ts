@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Pg from 'pg';
 import { GigError } from '../../errors.js';
+import { latestVersion, migrationsAfter, type Migration } from '../migration-files.js';
 
 export type PgPool = Pg.Pool;
 export type PgClient = Pg.PoolClient;
@@ -17,20 +16,16 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./pg-migrations/', import.meta.url
 /** One number for gig's advisory lock: replicas starting together migrate one after the other. */
 const MIGRATION_LOCK = 0x6769_6731; // "gig1"
 
-export function postgresMigrations(): Array<{ version: number; name: string; sql: string }> {
-  return readdirSync(MIGRATIONS_DIR)
-    .filter((file) => /^\d+_.+\.sql$/.test(file))
-    .map((file) => ({ version: Number.parseInt(file, 10), name: file, sql: readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8') }))
-    .sort((a, b) => a.version - b.version);
+/** The PostgreSQL ledger's migrations after `after`, with their SQL. */
+export function postgresMigrations(after = 0): Migration[] {
+  return migrationsAfter(MIGRATIONS_DIR, after);
 }
 
-export const POSTGRES_SCHEMA_VERSION = Math.max(...postgresMigrations().map((migration) => migration.version));
+export const POSTGRES_SCHEMA_VERSION = latestVersion(MIGRATIONS_DIR);
 
 export interface PoolOptions {
   /** Connections this process may hold; a replica needs few (every statement is short). */
   max?: number;
-  /** Applies pending migrations (gig serve, sync, CLI writes); evaluation workers only read. */
-  migrate?: boolean;
 }
 
 /**
@@ -73,7 +68,7 @@ export async function migrate(pool: PgPool): Promise<number> {
           hint: 'Run the newer gig that migrated it (every replica runs the same version).',
         });
       }
-      for (const migration of postgresMigrations().filter((candidate) => candidate.version > current)) {
+      for (const migration of postgresMigrations(current)) {
         await client.query('BEGIN');
         try {
           await client.query(migration.sql);
@@ -117,10 +112,14 @@ export function notPermitted(error: unknown): GigError {
 }
 
 export function unavailable(pool: PgPool, error: unknown): GigError {
-  const options = pool.options as { connectionString?: string };
-  return new GigError('STORE_UNAVAILABLE', `The PostgreSQL ledger at ${redact(options.connectionString ?? '')} cannot be reached: ${(error as Error).message}.`, {
+  return new GigError('STORE_UNAVAILABLE', `The PostgreSQL ledger at ${ledgerAddress(pool)} cannot be reached: ${(error as Error).message}.`, {
     hint: 'Check GIG_DATABASE_URL (host, port, database, user) and that the server accepts this machine.',
   });
+}
+
+/** Where a pool connects, without the password: for messages, logs and `gig doctor`. */
+export function ledgerAddress(pool: PgPool): string {
+  return redact((pool.options as { connectionString?: string }).connectionString ?? '');
 }
 
 /** A connection URL without its password, for messages and logs. */

@@ -1,5 +1,5 @@
 import { LEDGER_TABLES } from '../ledger-transfer.js';
-import { POSTGRES_SCHEMA_VERSION, redact, schemaVersion } from './connection.js';
+import { ledgerAddress, POSTGRES_SCHEMA_VERSION, schemaVersion } from './connection.js';
 import type { PgDatabase } from './database.js';
 
 /** What gig does to each ledger table beyond reading and appending, so the role needs that privilege. */
@@ -28,16 +28,15 @@ export interface PostgresHealth {
  * (migrating it when it is behind, as any command would), and the role may do what gig does.
  */
 export async function postgresHealth(db: PgDatabase): Promise<PostgresHealth> {
-  await db.migrated();
-  const where = redact((db.pool.options as { connectionString?: string }).connectionString ?? '');
+  // Statements wait for the migration (PgDatabase.query), so the schema read below is after it.
   const server = (await db.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
   const schema = await schemaVersion(db);
-  const missing: string[] = [];
-  for (const table of LEDGER_TABLES) {
-    for (const privilege of ['SELECT', 'INSERT', ...(ALSO_NEEDED[table] ?? [])]) {
-      const row = (await db.query<{ granted: boolean }>('SELECT has_table_privilege(current_user, $1, $2) AS granted', [table, privilege])).rows[0];
-      if (!row?.granted) missing.push(`${table}: ${privilege}`);
-    }
-  }
-  return { where, server, schema, expected: POSTGRES_SCHEMA_VERSION, missing };
+  const wanted = LEDGER_TABLES.flatMap((table) => ['SELECT', 'INSERT', ...(ALSO_NEEDED[table] ?? [])].map((privilege) => ({ table, privilege })));
+  const granted = await db.query<{ table: string; privilege: string; granted: boolean }>(
+    `SELECT t AS "table", p AS privilege, has_table_privilege(current_user, t, p) AS granted
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(t, p, n) ORDER BY n`,
+    [wanted.map((want) => want.table), wanted.map((want) => want.privilege)],
+  );
+  const missing = granted.rows.filter((row) => !row.granted).map((row) => `${row.table}: ${row.privilege}`);
+  return { where: ledgerAddress(db.pool), server, schema, expected: POSTGRES_SCHEMA_VERSION, missing };
 }

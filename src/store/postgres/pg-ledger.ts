@@ -1,6 +1,6 @@
-import type { AddedManualStep, RejectionFact } from '../../engine/model.js';
-import type { ApprovalRecord, BranchHead, DeployedWhere, IndexedBranches, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord, TicketRecords } from '../../engine/ports.js';
-import { abandoned, digestRun, releaseRecord, type DigestRunRow, type ReleaseRow } from '../ledger-rows.js';
+import type { AddedManualStep } from '../../engine/model.js';
+import type { ApprovalRecord, BranchHead, DeployedWhere, IndexedBranches, TrackerRecords, DeploymentRecord, DigestRun, Ledger, LedgerRecords, NewDeployment, NewRejection, SavedReleaseRecord } from '../../engine/ports.js';
+import { abandoned, digestRun, headRows, releaseRecord, ticketRecords, type DigestRunRow, type ReleaseRow, type TicketRows } from '../ledger-rows.js';
 import type { PgDatabase } from './database.js';
 
 /**
@@ -23,14 +23,7 @@ export class PgLedger implements Ledger {
     const keys = [...new Set(tickets)];
     // One statement, one round trip, and one snapshot: every ticket's records are of the same moment.
     const row = (
-      await this.db.query<{
-        rejections: Array<RejectionFact & { ticket: string }>;
-        approvals: Array<{ ticket: string; release: string; at: string; by: string }>;
-        steps: Array<AddedManualStep & { ticket: string }>;
-        events: Array<{ ticket: string; step_id: string; status: 'open' | 'done'; by: string | null; at: string }>;
-        deployments: Array<DeploymentRecord & { repository: string }>;
-        heads: BranchHead[];
-      }>(
+      await this.db.query<TicketRows & { deployments: Array<DeploymentRecord & { repository: string }>; heads: BranchHead[] }>(
         `SELECT
            (SELECT coalesce(json_agg(x ORDER BY x.ticket, x.at, x.id), '[]') FROM
               (SELECT id, ticket, stage, rejected_at AS at, reason, rejected_by AS "by", source FROM rejections WHERE ticket = ANY($1)) x) AS rejections,
@@ -54,18 +47,13 @@ export class PgLedger implements Ledger {
         'gig-ledger-records',
       )
     ).rows[0]!;
-    const byTicket = new Map<string, TicketRecords>(keys.map((ticket) => [ticket, { rejections: [], lastApproval: null, manualSteps: { added: [], states: {} } }]));
-    for (const { ticket, stage, at, reason, by, source } of row.rejections) byTicket.get(ticket)!.rejections.push({ stage, at, reason, by, source });
-    for (const { ticket, ...approval } of row.approvals) byTicket.get(ticket)!.lastApproval = approval;
-    for (const { ticket, ...step } of row.steps) byTicket.get(ticket)!.manualSteps.added.push(step);
-    for (const event of row.events) byTicket.get(event.ticket)!.manualSteps.states[event.step_id] = { status: event.status, by: event.by, at: event.at };
     const byRepository = new Map<string, DeploymentRecord[]>(deployed.repositories.map((repository) => [repository, []]));
     for (const { repository, ...deployment } of row.deployments) byRepository.get(repository)!.push(deployment);
-    return { tickets: byTicket, deployments: byRepository, heads: row.heads };
+    return { tickets: ticketRecords(keys, row), deployments: byRepository, heads: row.heads };
   }
 
   async recordHeads(branches: IndexedBranches[], replica: string): Promise<void> {
-    const rows = branches.flatMap((branch) => (branch.syncedAt === null ? [] : Object.entries(branch.tips).map(([environment, sha]) => ({ repository: branch.repository, environment, sha, seenAt: branch.syncedAt }))));
+    const rows = headRows(branches);
     if (rows.length === 0) return;
     // The newest sighting wins, whichever replica's write lands last.
     await this.db.query(
@@ -82,15 +70,24 @@ export class PgLedger implements Ledger {
     return result.rowCount === 1;
   }
 
-  async addTrackerRecords(ticket: string, records: { rejections: NewRejection[]; steps: AddedManualStep[] }, recordedAt: string): Promise<void> {
+  async addTrackerRecords(records: TrackerRecords, recordedAt: string): Promise<void> {
+    if (records.rejections.length === 0 && records.steps.length === 0) return;
+    // A whole sync's worth in two statements: a first read of thousands of tickets is not thousands of round trips.
     await this.db.transaction(async (client) => {
-      for (const rejection of records.rejections) await client.query(INSERT_REJECTION, rejectionValues(rejection, recordedAt));
-      for (const step of records.steps) {
-        await client.query(
-          'INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at, source) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING',
-          [step.id, ticket, step.summary, step.owner, step.createdBy, step.createdAt, step.source ?? 'tracker'],
-        );
-      }
+      await client.query(
+        `INSERT INTO rejections (ticket, stage, rejected_at, reason, rejected_by, source, external_id, recorded_at)
+         SELECT ticket, stage, "at", reason, "by", source, "externalId", $2
+         FROM json_to_recordset($1::json) AS x(ticket text, stage text, "at" text, reason text, "by" text, source text, "externalId" text)
+         ON CONFLICT (external_id) DO NOTHING`,
+        [JSON.stringify(records.rejections), recordedAt],
+      );
+      await client.query(
+        `INSERT INTO manual_steps (id, ticket, summary, owner, created_by, created_at, source)
+         SELECT id, ticket, summary, owner, "createdBy", "createdAt", coalesce(source, 'tracker')
+         FROM json_to_recordset($1::json) AS x(id text, ticket text, summary text, owner text, "createdBy" text, "createdAt" text, source text)
+         ON CONFLICT (id) DO NOTHING`,
+        [JSON.stringify(records.steps)],
+      );
     });
   }
 
@@ -176,9 +173,13 @@ export class PgLedger implements Ledger {
   }
 
   async setting(key: string, create: () => string): Promise<string> {
-    // The first writer wins, on whichever replica: every later reader gets its value.
+    // Read first: once the value exists, asking for it is one statement and no write. Otherwise the
+    // first writer wins, on whichever replica, and every later reader gets its value.
+    const read = async (): Promise<string | undefined> => (await this.db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0]?.value;
+    const known = await read();
+    if (known !== undefined) return known;
     await this.db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, create()]);
-    return (await this.db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0]!.value;
+    return (await read())!;
   }
 
   async lastDigestOccurrence(digest: string): Promise<string | null> {

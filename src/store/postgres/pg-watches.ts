@@ -1,4 +1,5 @@
 import type { WatchRecord, Watches } from '../../engine/ports.js';
+import { announcement, watchRecord, type AnnouncementRow, type WatchRow } from '../ledger-rows.js';
 import type { PgDatabase } from './database.js';
 
 /** Watches on the shared ledger: each change is claimed by (watch, seq) before one replica posts it. */
@@ -28,20 +29,20 @@ export class PgWatches implements Watches {
   }
 
   async active(): Promise<WatchRecord[]> {
-    const rows = await this.db.query<{ id: number; platform: 'slack' | 'teams'; subject_kind: 'ticket' | 'release'; subject: string; destination: string; created_by: string }>(
+    const rows = await this.db.query<WatchRow>(
       'SELECT id, platform, subject_kind, subject, destination, created_by FROM watches WHERE removed_at IS NULL ORDER BY id',
     );
-    return rows.rows.map((row) => ({ id: row.id, platform: row.platform, subjectKind: row.subject_kind, subject: row.subject, destination: row.destination, createdBy: row.created_by }));
+    return rows.rows.map(watchRecord);
   }
 
   async latest(watchId: number): Promise<{ seq: number; state: string; posted: boolean; claimedAt: string } | null> {
     const row = (
-      await this.db.query<{ seq: number; state: string; posted_at: string | null; claimed_at: string }>(
+      await this.db.query<AnnouncementRow>(
         'SELECT seq, state, posted_at, claimed_at FROM watch_announcements WHERE watch_id = $1 ORDER BY seq DESC LIMIT 1',
         [watchId],
       )
     ).rows[0];
-    return row ? { seq: row.seq, state: row.state, posted: row.posted_at !== null, claimedAt: row.claimed_at } : null;
+    return row ? announcement(row) : null;
   }
 
   async claim(watchId: number, seq: number, state: string, at: string): Promise<boolean> {
