@@ -33,8 +33,7 @@ const approvals = (release: string): Array<{ by: string; decision: string }> =>
 
 /** The release card gig shows now for a saved release, as Block Kit renders it. */
 const currentCard = async (release: string): Promise<ReturnType<typeof renderBlockKit>> => {
-  const { manifest, freshness } = await buildRelease(bot.app.context, { id: release });
-  return renderBlockKit(await currentReleaseCard(bot.app.context, manifest, [], freshness));
+  return renderBlockKit(currentReleaseCard(bot.app.context, await buildRelease(bot.app.context, { id: release })));
 };
 
 /** Defines a release in chat; the card's Approve / Flag value and gig's answer. */
@@ -286,7 +285,7 @@ describe('guard rails on approvals', () => {
     const lenient = { ...context, config: { ...context.config, approvals: { ...context.config.approvals, allowBlockedOverride: true } } };
     const ben = { platform: 'slack' as const, id: 'U0BEN' };
     // The card of a lenient gig offers the override instead of Approve; Slack asks its reason in a modal.
-    const offered = renderBlockKit(await currentReleaseCard(lenient, (await buildRelease(lenient, { id: 'R-OVERRIDE' })).manifest)).blocks as Block[];
+    const offered = renderBlockKit(currentReleaseCard(lenient, await buildRelease(lenient, { id: 'R-OVERRIDE' }))).blocks as Block[];
     expect(buttonValue(offered, 'gig.release.override')).toBe(value);
     expect(buttonValue(offered, 'gig.release.approve')).toBe('');
     expect((await handleReleaseDecision(context, value, 'override', ben, 'hotfix night')).outcome).toEqual({ kind: 'blocked', overridable: false });

@@ -92,8 +92,7 @@ async function click(verb: string, data: Record<string, unknown>, user: string, 
 
 /** The release card gig shows now for a saved release, as the Adaptive Card renderer draws it. */
 const currentCard = async (release: string): Promise<unknown> => {
-  const { manifest, freshness } = await buildRelease(app.context, { id: release });
-  return renderAdaptiveCard(await currentReleaseCard(app.context, manifest, [], freshness)).card;
+  return renderAdaptiveCard(currentReleaseCard(app.context, await buildRelease(app.context, { id: release }))).card;
 };
 
 describe('Teams messages', () => {

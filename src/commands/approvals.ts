@@ -5,9 +5,6 @@ import type { Manifest } from '../engine/manifest.js';
 import type { CommandContext } from './context.js';
 import { buildRelease, releaseApprovals } from './release.js';
 
-export type { DecisionOutcome } from '../engine/approvals.js';
-/** The words of a refusal live in views; chat.ts still imports them from here. */
-
 /** Who clicked: a chat user (by platform id) or a CLI user (by name). */
 export interface Actor {
   platform: 'slack' | 'teams' | 'cli';
@@ -40,8 +37,9 @@ export async function decideRelease(
   context: CommandContext,
   request: { releaseId: string; hash: string; decision: 'approve' | 'flag'; actor: Actor; reason?: string; override?: boolean },
 ): Promise<DecisionAnswer> {
-  const { manifest, freshness } = await buildRelease(context, { id: request.releaseId });
-  const answer = async (outcome: DecisionOutcome): Promise<DecisionAnswer> => ({ outcome, manifest, freshness, approvals: await releaseApprovals(context, manifest) });
+  const { manifest, freshness, approvals } = await buildRelease(context, { id: request.releaseId });
+  // A refusal records nothing: the approvals just read still stand.
+  const answer = (outcome: DecisionOutcome): DecisionAnswer => ({ outcome, manifest, freshness, approvals });
   const person = personFor(context, request.actor);
   if (!person?.captain) return answer({ kind: 'not-captain' });
   // A card made by a replica whose index is newer than this one's reads as stale here too: say so.
@@ -72,5 +70,5 @@ export async function decideRelease(
     }
   }
   const kind = recorded ? 'recorded' : 'duplicate';
-  return answer({ kind, decision: request.decision, by: person.name });
+  return { outcome: { kind, decision: request.decision, by: person.name }, manifest, freshness, approvals: await releaseApprovals(context, manifest) };
 }

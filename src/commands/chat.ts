@@ -1,4 +1,5 @@
 import { GigError, toGigError } from '../errors.js';
+import type { ApprovalState, DecisionOutcome } from '../engine/approvals.js';
 import type { Freshness } from '../engine/freshness.js';
 import type { Manifest } from '../engine/manifest.js';
 import type { Card, ManualDoneValue, ReleaseActionValue, StatusValue } from '../views/cards/model.js';
@@ -7,7 +8,7 @@ import { checkCard, depsCard, errorCard, helpCard, manualCard, noticeCard, since
 import { statusCard } from '../views/cards/status-card.js';
 import { renderNotFound } from '../views/status-text.js';
 import { decisionHistoryText, duplicateText, refusalText } from '../views/decision-text.js';
-import { decideRelease, personFor, type Actor, type DecisionOutcome } from './approvals.js';
+import { decideRelease, personFor, type Actor } from './approvals.js';
 import { runCheck } from './check.js';
 import { digestContent, findDigest, occurrenceAt } from './digest.js';
 import { digestCard } from '../views/cards/digest-card.js';
@@ -19,7 +20,7 @@ import { runUnwatch, runWatch } from './watch.js';
 import { homeContent } from './home.js';
 import { homeCard } from '../views/cards/home-card.js';
 import { watchReply } from '../views/cards/watch-card.js';
-import { buildRelease, releaseApprovals, runRelease } from './release.js';
+import { buildRelease, runRelease } from './release.js';
 import { runStatus } from './status.js';
 
 /**
@@ -89,13 +90,13 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
     case 'deps':
       return channel(depsCard((await runStatus(context, request.ticket)).evaluation));
     case 'release': {
-      const { manifest, drift, freshness } = await runRelease(context, {
+      const release = await runRelease(context, {
         id: request.id,
         ...(request.from ? { from: request.from } : {}),
         ...(request.to ? { to: request.to } : {}),
         ...(request.tickets ? { tickets: request.tickets } : {}),
       });
-      return channel(await currentReleaseCard(context, manifest, drift, freshness));
+      return channel(currentReleaseCard(context, release, release.drift));
     }
     case 'manual': {
       if (request.action === 'add') {
@@ -131,12 +132,9 @@ async function answer(context: CommandContext, request: ChatRequest, actor: Acto
   }
 }
 
-export async function currentReleaseCard(context: CommandContext, manifest: Manifest, drift: string[] = [], freshness?: Freshness): Promise<Card> {
-  return releaseCard(manifest, await releaseApprovals(context, manifest), drift, {
-    overridable: context.config.approvals.allowBlockedOverride,
-    links: cardLinks(context),
-    ...(freshness ? { freshness } : {}),
-  });
+/** A release's card, from the release as a command just read it (buildRelease, runRelease, decideRelease). */
+export function currentReleaseCard(context: CommandContext, release: { manifest: Manifest; approvals: ApprovalState; freshness: Freshness }, drift: string[] = []): Card {
+  return releaseCard(release.manifest, release.approvals, drift, { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context), freshness: release.freshness });
 }
 
 export interface ActionReply {
@@ -162,7 +160,7 @@ export async function handleReleaseDecision(context: CommandContext, rawValue: s
     actor,
     ...(reason === undefined ? {} : { reason }),
   });
-  const card = releaseCard(answer.manifest, answer.approvals, [], { overridable: context.config.approvals.allowBlockedOverride, links: cardLinks(context), freshness: answer.freshness });
+  const card = currentReleaseCard(context, answer);
   const duplicate = answer.outcome.kind === 'duplicate' ? duplicateText(answer.outcome.decision) : null;
   // A replica behind the one that made the card must not put its older manifest in place of it.
   const refresh = ['recorded', 'duplicate', 'stale'].includes(answer.outcome.kind) && !(answer.outcome.kind === 'stale' && answer.outcome.behind);
@@ -186,8 +184,7 @@ export async function handleManualDone(context: CommandContext, rawValue: string
   const by = personFor(context, actor)?.name ?? actor.id;
   const result = await runManualSetState(context, value.ticket, value.step, 'done', { by, ...(value.to ? { to: value.to } : {}) });
   if (value.release) {
-    const { manifest, freshness } = await buildRelease(context, { id: value.release });
-    return { card: await currentReleaseCard(context, manifest, [], freshness), message: result.recorded ? null : `That step was already done.`, refresh: true };
+    return { card: currentReleaseCard(context, await buildRelease(context, { id: value.release })), message: result.recorded ? null : `That step was already done.`, refresh: true };
   }
   const { evaluation } = await runStatus(context, value.ticket, value.to ? { to: value.to } : {});
   return { card: statusCard(evaluation, cardLinks(context)), message: result.recorded ? null : `That step was already done.`, refresh: true };

@@ -2,7 +2,7 @@ import { toGigError } from '../errors.js';
 import type { HomeContent, HomeRelease } from '../views/cards/home-card.js';
 import { personFor, type Actor } from './approvals.js';
 import type { CommandContext } from './context.js';
-import { listDigests } from './digest.js';
+import { nextOccurrences } from '../engine/digest.js';
 import { buildRelease } from './release.js';
 
 /** The releases a home page looks at: the most recently (re)defined ones. */
@@ -27,6 +27,13 @@ export async function homeContent(context: CommandContext, actor: Actor): Promis
     const mine = me?.captain === true && !approvals.approvedBy.includes(me.name);
     (mine ? content.awaitingYou : content.open).push(entry);
   }
-  content.digests = (await listDigests(context)).map((digest) => ({ name: digest.name, target: digest.target, next: digest.next[0] ?? null, timezone: digest.timezone }));
+  // When each digest goes out next: the schedule says, the ledger's history of runs is not needed.
+  const now = context.now();
+  content.digests = context.config.digests.map((digest) => ({
+    name: digest.name,
+    target: digest.target,
+    next: nextOccurrences(digest.cron, digest.timezone, now, 1)[0]?.toISOString() ?? null,
+    timezone: digest.timezone,
+  }));
   return content;
 }

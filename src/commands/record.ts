@@ -34,7 +34,7 @@ export interface RejectRequest {
  * `release` (a flagged release), or at a stage the Jira rejection rules name. A typo (`qaa`) would
  * otherwise be a rejection nobody's status ever shows against an environment.
  */
-export function rejectionStages(context: CommandContext): string[] {
+function rejectionStages(context: CommandContext): string[] {
   const fromJira = context.config.jira?.rejections.map((rule) => rule.stage) ?? [];
   return [...new Set([...context.config.environments.map((env) => env.name.toLowerCase()), 'client', 'release', ...fromJira])];
 }

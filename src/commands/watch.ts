@@ -7,7 +7,7 @@ import type { Actor } from './approvals.js';
 import type { CommandContext } from './context.js';
 import type { DigestSenders } from './digest.js';
 import { buildRelease } from './release.js';
-import { runStatus } from './status.js';
+import { parseTicket, runStatus } from './status.js';
 
 /** At most this many announcements per run: the rest wait for the next sync, so a big sync cannot flood a channel. */
 export const ANNOUNCEMENTS_PER_RUN = 20;
@@ -50,7 +50,7 @@ async function watchOf(context: CommandContext, request: WatchRequest): Promise<
   const subject = request.subject.trim();
   const release = await context.ledger.release(subject);
   const subjectKind = release ? 'release' : 'ticket';
-  const normalised = release ? release.id : (await runStatus(context, subject)).evaluation.ticket;
+  const normalised = release ? release.id : parseTicket(context, subject);
   // A Slack DM is addressed by the person's id; Teams has no DM gig can open unasked: the conversation it was asked in.
   const destination = request.here || request.actor.platform === 'teams' ? request.where : request.actor.id;
   if (!destination) throw new GigError('USAGE', 'gig cannot tell where to send the news from here.', { hint: 'Ask in the channel or chat that should get it.' });
@@ -80,6 +80,13 @@ export interface AnnounceResult {
 export async function announceWatchChanges(context: CommandContext, senders: DigestSenders, limit = ANNOUNCEMENTS_PER_RUN): Promise<AnnounceResult> {
   const watches = watchesOf(context);
   const result: AnnounceResult = { announced: 0, failed: 0, deferred: 0 };
+  // Several people and channels may watch one subject: it is evaluated once per run.
+  const states = new Map<string, Promise<WatchState>>();
+  const stateOnce = (watch: WatchRecord): Promise<WatchState> => {
+    const key = `${watch.subjectKind}:${watch.subject}`;
+    if (!states.has(key)) states.set(key, stateOf(context, watch));
+    return states.get(key)!;
+  };
   for (const watch of await watches.active()) {
     const last = await watches.latest(watch.id);
     if (!last) continue;
@@ -91,7 +98,7 @@ export async function announceWatchChanges(context: CommandContext, senders: Dig
     }
     let state: WatchState;
     try {
-      state = await stateOf(context, watch);
+      state = await stateOnce(watch);
     } catch (error) {
       if (toGigError(error).code === 'INTERNAL') throw error;
       continue;

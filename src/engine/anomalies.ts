@@ -8,8 +8,6 @@ import { ancestorsOf, feeds } from './topology.js';
  * and missed repository checks. Each anomaly names the environment it is in first, so the verdict
  * can tell one on the way to the target from one elsewhere. Anomalies are data: views word them.
  */
-export type AnomalyKind = Anomaly['kind'];
-
 export type Anomaly =
   | {
       kind: 'out-of-order';

@@ -31,4 +31,3 @@ export type Review = { kind: 'rejection'; stage: string; at: string } | { kind: 
 /** The worded form surfaces read (`summary` from views/reasons.ts, passed in through the engine's Wording). */
 export type WordedRisk = Risk & { summary: string };
 
-/** For indexer/tracker-sync.ts, which names tracker steps the same way; new code imports manual-steps.ts. */

@@ -45,7 +45,7 @@ export interface Finding {
 export type WeighedFinding = Required<Finding>;
 
 /** How severe each verdict is: a larger number is worse. */
-export const VERDICT_SEVERITY: Record<Verdict, number> = { safe: 0, risky: 1, 'manual-only': 2, blocked: 3 };
+const VERDICT_SEVERITY: Record<Verdict, number> = { safe: 0, risky: 1, 'manual-only': 2, blocked: 3 };
 
 export function worstVerdict(verdicts: Verdict[]): Verdict {
   return verdicts.reduce<Verdict>((worst, verdict) => (VERDICT_SEVERITY[verdict] > VERDICT_SEVERITY[worst] ? verdict : worst), 'safe');

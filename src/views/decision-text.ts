@@ -1,4 +1,5 @@
 import type { DecisionOutcome } from '../engine/approvals.js';
+import { FLAG_PROMPT, OVERRIDE_PROMPT } from './cards/prompts.js';
 import { shortSha } from './format.js';
 
 /** Words for a refused Approve or Flag, shown to the one who clicked only; null when nothing was refused. */
@@ -14,9 +15,9 @@ export function refusalText(outcome: DecisionOutcome): string | null {
       }
       return 'The manifest changed since you opened it: the card now shows the current one. Review it and decide again.';
     case 'reason-required':
-      return 'A flag needs a reason, so the team knows what to fix.';
+      return FLAG_PROMPT.whenEmpty;
     case 'override-reason-required':
-      return 'Approving a BLOCKED release needs a reason on record.';
+      return OVERRIDE_PROMPT.whenEmpty;
     case 'blocked':
       return outcome.overridable
         ? 'This release is BLOCKED, so Approve does nothing. To approve it anyway, use "Approve over BLOCKED" and give the reason; it is recorded with your approval.'

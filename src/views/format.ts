@@ -91,3 +91,8 @@ export function describeTopology(topology: Topology): string {
     .map((leaf) => [...ancestorsOf(topology, leaf).reverse(), leaf].join(' → '))
     .join(', ');
 }
+
+/** The first three of a list and how many more: "a, b, c and 4 more". */
+export function firstFew(items: string[]): string {
+  return items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
+}

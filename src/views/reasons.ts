@@ -6,7 +6,7 @@ import type { StaleSource } from '../engine/model.js';
 import type { Reason } from '../engine/reasons.js';
 import type { Risk } from '../engine/risks.js';
 import type { Wording } from '../engine/wording.js';
-import { day, humanTime, shortSha, shortTime } from './format.js';
+import { firstFew, day, humanTime, shortSha, shortTime } from './format.js';
 
 /**
  * Every sentence about what the engine finds, in one place: reasons, anomalies, risks, manual
@@ -67,7 +67,7 @@ export function anomalyText(anomaly: Anomaly): string {
 export function riskText(risk: Risk): string {
   switch (risk.kind) {
     case 'path':
-      return `${risk.label}: ${someFiles(risk.files)}`;
+      return `${risk.label}: ${firstFew(risk.files)}`;
     case 'late-follow-up': {
       const review = risk.after.kind === 'approval' ? `approval of release ${risk.after.release} by ${risk.after.by}` : `${risk.after.stage} rejection`;
       return `${risk.commits.length} commit${risk.commits.length === 1 ? '' : 's'} after the ${review} of ${day(risk.after.at)}: ${risk.commits.map(shortSha).join(', ')}`;
@@ -129,9 +129,6 @@ export function driftText(drift: Drift): string {
 }
 
 /** "a.sql, b.sql, c.sql and 4 more": a risk names a few of its files, not all. */
-function someFiles(files: string[]): string {
-  return files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
-}
 
 /** The wording the engine's text fields are filled with (engine/wording.ts). */
 export const WORDING: Wording = {

@@ -98,7 +98,7 @@ export function renderReleaseMarkdown({ manifest, drift, freshness }: ReleaseVie
   const md: string[] = [];
   const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
   md.push(`# Release ${manifest.release}: ${manifest.from} → ${manifest.to}`, '');
-  md.push(`**Verdict: ${VERDICT_LABEL[manifest.verdict]}** · manifest \`${manifest.hash}\`${freshness ? ` · ${freshnessText(freshness.asOf, freshness.behind, humanTime)}` : ''}`, '');
+  md.push(`**Verdict: ${VERDICT_LABEL[manifest.verdict]}** · manifest \`${manifest.hash}\`${freshness ? ` · ${freshnessText(freshness, humanTime)}` : ''}`, '');
   if (drift.length > 0) md.push('> **Changed since the release was saved:**', ...drift.map((item) => `> - ${item}`), '');
   md.push('| Ticket | Verdict | Why |', '|---|---|---|');
   for (const ticket of manifest.tickets) md.push(`| ${ticket.ticket} | ${VERDICT_LABEL[ticket.verdict]} | ${cell(ticket.reasons.join('; ') || '—')} |`);

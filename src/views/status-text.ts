@@ -75,7 +75,7 @@ export function renderStatusText(evaluation: TicketEvaluation, layout: TextLayou
 }
 
 function renderHeader(status: TicketStatus): string {
-  return `${status.ticket} · ${plural(status.repositories.length, 'repository', 'repositories')} · ${freshnessText(status.asOf, status.behind, humanTime)}`;
+  return `${status.ticket} · ${plural(status.repositories.length, 'repository', 'repositories')} · ${freshnessText(status, humanTime)}`;
 }
 
 function cellOf(commit: CommitStatus, env: string): Cell {

@@ -80,7 +80,7 @@ export function releaseCard(manifest: Manifest, approvals: ApprovalState, drift:
       blocks.push({ kind: 'actions', actions: [flag] });
     }
   }
-  const freshness = options.freshness ? ` · ${freshnessText(options.freshness.asOf, options.freshness.behind, when)}` : '';
+  const freshness = options.freshness ? ` · ${freshnessText(options.freshness, when)}` : '';
   blocks.push({ kind: 'context', text: `manifest \`${lit(manifest.hash.slice(0, 12))}\` · ${plural(manifest.tickets.length, 'ticket')} · approvals bind to this manifest${freshness}` });
   return {
     summary: `Release ${release} (${from} → ${to}): ${VERDICT_LABEL[manifest.verdict]}${approvals.approved ? ', approved' : ''}`,

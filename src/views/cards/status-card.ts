@@ -49,7 +49,7 @@ export function statusCard(evaluation: TicketEvaluation, links: CardLinks = NO_L
       ),
     });
   }
-  blocks.push({ kind: 'context', text: freshnessText(status.asOf, status.behind, when) });
+  blocks.push({ kind: 'context', text: freshnessText(status, when) });
   return { summary: `${lit(status.ticket)}: ${VERDICT_LABEL[evaluation.verdict]}${towards}`, blocks };
 }
 
