@@ -14,16 +14,8 @@ import { openPool } from '../src/store/postgres/connection.js';
 import { PgDatabase } from '../src/store/postgres/database.js';
 import { PgLedger } from '../src/store/postgres/pg-ledger.js';
 import { startPostgres } from '../test/support/postgres.js';
+import { percentiles, type BenchRow } from './bench-stats.js';
 
-/** One row of the benchmark's table (scripts/bench.ts prints them together). */
-export interface BenchRow {
-  figure: string;
-  measured: string;
-  yardstick: string;
-  ratio: string;
-  target: string;
-  ok: string;
-}
 
 const TICKETS = 200;
 const REPOSITORIES = ['api', 'batch', 'db', 'ui', 'mendix'];
@@ -36,9 +28,7 @@ async function latencies(times: number, work: (index: number) => Promise<unknown
     await work(index);
     measured.push(performance.now() - started);
   }
-  measured.sort((a, b) => a - b);
-  const at = (p: number): number => measured[Math.min(measured.length - 1, Math.floor(p * measured.length))]!;
-  return { p50: at(0.5), p99: at(0.99) };
+  return percentiles(measured);
 }
 
 /** A ledger with some history: rejections, steps, releases, approvals and deployments of 200 tickets. */

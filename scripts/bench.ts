@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { generateSyntheticRepository } from '../src/demo/synthetic.js';
 import { CHAIN_YAML } from '../src/demo/workspace.js';
-import type { BenchRow } from './bench-ledger.js';
+import { percentiles, type BenchRow } from './bench-stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -37,8 +37,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const wanted = (section: string): boolean => values.only === undefined || values.only === section;
 
-type Row = BenchRow;
-const rows: Row[] = [];
+const rows: BenchRow[] = [];
 const verdict = (ok: boolean): string => (ok ? 'yes' : 'NO');
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
@@ -105,9 +104,7 @@ async function statusLatency(configFile: string, dbFile: string, tickets: string
     latencies.push(performance.now() - started);
   }
   app.close();
-  latencies.sort((x, y) => x - y);
-  const at = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)! };
+  return percentiles(latencies);
 }
 
 function someTickets(dbFile: string, count: number): string[] {

@@ -5,10 +5,9 @@ import express, { type Request, type Response } from 'express';
 import type { GigEnvironment } from '../config.js';
 import type { DigestSenders } from '../commands/digest.js';
 import { verifyPacketLink } from '../commands/packet-links.js';
-import { buildRelease } from '../commands/release.js';
+import { releasePacket } from '../commands/release.js';
 import { toGigError, ConfigError } from '../errors.js';
 import type { Card } from '../views/cards/model.js';
-import { renderReleaseMarkdown } from '../views/release.js';
 import { checkAtStart, type StartupCheck } from './startup-check.js';
 import { slackIdentity } from './slack/credential-check.js';
 import { teamsCredential } from './teams/credential-check.js';
@@ -26,6 +25,7 @@ import type { RequestClaims } from '../engine/ports.js';
 import { deploymentHook } from './http/deployment-hook.js';
 import { errorHandler, notFound, sendError } from './http/errors.js';
 import { healthCheck } from './http/health.js';
+import { errorSentence } from '../views/error-text.js';
 import { refusals } from '../views/http-refusals.js';
 import { chatAnswers, type AnswerEvent, type ChatAnswers } from './answers.js';
 import { EvaluationPool, PoolUnavailable, poolSize } from './workers/pool.js';
@@ -275,8 +275,8 @@ function mountTeams(http: express.Express, app: App, teams: TeamsSettings, env: 
   adapter.onTurnError = async (turn, error) => {
     const gigError = toGigError(error);
     logger.error({ err: error, code: gigError.code }, 'Teams turn failed');
-    const said = gigError.code === 'STORE_UNAVAILABLE' ? refusals.storeDown() : null;
-    await turn.sendActivity(said ? `${said.message} ${said.hint ?? ''}`.trim() : 'gig hit a problem answering this; the details are in its log.').catch(() => undefined);
+    const said = gigError.code === 'STORE_UNAVAILABLE' ? errorSentence(refusals.storeDown()) : 'gig hit a problem answering this; the details are in its log.';
+    await turn.sendActivity(said).catch(() => undefined);
   };
   const bot = new GigTeamsBot({ context: app.context, logger, tenants: app.config.teams.tenants, publicUrl: env.GIG_PUBLIC_URL, answers, appId: teams.appId });
   http.post('/api/messages', ...teamsRoute(adapter, bot, { dev: teams.dev, replays, logger }));
@@ -313,7 +313,7 @@ async function packet(app: App, pool: () => EvaluationPool | null, logger: Logge
       }
     }
   }
-  if (!computed) markdown = await packetOnMainThread(app, release);
+  if (!computed) markdown = await releasePacket(app.context, release);
   if (markdown === null) {
     sendError(response, 404, refusals.notFound());
     return;
@@ -321,11 +321,4 @@ async function packet(app: App, pool: () => EvaluationPool | null, logger: Logge
   response.type('text/markdown; charset=utf-8').send(markdown);
 }
 
-async function packetOnMainThread(app: App, release: string): Promise<string | null> {
-  try {
-    const answer = await buildRelease(app.context, { id: release });
-    return renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals, freshness: answer.freshness });
-  } catch {
-    return null;
-  }
-}
+

@@ -85,11 +85,11 @@ export function doctorProbes(app: App, variables?: NodeJS.ProcessEnv): DoctorPro
         : { area: 'slack', ok: false, detail: 'not configured', fix: 'Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README, "Slack"), if the team uses Slack.' },
       env.MICROSOFT_APP_ID
         ? await guard('teams', async () => {
-            const [{ teamsSettings }, { teamsCredential }] = await Promise.all([import('../bot/teams/adapter.js'), import('../bot/teams/credential-check.js')]);
+            const [{ appType, teamsSettings }, { teamsCredential }] = await Promise.all([import('../bot/teams/adapter.js'), import('../bot/teams/credential-check.js')]);
             teamsSettings(env);
             // Asks Microsoft Entra for a Bot Framework token, as the Bot Connector will.
             await teamsCredential(env);
-            const kind = env.MICROSOFT_APP_TYPE ?? 'SingleTenant';
+            const kind = appType(env);
             return { area: 'teams', ok: Boolean(env.MICROSOFT_APP_PASSWORD), detail: `token issued for app ${env.MICROSOFT_APP_ID}, ${kind}${env.MICROSOFT_APP_TENANT_ID ? ` in tenant ${env.MICROSOFT_APP_TENANT_ID}` : ''}${env.MICROSOFT_APP_PASSWORD ? '' : ' (no MICROSOFT_APP_PASSWORD)'}` };
           })
         : { area: 'teams', ok: false, detail: 'not configured', fix: 'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (README, "Microsoft Teams"), if the team uses Teams.' },

@@ -7,7 +7,7 @@ import type { Verdict } from '../engine/verdict.js';
  * could not answer". `--fail-on <verdict>` sets the least severe verdict that fails the run.
  */
 // Ordered as the verdicts' severity (engine/verdict.ts), so comparing codes compares verdicts.
-export const VERDICT_EXIT: Record<Exclude<Verdict, 'safe'>, number> = { risky: 10, 'manual-only': 11, blocked: 12 };
+const VERDICT_EXIT: Record<Exclude<Verdict, 'safe'>, number> = { risky: 10, 'manual-only': 11, blocked: 12 };
 
 export type FailOn = Exclude<Verdict, 'safe'> | 'never';
 

@@ -2,7 +2,7 @@ import { GigError, toGigError } from '../errors.js';
 import type { ApprovalState, DecisionOutcome } from '../engine/approvals.js';
 import type { Freshness } from '../engine/freshness.js';
 import type { Manifest } from '../engine/manifest.js';
-import type { Card, ManualDoneValue, ReleaseActionValue, StatusValue } from '../views/cards/model.js';
+import { ACTIONS, type Card, type ManualDoneValue, type ReleaseActionValue, type StatusValue } from '../views/cards/model.js';
 import { releaseCard } from '../views/cards/release-card.js';
 import { checkCard, depsCard, errorCard, helpCard, manualCard, noticeCard, sinceCard, syncCard } from '../views/cards/simple-cards.js';
 import { statusCard } from '../views/cards/status-card.js';
@@ -147,6 +147,25 @@ export interface ActionReply {
   outcome?: DecisionOutcome;
   /** A line for the card's history (its Slack thread) when the click recorded something. */
   history?: string;
+}
+
+/**
+ * What a card's button does, the same on every platform; `input` is the answer to the action's
+ * prompt, when it has one. Null for an action gig does not know.
+ */
+export function handleCardAction(context: CommandContext, action: string, value: string, actor: Actor, input?: string): Promise<ActionReply> | null {
+  switch (action) {
+    case ACTIONS.approve:
+      return handleReleaseDecision(context, value, 'approve', actor);
+    case ACTIONS.flag:
+      return handleReleaseDecision(context, value, 'flag', actor, input ?? '');
+    case ACTIONS.override:
+      return handleReleaseDecision(context, value, 'override', actor, input ?? '');
+    case ACTIONS.manualDone:
+      return handleManualDone(context, value, actor);
+    default:
+      return null;
+  }
 }
 
 /** Approve or Flag on a release card. */

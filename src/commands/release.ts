@@ -7,6 +7,7 @@ import type { Freshness } from '../engine/freshness.js';
 import type { SavedReleaseRecord } from '../engine/ports.js';
 import { createTicketMatcher } from '../engine/tickets.js';
 import { driftText, WORDING } from '../views/reasons.js';
+import { renderReleaseMarkdown } from '../views/release.js';
 import type { CommandContext } from './context.js';
 import { checkPromotionDirection, evaluate, parseEnvironment, readTickets } from './evaluation.js';
 import { parseTicket } from './status.js';
@@ -93,6 +94,15 @@ export async function buildRelease(context: CommandContext, request: ReleaseRequ
     freshness: reading.freshness,
     toSave: !saved || redefined ? { id, source: from, target: to, tickets, hash: manifest.hash, manifest, createdAt: saved?.createdAt ?? now, updatedAt: now } : null,
   };
+}
+
+/** A release's Markdown packet as it stands now; null when there is none to show, whatever stopped it. */
+export async function releasePacket(context: CommandContext, id: string): Promise<string | null> {
+  try {
+    return renderReleaseMarkdown(await buildRelease(context, { id }));
+  } catch {
+    return null;
+  }
 }
 
 /** Saves what buildRelease found to save, if anything; true when it wrote. */

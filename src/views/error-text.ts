@@ -8,3 +8,8 @@ export function renderError(error: GigError): string {
 export function errorJson(error: GigError): unknown {
   return { error: { code: error.code, message: error.message, hint: error.hint ?? null } };
 }
+
+/** An error as one sentence for a chat message: what is wrong, then what to do. */
+export function errorSentence(error: GigError): string {
+  return `${error.message} ${error.hint ?? ''}`.trim();
+}

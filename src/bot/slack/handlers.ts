@@ -1,9 +1,9 @@
 import type { App as BoltApp, BlockAction, ButtonAction, SlackViewAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../commands/approvals.js';
-import { handleManualDone, handleReleaseDecision, statusCommandOf, type ActionReply, type ChatReply } from '../../commands/chat.js';
+import { handleCardAction, statusCommandOf, type ActionReply, type ChatReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
-import { toGigError, type GigError } from '../../errors.js';
+import { GigError, toGigError } from '../../errors.js';
 import { CUT_TEXT } from '../../views/cards/fit.js';
 import { ACTIONS, type ActionId, type Card } from '../../views/cards/model.js';
 import { PROMPTS, promptAnswer } from '../../views/cards/prompts.js';
@@ -120,13 +120,9 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
     });
   });
 
-  // What each button does; `input` is the answer to the action's prompt, when it has one.
-  const decisions: Record<Exclude<ActionId, typeof ACTIONS.showStatus>, (value: string, actor: Actor, input?: string) => Promise<ActionReply>> = {
-    [ACTIONS.approve]: (value, actor) => handleReleaseDecision(context, value, 'approve', actor),
-    [ACTIONS.flag]: (value, actor, input) => handleReleaseDecision(context, value, 'flag', actor, input ?? ''),
-    [ACTIONS.override]: (value, actor, input) => handleReleaseDecision(context, value, 'override', actor, input ?? ''),
-    [ACTIONS.manualDone]: (value, actor) => handleManualDone(context, value, actor),
-  };
+  // What each button does (commands/chat.ts, the same for Teams); `input` answers the action's prompt.
+  const act = (id: string, value: string, actor: Actor, input?: string): Promise<ActionReply> =>
+    handleCardAction(context, id, value, actor, input) ?? Promise.reject(new GigError('USAGE', `Unknown action ${id}.`));
 
   // A digest's Status button: the status card, to the one who clicked only.
   app.action<BlockAction<ButtonAction>>(ACTIONS.showStatus, async ({ ack, action, body, respond }) => {
@@ -142,7 +138,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
     const prompt = PROMPTS[id];
     if (!prompt) {
       app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, client, respond }) => {
-        const outcome = await decide(logger, () => decisions[id](action.value ?? '', slackUser(body.user.id)));
+        const outcome = await decide(logger, () => act(id, action.value ?? '', slackUser(body.user.id)));
         await ack();
         await applyOutcome(client, respond, body, outcome, logger);
       });
@@ -166,7 +162,7 @@ export function registerSlackHandlers(app: BoltApp, context: CommandContext, log
         return;
       }
       const card = promptedCard(view.private_metadata);
-      const outcome = await decide(logger, () => decisions[id](card.value, slackUser(body.user.id), answer.value));
+      const outcome = await decide(logger, () => act(id, card.value, slackUser(body.user.id), answer.value));
       await ack();
       const { channel, ts } = card;
       if (!channel) return;

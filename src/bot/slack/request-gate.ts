@@ -4,6 +4,7 @@ import express, { type Request, type RequestHandler } from 'express';
 import type { Logger } from '../../log.js';
 import type { RequestClaims } from '../../engine/ports.js';
 import { sendError } from '../http/errors.js';
+import { errorSentence } from '../../views/error-text.js';
 import { refusals } from '../../views/http-refusals.js';
 import { readSlackRequest, type SlackRoutes } from './payloads.js';
 
@@ -78,7 +79,7 @@ function verifyAndRead(options: SlackGateOptions): RequestHandler {
       // one who typed it (Slack shows a 200's text); a click gets a 503, which Slack marks as failed.
       options.logger.error({ err: error, code: toGigError(error).code }, 'Slack request refused: the ledger cannot be reached');
       const refusal = refusals.storeDown();
-      if (/(^|&)command=/.test(text)) response.status(200).json({ response_type: 'ephemeral', text: `${refusal.message} ${refusal.hint ?? ''}`.trim() });
+      if (/(^|&)command=/.test(text)) response.status(200).json({ response_type: 'ephemeral', text: errorSentence(refusal) });
       else sendError(response, 503, refusal);
       return;
     }

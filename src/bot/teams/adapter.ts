@@ -28,7 +28,8 @@ export function teamsSettings(env: GigEnvironment): TeamsSettings | null {
   return env.GIG_TEAMS_DEV === '1' ? { appId: '', dev: true } : null;
 }
 
-function appType(env: GigEnvironment): 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' {
+/** The app type botbuilder authenticates as; single-tenant unless MICROSOFT_APP_TYPE says otherwise. */
+export function appType(env: GigEnvironment): 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' {
   return env.MICROSOFT_APP_TYPE ?? 'SingleTenant';
 }
 

@@ -10,7 +10,7 @@ import {
   type CloudAdapterBase,
   type ConversationParameters,
 } from 'botbuilder';
-import { handleManualDone, handleReleaseDecision, statusCommandOf, type ActionReply } from '../../commands/chat.js';
+import { handleCardAction, statusCommandOf, type ActionReply } from '../../commands/chat.js';
 import type { CommandContext } from '../../commands/context.js';
 import { packetLink } from '../../commands/packet-links.js';
 import { toGigError } from '../../errors.js';
@@ -146,11 +146,8 @@ export class GigTeamsBot extends ActivityHandler {
     const field = PROMPTS[verb as ActionId]?.field;
     const input = field !== undefined && typeof data[field] === 'string' ? data[field] : undefined;
     try {
-      if (verb === ACTIONS.approve) return await handleReleaseDecision(this.options.context, value, 'approve', actor);
-      if (verb === ACTIONS.flag) return await handleReleaseDecision(this.options.context, value, 'flag', actor, input ?? '');
-      if (verb === ACTIONS.override) return await handleReleaseDecision(this.options.context, value, 'override', actor, input ?? '');
-      if (verb === ACTIONS.manualDone) return await handleManualDone(this.options.context, value, actor);
-      return { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
+      const reply = handleCardAction(this.options.context, verb, value, actor, input);
+      return reply ? await reply : { card: noticeCard(`Unknown action ${verb}.`), message: null, refresh: false };
     } catch (error) {
       const gigError = toGigError(error);
       this.options.logger.error({ err: error, code: gigError.code }, 'Teams action failed');

@@ -1,7 +1,7 @@
 import { threadId } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { prepareChat, type ChatReply } from '../../commands/chat.js';
-import { buildRelease } from '../../commands/release.js';
+import { releasePacket } from '../../commands/release.js';
 import type { CommandContext } from '../../commands/context.js';
 import { configuredSources, type GigConfig } from '../../config.js';
 import type { ApprovalRecord, DeployedWhere, DigestRun, Ledger, LedgerRecords, SavedReleaseRecord, SyncResult } from '../../engine/ports.js';
@@ -10,7 +10,6 @@ import { IndexReadStore } from '../../store/index-reader.js';
 import { openLedgerStores } from '../../store/ledger-stores.js';
 import { TrackerStore } from '../../store/tracker-store.js';
 import { errorCard } from '../../views/cards/simple-cards.js';
-import { renderReleaseMarkdown } from '../../views/release.js';
 import type { ChatJob, DeferredWrite, PacketJob, WorkerMessage } from './protocol.js';
 
 /**
@@ -95,10 +94,9 @@ export function openReadOnlyStore(dbFile: string, config: GigConfig, ledgerUrl?:
       const context = contextAt(job.now, []);
       let markdown: string | null;
       try {
-        const answer = await snapshot(() => buildRelease(context, { id: job.release }));
-        markdown = renderReleaseMarkdown({ manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals, freshness: answer.freshness });
+        markdown = await snapshot(() => releasePacket(context, job.release));
       } catch {
-        // As on the main thread: whatever stops the packet, there is none to show.
+        // Opening the snapshot failed: as on the main thread, whatever stops the packet, there is none to show.
         markdown = null;
       }
       if (refused !== null) return { kind: 'main-thread', id: job.id, reason: refused };

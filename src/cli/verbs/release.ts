@@ -45,7 +45,7 @@ export function registerRelease(program: Command, out: RunOutput): void {
           { id, ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(tickets ? { tickets } : {}), ...(options.fixVersion ? { fixVersion: options.fixVersion } : {}) },
           { dryRun: Boolean(options.dryRun) },
         );
-        const view = { manifest: answer.manifest, drift: answer.drift, approvals: answer.approvals, freshness: answer.freshness };
+        const view = answer;
         const rendered =
           format === 'json' ? `${terminalJson(releaseJson(view))}\n` : format === 'md' ? renderReleaseMarkdown(view) : format === 'csv' ? renderReleaseCsv(view) : `${renderReleaseText(view, options.out ? undefined : out.layout)}\n`;
         if (options.out) {
