@@ -4,12 +4,12 @@ import { withApp, type RunOutput } from '../run.js';
 
 /** `gig ledger export | import`: move the ledger (every decision and record) between databases. */
 export function registerLedger(program: Command, out: RunOutput): void {
-  const ledger = program.command('ledger').description('export the ledger (approvals, rejections, deployments, manual steps, …) or import it into a new database');
+  const ledger = program.command('ledger').description('export the ledger (approvals, rejections, deployments, manual steps, …) or import it into a new database, or into the shared PostgreSQL ledger (GIG_DATABASE_URL)');
   ledger
     .command('export')
     .description('every ledger row as JSON lines, read at one moment')
     .option('--out <file>', 'write to a file instead of the terminal')
-    .addHelpText('after', '\nExamples:\n  gig ledger export --out ledger.jsonl\n  gig --db new.db ledger import ledger.jsonl')
+    .addHelpText('after', '\nExamples:\n  gig ledger export --out ledger.jsonl\n  gig --db new.db ledger import ledger.jsonl\n  GIG_DATABASE_URL=postgres://gig:…@db:5432/gig gig ledger export --out ledger.jsonl')
     .action(async (options: { out?: string }, command: Command) => {
       const [{ exportLedger }, { exportPgLedger }, { writeUserFile }, { terminalJson }] = await Promise.all([
         import('../../store/ledger-transfer.js'),
@@ -30,9 +30,9 @@ export function registerLedger(program: Command, out: RunOutput): void {
     });
   ledger
     .command('import')
-    .description('read an export into this database, whose ledger must be empty; all or nothing')
+    .description('read an export into this database, or into PostgreSQL when GIG_DATABASE_URL is set; the ledger must be empty; all or nothing')
     .argument('<file>', 'a file written by gig ledger export')
-    .addHelpText('after', '\nExample:\n  gig --db new.db ledger import ledger.jsonl')
+    .addHelpText('after', '\nExamples:\n  gig --db new.db ledger import ledger.jsonl\n  GIG_DATABASE_URL=postgres://gig:…@db:5432/gig gig ledger import ledger.jsonl')
     .action(async (file: string, _options: unknown, command: Command) => {
       const [{ importLedger, parseLedgerExport }, { importPgLedger }, { readUserFile }] = await Promise.all([
         import('../../store/ledger-transfer.js'),
